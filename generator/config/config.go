@@ -1,0 +1,228 @@
+// Package config reads a site's playbook.yaml. Its input is the file's bytes
+// (or nothing, for a folder of markdown with no configuration); its output is
+// a Config with every default filled in, or findings that point at the line
+// of each bad setting.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/frontmatter"
+	"go.yaml.in/yaml/v3"
+)
+
+// FileName is the name of the configuration file in a site folder.
+const FileName = "playbook.yaml"
+
+// DefaultTicketPattern accepts issue keys such as OPS-123 (Jira, Linear,
+// YouTrack) when a site sets no pattern of its own.
+const DefaultTicketPattern = `^[A-Z][A-Z0-9_]*-[0-9]+$`
+
+// Config is a site's configuration.
+type Config struct {
+	Title   string
+	BaseURL string // absolute, with a trailing slash, or ""
+	EditURL string // prefix to which a page's content path is appended
+	Tickets Tickets
+	// AlertURL is the URL pattern of alert pages; {alert} is the alert's
+	// name, lowercased.
+	AlertURL   string
+	Rules      []string
+	Review     Review
+	NoIndex    bool
+	UnsafeHTML bool
+	// Fields lists front matter keys the site uses beyond the content model;
+	// they reach templates without a warning.
+	Fields []string
+	// Destination is the output folder, relative to the site folder.
+	Destination string
+
+	// Found is true when the site has a playbook.yaml. Without one, a folder
+	// of markdown from another tool is read as documentation: kinds guessed
+	// from folder names do not make ownership findings errors.
+	Found bool
+}
+
+// Tickets says what a ticket reference looks like and where it links.
+type Tickets struct {
+	Pattern *regexp.Regexp
+	URL     string // with {id}
+}
+
+// Link returns the URL of a ticket, or "" when the site sets no ticket URL.
+// A ticket that is itself a URL links to itself.
+func (t Tickets) Link(id string) string {
+	if IsURL(id) {
+		return id
+	}
+	if t.URL == "" {
+		return ""
+	}
+	return strings.ReplaceAll(t.URL, "{id}", url.PathEscape(id))
+}
+
+// Valid reports whether id is a well-formed ticket: it matches the pattern
+// or is an http(s) URL.
+func (t Tickets) Valid(id string) bool {
+	return IsURL(id) || t.Pattern.MatchString(id)
+}
+
+// IsURL reports whether s is an absolute http or https URL.
+func IsURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// Review sets how often pages must be reviewed.
+type Review struct {
+	Every         frontmatter.Period
+	FailWhenStale bool
+}
+
+// Default returns the configuration of a site without playbook.yaml.
+func Default() *Config {
+	return &Config{
+		Title:       "Playbook",
+		Tickets:     Tickets{Pattern: regexp.MustCompile(DefaultTicketPattern)},
+		AlertURL:    "/alerts/{alert}/",
+		Destination: "public",
+	}
+}
+
+type file struct {
+	Title       string   `yaml:"title"`
+	BaseURL     string   `yaml:"base_url"`
+	EditURL     string   `yaml:"edit_url"`
+	AlertURL    string   `yaml:"alert_url"`
+	Rules       []string `yaml:"rules"`
+	NoIndex     bool     `yaml:"noindex"`
+	UnsafeHTML  bool     `yaml:"unsafe_html"`
+	Fields      []string `yaml:"fields"`
+	Destination string   `yaml:"destination"`
+	Tickets     struct {
+		Pattern string `yaml:"pattern"`
+		URL     string `yaml:"url"`
+	} `yaml:"tickets"`
+	Review struct {
+		Every         string `yaml:"every"`
+		FailWhenStale bool   `yaml:"fail_when_stale"`
+	} `yaml:"review"`
+}
+
+var lineRE = regexp.MustCompile(`line (\d+): `)
+
+// Parse reads playbook.yaml. path names the file in findings. It returns the
+// configuration with defaults for what the file leaves out, and an error
+// finding for each bad setting.
+func Parse(path string, src []byte) (*Config, []diag.Finding) {
+	c := Default()
+	c.Found = true
+	var out diag.List
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, e := range te.Errors {
+				line := 0
+				if m := lineRE.FindStringSubmatch(e); m != nil {
+					fmt.Sscan(m[1], &line)
+					e = strings.Replace(e, m[0], "", 1)
+				}
+				out.Errorf("config/invalid", path, line, "%s", e)
+			}
+		} else {
+			line := 0
+			msg := strings.TrimPrefix(err.Error(), "yaml: ")
+			if m := lineRE.FindStringSubmatch(msg); m != nil {
+				fmt.Sscan(m[1], &line)
+				msg = strings.Replace(msg, m[0], "", 1)
+			}
+			out.Errorf("config/invalid", path, line, "not valid YAML: %s", msg)
+			return c, out
+		}
+	}
+	var doc yaml.Node
+	_ = yaml.Unmarshal(src, &doc)
+	lineOf := func(keys ...string) int { return keyLine(&doc, keys...) }
+
+	if f.Title != "" {
+		c.Title = f.Title
+	}
+	if f.BaseURL != "" {
+		u, err := url.Parse(f.BaseURL)
+		if err != nil || !u.IsAbs() || u.Host == "" {
+			out.Errorf("config/invalid", path, lineOf("base_url"), "base_url must be an absolute URL such as https://playbook.example.org/, got %q", f.BaseURL)
+		} else {
+			c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
+		}
+	}
+	c.EditURL = f.EditURL
+	if f.AlertURL != "" {
+		if !strings.Contains(f.AlertURL, "{alert}") || !strings.HasPrefix(f.AlertURL, "/") {
+			out.Errorf("config/invalid", path, lineOf("alert_url"), "alert_url must be a site path containing {alert}, such as /alerts/{alert}/, got %q", f.AlertURL)
+		} else {
+			c.AlertURL = f.AlertURL
+		}
+	}
+	c.Rules, c.NoIndex, c.UnsafeHTML, c.Fields = f.Rules, f.NoIndex, f.UnsafeHTML, f.Fields
+	if f.Destination != "" {
+		c.Destination = f.Destination
+	}
+	if f.Tickets.Pattern != "" {
+		re, err := regexp.Compile(f.Tickets.Pattern)
+		if err != nil {
+			out.Errorf("config/invalid", path, lineOf("tickets", "pattern"), "tickets.pattern is not a regular expression: %v", err)
+		} else {
+			c.Tickets.Pattern = re
+		}
+	}
+	if f.Tickets.URL != "" {
+		if !strings.Contains(f.Tickets.URL, "{id}") {
+			out.Errorf("config/invalid", path, lineOf("tickets", "url"), "tickets.url must contain {id}, got %q", f.Tickets.URL)
+		} else {
+			c.Tickets.URL = f.Tickets.URL
+		}
+	}
+	if f.Review.Every != "" {
+		p, err := frontmatter.ParsePeriod(f.Review.Every)
+		if err != nil {
+			out.Errorf("config/invalid", path, lineOf("review", "every"), "review.every: %v", err)
+		}
+		c.Review.Every = p
+	}
+	c.Review.FailWhenStale = f.Review.FailWhenStale
+	return c, out
+}
+
+// keyLine finds the line of a nested key in a YAML document, or 0.
+func keyLine(doc *yaml.Node, keys ...string) int {
+	if len(doc.Content) == 0 {
+		return 0
+	}
+	n, line := doc.Content[0], 0
+	for _, k := range keys {
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+	}
+	return line
+}

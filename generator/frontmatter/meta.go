@@ -1,0 +1,383 @@
+package frontmatter
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+	"go.yaml.in/yaml/v3"
+)
+
+// Meta is a page's front matter, typed. Fields that accept either one value
+// or a list ("ticket: OPS-1" or "tickets: [OPS-1, OPS-2]") are lists here.
+type Meta struct {
+	Title        string
+	Summary      string // also read from "description", as MkDocs and Docusaurus name it
+	Kind         string
+	Roles        []string
+	Owner        string
+	Tags         []string
+	Weight       int
+	Aliases      []string
+	LastReviewed Date
+	ReviewEvery  Period
+	Draft        bool
+
+	// Runbooks and alerts.
+	Tickets   []string // "ticket" and "tickets" together
+	Alerts    []string // the alert names a runbook handles
+	Severity  string
+	Alert     string // an alert page's rule name, exactly as the rule spells it
+	Runbook   string // an alert page's runbook, as a page reference
+	Dashboard string
+	Expr      string
+
+	// Teams.
+	Slack          string
+	Email          string
+	Oncall         string
+	Escalation     []string
+	TicketsProject string
+
+	// Personas: the onboarding path, as page references.
+	Path []string
+
+	// Extra holds the keys the content model does not know, in file order,
+	// for templates to use.
+	Extra []Field
+
+	// Lines maps each key to the line of the file it stands on.
+	Lines map[string]int
+	// PathLines holds the line of each entry of Path.
+	PathLines []int
+}
+
+// Field is a front matter key the content model does not know. Value is its
+// scalar text, or the YAML of a list or map.
+type Field struct {
+	Key   string
+	Value string
+	Line  int
+}
+
+// Param returns the value of an extra field, or "".
+func (m *Meta) Param(key string) string {
+	for _, f := range m.Extra {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Line returns the file line of a key, or fallback when the key is absent.
+func (m *Meta) Line(key string, fallback int) int {
+	if l, ok := m.Lines[key]; ok {
+		return l
+	}
+	return fallback
+}
+
+type kindOf int
+
+const (
+	str kindOf = iota
+	list
+	integer
+	boolean
+	date
+	period
+)
+
+// field describes one known key: its type and where it goes.
+type field struct {
+	kind kindOf
+	set  func(m *Meta, s string, l []string, n int, b bool, d Date, p Period)
+}
+
+// fields is the content model's front matter schema. It is a function, not a
+// package variable, so that nothing global can be changed.
+func fields() map[string]field {
+	s := func(f func(*Meta) *string) field {
+		return field{str, func(m *Meta, v string, _ []string, _ int, _ bool, _ Date, _ Period) { *f(m) = v }}
+	}
+	l := func(f func(*Meta) *[]string) field {
+		return field{list, func(m *Meta, _ string, v []string, _ int, _ bool, _ Date, _ Period) { *f(m) = append(*f(m), v...) }}
+	}
+	return map[string]field{
+		"title":           s(func(m *Meta) *string { return &m.Title }),
+		"summary":         s(func(m *Meta) *string { return &m.Summary }),
+		"description":     s(func(m *Meta) *string { return &m.Summary }),
+		"kind":            s(func(m *Meta) *string { return &m.Kind }),
+		"roles":           l(func(m *Meta) *[]string { return &m.Roles }),
+		"owner":           s(func(m *Meta) *string { return &m.Owner }),
+		"tags":            l(func(m *Meta) *[]string { return &m.Tags }),
+		"weight":          {integer, func(m *Meta, _ string, _ []string, n int, _ bool, _ Date, _ Period) { m.Weight = n }},
+		"aliases":         l(func(m *Meta) *[]string { return &m.Aliases }),
+		"last_reviewed":   {date, func(m *Meta, _ string, _ []string, _ int, _ bool, d Date, _ Period) { m.LastReviewed = d }},
+		"review_every":    {period, func(m *Meta, _ string, _ []string, _ int, _ bool, _ Date, p Period) { m.ReviewEvery = p }},
+		"draft":           {boolean, func(m *Meta, _ string, _ []string, _ int, b bool, _ Date, _ Period) { m.Draft = b }},
+		"ticket":          l(func(m *Meta) *[]string { return &m.Tickets }),
+		"tickets":         l(func(m *Meta) *[]string { return &m.Tickets }),
+		"alerts":          l(func(m *Meta) *[]string { return &m.Alerts }),
+		"severity":        s(func(m *Meta) *string { return &m.Severity }),
+		"alert":           s(func(m *Meta) *string { return &m.Alert }),
+		"runbook":         s(func(m *Meta) *string { return &m.Runbook }),
+		"dashboard":       s(func(m *Meta) *string { return &m.Dashboard }),
+		"expr":            s(func(m *Meta) *string { return &m.Expr }),
+		"slack":           s(func(m *Meta) *string { return &m.Slack }),
+		"email":           s(func(m *Meta) *string { return &m.Email }),
+		"oncall":          s(func(m *Meta) *string { return &m.Oncall }),
+		"escalation":      l(func(m *Meta) *[]string { return &m.Escalation }),
+		"tickets_project": s(func(m *Meta) *string { return &m.TicketsProject }),
+		"path":            l(func(m *Meta) *[]string { return &m.Path }),
+	}
+}
+
+// Known returns the front matter keys of the content model, sorted.
+func Known() []string {
+	var keys []string
+	for k := range fields() {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Options tune Decode.
+type Options struct {
+	// Allowed lists extra keys the site declares (playbook.yaml "fields"):
+	// they are kept in Extra without a warning.
+	Allowed []string
+}
+
+// Decode reads front matter YAML into a Meta. path names the file in
+// findings; firstLine is the file line on which the YAML starts. Every
+// problem becomes a finding; Decode never stops at the first.
+func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.Finding) {
+	m := &Meta{Lines: map[string]int{}}
+	var out diag.List
+	if len(strings.TrimSpace(string(src))) == 0 {
+		return m, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		out.Errorf("frontmatter/invalid", path, firstLine+max(line, 1)-1, "front matter is not valid YAML: %s", msg)
+		return m, out
+	}
+	if len(doc.Content) == 0 {
+		return m, nil
+	}
+	root := doc.Content[0]
+	lineOf := func(n *yaml.Node) int { return firstLine + n.Line - 1 }
+	if root.Kind != yaml.MappingNode {
+		out.Errorf("frontmatter/invalid", path, lineOf(root), "front matter must be a mapping of keys to values")
+		return m, out
+	}
+	schema := fields()
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		key, line := k.Value, lineOf(k)
+		if k.Kind != yaml.ScalarNode {
+			out.Errorf("frontmatter/invalid", path, line, "front matter keys must be plain words")
+			continue
+		}
+		if prev, dup := m.Lines[key]; dup {
+			out.Errorf("frontmatter/invalid", path, line, "%q is set twice (first on line %d)", key, prev)
+			continue
+		}
+		m.Lines[key] = line
+		f, known := schema[key]
+		if !known {
+			if slices.Contains(opt.Allowed, key) {
+				m.Extra = append(m.Extra, Field{Key: key, Value: nodeText(v), Line: line})
+				continue
+			}
+			if near := suggest(key, schema); near != "" {
+				out.Errorf("frontmatter/unknown-field", path, line, "unknown field %q: did you mean %q?", key, near)
+			} else {
+				out.Warnf("frontmatter/unknown-field", path, line, "unknown field %q is kept for templates but not checked", key)
+			}
+			m.Extra = append(m.Extra, Field{Key: key, Value: nodeText(v), Line: line})
+			continue
+		}
+		if err := assign(m, f, v); err != nil {
+			out.Errorf("frontmatter/invalid", path, lineOf(v), "%s: %v", key, err)
+		}
+		if key == "path" && v.Kind == yaml.SequenceNode {
+			for _, item := range v.Content {
+				m.PathLines = append(m.PathLines, lineOf(item))
+			}
+		}
+	}
+	return m, out
+}
+
+func assign(m *Meta, f field, v *yaml.Node) error {
+	if v.Kind == yaml.AliasNode {
+		v = v.Alias
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return nil // "owner:" with nothing after it is the same as no owner
+	}
+	scalar := func() (string, error) {
+		if v.Kind != yaml.ScalarNode {
+			return "", fmt.Errorf("want a single value, got a %s", nodeKind(v))
+		}
+		return strings.TrimSpace(v.Value), nil
+	}
+	switch f.kind {
+	case str:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		f.set(m, s, nil, 0, false, Date{}, Period{})
+	case list:
+		var l []string
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if s := strings.TrimSpace(v.Value); s != "" {
+				l = []string{s}
+			}
+		case yaml.SequenceNode:
+			for _, item := range v.Content {
+				if item.Kind != yaml.ScalarNode {
+					return fmt.Errorf("want a list of single values, got a %s in it (line %d)", nodeKind(item), item.Line)
+				}
+				if s := strings.TrimSpace(item.Value); s != "" {
+					l = append(l, s)
+				}
+			}
+		default:
+			return fmt.Errorf("want a value or a list, got a %s", nodeKind(v))
+		}
+		f.set(m, "", l, 0, false, Date{}, Period{})
+	case integer:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", s)
+		}
+		f.set(m, "", nil, n, false, Date{}, Period{})
+	case boolean:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", s)
+		}
+		f.set(m, "", nil, 0, b, Date{}, Period{})
+	case date:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		d, err := ParseDate(s)
+		if err != nil {
+			return err
+		}
+		f.set(m, "", nil, 0, false, d, Period{})
+	case period:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		p, err := ParsePeriod(s)
+		if err != nil {
+			return err
+		}
+		f.set(m, "", nil, 0, false, Date{}, p)
+	}
+	return nil
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "value"
+}
+
+// nodeText returns a scalar's text, or the YAML of anything larger.
+func nodeText(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlErrorLine takes the line number out of a YAML parser's message.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, msg[len(m[0]):]
+	}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// suggest returns the known key closest to key when it is near enough to be
+// a slip of the keyboard: one edit for keys of up to four letters, two for
+// longer ones. Ties go to the alphabetically first key.
+func suggest(key string, schema map[string]field) string {
+	limit := 2
+	if len([]rune(key)) <= 4 {
+		limit = 1
+	}
+	best, bestD := "", limit+1
+	for k := range schema {
+		if d := distance(strings.ToLower(key), k); d < bestD || (d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// distance is the optimal string alignment distance: insertions, deletions,
+// substitutions and swaps of neighbours each cost one edit.
+func distance(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	d := make([][]int, len(s)+1)
+	for i := range d {
+		d[i] = make([]int, len(t)+1)
+		d[i][0] = i
+	}
+	for j := range t {
+		d[0][j+1] = j + 1
+	}
+	for i := 1; i <= len(s); i++ {
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(s)][len(t)]
+}

@@ -1,0 +1,94 @@
+package frontmatter
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Date is a calendar day, as in "last_reviewed: 2026-03-01".
+type Date struct{ time.Time }
+
+// ParseDate reads "2006-01-02" or an RFC 3339 time.
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return Date{t}, nil
+		}
+	}
+	return Date{}, fmt.Errorf("want a date like 2026-03-01, got %q", s)
+}
+
+// String formats the date as 2006-01-02, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2006-01-02")
+}
+
+// Period is a review interval such as "90d", "12 weeks" or "6 months".
+// Months and years are calendar months, so "6 months" from 31 August is the
+// end of February, as people count them.
+type Period struct {
+	Days, Months int
+}
+
+// ParsePeriod reads a number followed by a unit: d, day(s), w, week(s),
+// m, mo, month(s), y, year(s). Spaces between them are optional.
+func ParsePeriod(s string) (Period, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsDigit(r) })
+	if i <= 0 {
+		return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
+	}
+	n, err := strconv.Atoi(t[:i])
+	if err != nil || n <= 0 {
+		return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
+	}
+	switch strings.ToLower(strings.TrimSpace(t[i:])) {
+	case "d", "day", "days":
+		return Period{Days: n}, nil
+	case "w", "wk", "week", "weeks":
+		return Period{Days: 7 * n}, nil
+	case "m", "mo", "month", "months":
+		return Period{Months: n}, nil
+	case "y", "yr", "year", "years":
+		return Period{Months: 12 * n}, nil
+	}
+	return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
+}
+
+// IsZero reports whether no period was given.
+func (p Period) IsZero() bool { return p.Days == 0 && p.Months == 0 }
+
+// After returns the day the period ends when it starts on d.
+func (p Period) After(d Date) Date {
+	return Date{d.AddDate(0, p.Months, p.Days)}
+}
+
+func (p Period) String() string {
+	switch {
+	case p.IsZero():
+		return ""
+	case p.Months == 0 && p.Days%7 == 0:
+		return plural(p.Days/7, "week")
+	case p.Months == 0:
+		return plural(p.Days, "day")
+	case p.Days == 0 && p.Months%12 == 0:
+		return plural(p.Months/12, "year")
+	case p.Days == 0:
+		return plural(p.Months, "month")
+	}
+	return plural(p.Months, "month") + " " + plural(p.Days, "day")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
