@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/output"
+)
+
+const buildHelp = `Usage: playbook build [flags]
+
+Checks the site and writes it, complete, to the destination folder. The new
+site is written beside the destination and swapped in at the end: a build
+that fails leaves the previous site as it was. Findings are printed as by
+"playbook check"; a build with errors (or, with --strict, any finding)
+writes nothing.
+
+Flags:
+` + siteFlagsHelp + `  -d, --destination DIR  the output folder (default: SITE/public)
+
+Exit status: 0 built, 1 errors (or any finding with --strict), 2 usage or
+I/O errors.
+`
+
+func build(args []string, stdout, stderr io.Writer) int {
+	var f siteFlags
+	var dest string
+	fl := newFlagSet("build", buildHelp, stdout, stderr)
+	f.register(fl)
+	fl.StringVar(&dest, "d", "", "")
+	fl.StringVar(&dest, "destination", "", "")
+	if code, stop := parseFlags(fl, args, buildHelp, stdout, stderr); stop {
+		return code
+	}
+	s, err := openSite(&f)
+	if err != nil {
+		return fail(stderr, "build", err, buildHelp)
+	}
+	if dest == "" {
+		dest = filepath.Join(s.dir, s.config.Destination)
+	}
+	if err := safeDestination(dest, s.dir, s.contentDir); err != nil {
+		return fail(stderr, "build", err, buildHelp)
+	}
+	start := time.Now()
+	stop := progress(stderr, start)
+	w, err := output.NewDir(dest)
+	if err != nil {
+		stop()
+		return fail(stderr, "build", err, buildHelp)
+	}
+	res, err := generator.Build(s.opts, w)
+	stop()
+	if err != nil {
+		w.Abort()
+		return fail(stderr, "build", err, buildHelp)
+	}
+	out := stderr
+	if s.format == diag.JSON {
+		out = stdout
+	}
+	if err := diag.Write(out, s.format, res.Findings); err != nil {
+		w.Abort()
+		return fail(stderr, "build", err, buildHelp)
+	}
+	code := exitFor(res.Findings, f.strict)
+	if code != exitOK {
+		w.Abort()
+		fmt.Fprintln(stderr, summary("checked", res.Sources, res.Findings, time.Since(start))+"; nothing written")
+		return code
+	}
+	if err := w.Commit(); err != nil {
+		return fail(stderr, "build", err, buildHelp)
+	}
+	fmt.Fprintln(stderr, summary("built", res.Sources, res.Findings, time.Since(start))+" into "+displayPath(dest))
+	return exitOK
+}
+
+// safeDestination refuses an output folder that the swap would destroy the
+// sources with: the site folder, the content folder, or a folder above them.
+func safeDestination(dest, site, content string) error {
+	d, err := filepath.Abs(dest)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{site, content} {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		if a == d || strings.HasPrefix(a+string(filepath.Separator), d+string(filepath.Separator)) {
+			return usageError{fmt.Errorf("destination %s would replace %s: choose another folder", dest, p)}
+		}
+	}
+	return nil
+}
+
+// progress prints a line on a terminal while a build runs longer than a
+// second; the returned func clears it.
+func progress(w io.Writer, start time.Time) func() {
+	f, ok := w.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		shown := false
+		for {
+			select {
+			case <-done:
+				if shown {
+					fmt.Fprint(f, "\r\033[K")
+				}
+				return
+			case now := <-t.C:
+				fmt.Fprintf(f, "\r\033[Kbuilding… %s", now.Sub(start).Round(time.Second))
+				shown = true
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

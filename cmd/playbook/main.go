@@ -1,0 +1,62 @@
+// Command playbook builds, checks and previews operations playbooks.
+//
+//	playbook build   [-s DIR] [--content DIR] [-d DIR] [--format F] [--strict]
+//	playbook check   [-s DIR] [--content DIR] [--format F] [--strict]
+//	playbook version
+//
+// Exit status: 0 clean, 1 findings of error severity (or any finding with
+// --strict), 2 usage or I/O errors.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `playbook turns a folder of markdown runbooks, alerts, checklists and guides
+into a persona-navigated static site, and checks that every alert and runbook
+leads to an owning team and a ticket.
+
+Usage:
+  playbook <command> [flags]
+
+Commands:
+  build     check the site and write it to the destination folder
+  check     check the site and print its findings
+  version   print the version
+
+Run "playbook <command> --help" for a command's flags.
+`
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "build":
+		return build(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "playbook", version())
+		return exitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "playbook: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}

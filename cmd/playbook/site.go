@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/load"
+)
+
+// siteFlags are the flags every command that reads a site shares.
+type siteFlags struct {
+	source  string
+	content string
+	format  string
+	strict  bool
+	drafts  bool
+}
+
+func (f *siteFlags) register(fl *flag.FlagSet) {
+	fl.StringVar(&f.source, "s", ".", "")
+	fl.StringVar(&f.source, "source", ".", "")
+	fl.StringVar(&f.content, "content", "", "")
+	fl.StringVar(&f.format, "format", "text", "")
+	fl.BoolVar(&f.strict, "strict", false, "")
+	fl.BoolVar(&f.drafts, "drafts", false, "")
+}
+
+const siteFlagsHelp = `  -s, --source DIR     the site folder, with playbook.yaml (default ".")
+      --content DIR    the markdown folder (default: DIR/content, or the site
+                       folder itself when it has no content/ folder)
+      --format FORMAT  findings as text (default), github (workflow
+                       annotations) or json
+      --strict         fail on warnings too
+      --drafts         include pages with draft: true
+`
+
+// newFlagSet makes a flag set that prints help to stdout and usage errors
+// to stderr.
+func newFlagSet(name, help string, stdout, stderr io.Writer) *flag.FlagSet {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
+	_ = help
+	return fl
+}
+
+// parseFlags parses args; it returns an exit code when the command should
+// stop (help asked for, or a usage error).
+func parseFlags(fl *flag.FlagSet, args []string, help string, stdout, stderr io.Writer) (int, bool) {
+	err := fl.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, help)
+		return exitOK, true
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "playbook %s: %v\n\n%s", fl.Name(), err, help)
+		return exitUsage, true
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "playbook %s: unexpected argument %q\n\n%s", fl.Name(), fl.Arg(0), help)
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+// siteSetup is a site opened from the command line.
+type siteSetup struct {
+	opts       generator.Options
+	dir        string // the site folder
+	contentDir string
+	config     *config.Config
+	format     diag.Format
+}
+
+func openSite(f *siteFlags) (*siteSetup, error) {
+	format, err := diag.ParseFormat(f.format)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	dir := filepath.Clean(f.source)
+	if st, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	content := f.content
+	if content == "" {
+		content = filepath.Join(dir, "content")
+		if st, err := os.Stat(content); err != nil || !st.IsDir() {
+			content = dir
+		}
+	}
+	content = filepath.Clean(content)
+	if st, err := os.Stat(content); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", content)
+	}
+	s := &siteSetup{dir: dir, contentDir: content, format: format, config: config.Default()}
+	s.opts = generator.Options{
+		Content:       os.DirFS(content),
+		ContentPrefix: displayPath(content) + "/",
+		Layouts:       generator.Overlay(dirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
+		Assets:        generator.Overlay(dirFS(filepath.Join(dir, "assets")), playbook.Assets()),
+		Now:           time.Now(),
+		Version:       version(),
+		Drafts:        f.drafts,
+	}
+	if s.opts.ContentPrefix == "./" {
+		s.opts.ContentPrefix = ""
+	}
+	cfgPath := filepath.Join(dir, config.FileName)
+	if data, err := os.ReadFile(cfgPath); err == nil {
+		s.opts.Config, s.opts.ConfigFile = data, displayPath(cfgPath)
+		s.config, _ = config.Parse(s.opts.ConfigFile, data)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	for _, p := range []string{filepath.Join(content, "..", "mkdocs.yml"), filepath.Join(content, "mkdocs.yml"), filepath.Join(dir, "mkdocs.yml")} {
+		if data, err := os.ReadFile(p); err == nil {
+			s.opts.NavTitles = load.MkDocsTitles(data)
+			break
+		}
+	}
+	return s, nil
+}
+
+// dirFS returns the folder as an fs.FS, or nil when it does not exist.
+func dirFS(dir string) fs.FS {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil
+	}
+	return os.DirFS(dir)
+}
+
+// displayPath makes a path relative to the working folder when it is below
+// it, so findings can be clicked in a terminal and read by GitHub.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+type usageError struct{ error }
+
+// exitFor returns the exit code of a check: 1 when there are errors, or any
+// finding with --strict.
+func exitFor(finds []diag.Finding, strict bool) int {
+	errs, warns := diag.Count(finds)
+	if errs > 0 || (strict && warns > 0) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// summary is the one line printed at the end.
+func summary(verb string, pages int, finds []diag.Finding, d time.Duration) string {
+	errs, warns := diag.Count(finds)
+	return fmt.Sprintf("%s %s in %s: %s, %s", verb, plural(pages, "page"), d.Round(time.Millisecond), plural(errs, "error"), plural(warns, "warning"))
+}

@@ -1,0 +1,155 @@
+// Package load is the first stage of the pipeline: it reads a content
+// folder through an fs.FS and returns its markdown sources and the other
+// files to copy, in a stable order. It touches nothing but the fs.FS it is
+// given.
+package load
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Source is one markdown file.
+type Source struct {
+	Path string // content-relative, slash-separated
+	Data []byte
+}
+
+// Content is what a content folder holds.
+type Content struct {
+	Sources []Source // sorted by Path
+	Files   []string // other files to copy, sorted
+}
+
+// IsMarkdown reports whether a file name is a page: .md, .markdown, and
+// .md.erb (Middleman templates, read as markdown and never evaluated).
+func IsMarkdown(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".markdown") || strings.HasSuffix(n, ".md.erb")
+}
+
+// skipped reports whether a file or folder is left out: dot files, and
+// files other tools keep beside their pages.
+func skipped(name string, dir bool) bool {
+	if strings.HasPrefix(name, ".") || name == "node_modules" {
+		return true
+	}
+	if dir {
+		return false
+	}
+	switch name {
+	case "_category_.json", "_category_.yml", "_category_.yaml", "Thumbs.db":
+		return true
+	}
+	return strings.HasSuffix(name, ".erb") && !IsMarkdown(name)
+}
+
+// Load reads every page and file of a content folder.
+func Load(fsys fs.FS) (*Content, error) {
+	c := &Content{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == "." {
+			return nil
+		}
+		if skipped(d.Name(), d.IsDir()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		if !IsMarkdown(d.Name()) {
+			c.Files = append(c.Files, p)
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		c.Sources = append(c.Sources, Source{Path: p, Data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(c.Sources, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
+	slices.Sort(c.Files)
+	return c, nil
+}
+
+// Ref returns a content path without its markdown extensions, and without a
+// ".html" before them (Middleman's "page.html.md"): "alerts/Foo.html.md" is
+// "alerts/Foo".
+func Ref(p string) string {
+	lower := strings.ToLower(p)
+	for _, ext := range []string{".md.erb", ".markdown", ".md"} {
+		if strings.HasSuffix(lower, ext) {
+			p = p[:len(p)-len(ext)]
+			lower = lower[:len(lower)-len(ext)]
+			break
+		}
+	}
+	if strings.HasSuffix(lower, ".html") {
+		p = p[:len(p)-len(".html")]
+	}
+	return p
+}
+
+// IsIndex reports whether a page ref names its folder's page: index,
+// _index (Hugo) or README (GitHub), in any case.
+func IsIndex(ref string) bool {
+	switch strings.ToLower(path.Base(ref)) {
+	case "index", "_index", "readme":
+		return true
+	}
+	return false
+}
+
+// URL returns the pretty URL of a page ref: lowercase, spaces and other
+// separators as hyphens, a trailing slash; index pages stand for their
+// folder.
+func URL(ref string) string {
+	if IsIndex(ref) {
+		ref = path.Dir(ref)
+	}
+	if ref == "." || ref == "" {
+		return "/"
+	}
+	segs := strings.Split(ref, "/")
+	for i, s := range segs {
+		segs[i] = Slug(s)
+	}
+	return "/" + strings.Join(segs, "/") + "/"
+}
+
+// Slug makes one URL segment: letters and digits lowercased, runs of
+// anything else one hyphen, "." and "_" kept.
+func Slug(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.', r > 127 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			hyphen = false
+		default:
+			if !hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+				hyphen = true
+			}
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" {
+		return "-"
+	}
+	return out
+}

@@ -1,0 +1,340 @@
+// Package render is the Render stage: it turns the resolved site into
+// files. Links in each page's markdown are rewritten to page URLs, bodies
+// are rendered by goldmark, and each page is executed through the
+// html/template layout of its kind, in parallel across cores. Assets are
+// written under content-hashed names. Its input is a site.Site, the layouts
+// and assets (an fs.FS each, the site's own files over the embedded ones)
+// and the markdown converter; its output goes to an output.Writer.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Options are what Render needs besides the site.
+type Options struct {
+	Layouts  fs.FS // layouts/*.html and layouts/partials/*.html
+	Assets   fs.FS // files copied under hashed names
+	Content  fs.FS // the content folder, for files that are not pages
+	Markdown *markdown.Markdown
+	Findings []diag.Finding
+	Now      time.Time
+	// Version is printed in the generator meta tag.
+	Version string
+}
+
+// Renderer holds parsed templates and asset names for one build.
+type Renderer struct {
+	opt      Options
+	site     *site.Site
+	base     string            // the path of base_url, "/" by default
+	assets   map[string]string // asset name -> hashed URL path
+	assetOut map[string][]byte // hashed output name -> bytes
+	tmpl     map[string]*template.Template
+	sd       *SiteData
+	findings map[string][]diag.Finding // by file
+}
+
+// Site renders every page, the listing pages and the assets of s into w.
+func Site(s *site.Site, w output.Writer, opt Options) error {
+	r, err := New(s, opt)
+	if err != nil {
+		return err
+	}
+	return r.All(w)
+}
+
+// New prepares templates and assets.
+func New(s *site.Site, opt Options) (*Renderer, error) {
+	r := &Renderer{opt: opt, site: s, base: "/", assets: map[string]string{}, assetOut: map[string][]byte{}}
+	if s.Config.BaseURL != "" {
+		if u, err := url.Parse(s.Config.BaseURL); err == nil && u.Path != "" {
+			r.base = strings.TrimSuffix(u.Path, "/") + "/"
+		}
+	}
+	if err := r.loadAssets(); err != nil {
+		return nil, err
+	}
+	if err := r.loadTemplates(); err != nil {
+		return nil, err
+	}
+	r.sd = r.siteData()
+	r.findings = map[string][]diag.Finding{}
+	for _, f := range opt.Findings {
+		r.findings[f.Path] = append(r.findings[f.Path], f)
+	}
+	return r, nil
+}
+
+func (r *Renderer) loadAssets() error {
+	add := func(name string, data []byte) {
+		sum := sha256.Sum256(data)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+		r.assets[name] = r.base + "assets/" + hashed
+		r.assetOut["assets/"+hashed] = data
+	}
+	add("highlight.css", []byte("/*TODO*/")) // TEMP
+	if r.opt.Assets == nil {
+		return nil
+	}
+	return fs.WalkDir(r.opt.Assets, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(r.opt.Assets, p)
+		if err != nil {
+			return err
+		}
+		add(p, data)
+		return nil
+	})
+}
+
+// layoutFor names the layout file of each kind of page.
+func layoutFor(k site.Kind) string {
+	switch k {
+	case site.Runbook, site.Alert, site.Checklist, site.Team, site.Persona, site.Section:
+		return string(k) + ".html"
+	}
+	return "page.html"
+}
+
+func (r *Renderer) loadTemplates() error {
+	partials, err := fs.Glob(r.opt.Layouts, "partials/*.html")
+	if err != nil {
+		return err
+	}
+	base, err := template.New("base.html").Funcs(r.funcs()).ParseFS(r.opt.Layouts, append([]string{"base.html"}, partials...)...)
+	if err != nil {
+		return fmt.Errorf("layouts: %w", err)
+	}
+	r.tmpl = map[string]*template.Template{}
+	for _, name := range []string{"page.html", "home.html", "runbook.html", "alert.html", "checklist.html", "team.html", "persona.html", "section.html", "404.html"} {
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(r.opt.Layouts, name); err != nil {
+			return fmt.Errorf("layouts: %w", err)
+		}
+		r.tmpl[name] = t
+	}
+	return nil
+}
+
+// All renders everything.
+func (r *Renderer) All(w output.Writer) error {
+	pages := r.site.Pages
+	// Links are rewritten before any body is rendered: an alert page
+	// renders its runbook's body too, from another goroutine.
+	forEach(pages, func(p *site.Page) error { rewriteLinks(p, r.base); return nil })
+	bodies := make(map[*site.Page]template.HTML, len(pages))
+	var mu sync.Mutex
+	err := forEach(pages, func(p *site.Page) error {
+		if p.Doc == nil {
+			return nil
+		}
+		var b bytes.Buffer
+		if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
+			return fmt.Errorf("%s: rendering markdown: %w", p.File, err)
+		}
+		mu.Lock()
+		bodies[p] = template.HTML(b.String())
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = forEach(pages, func(p *site.Page) error {
+		html, err := r.page(p, bodies)
+		if err != nil {
+			return err
+		}
+		return w.WriteFile(outName(p.URL), html)
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.notFound(w); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(r.assetOut) {
+		if err := w.WriteFile(name, r.assetOut[name]); err != nil {
+			return err
+		}
+	}
+	for _, f := range r.site.Files {
+		data, err := fs.ReadFile(r.opt.Content, f)
+		if err != nil {
+			return err
+		}
+		if err := w.WriteFile(f, data); err != nil {
+			return err
+		}
+	}
+	return r.extras(w)
+}
+
+// outName is the file that serves a URL: "/a/b/" is "a/b/index.html".
+func outName(u string) string {
+	name := strings.TrimPrefix(u, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	return name
+}
+
+// forEach runs f on every page, using every core, and returns the first
+// error.
+func forEach(pages []*site.Page, f func(*site.Page) error) error {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	next := make(chan *site.Page)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				if err := f(p); err != nil {
+					once.Do(func() { first = err })
+				}
+			}
+		})
+	}
+	for _, p := range pages {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
+
+// rewriteLinks points each resolved link of a page at its target's URL.
+func rewriteLinks(p *site.Page, base string) {
+	for _, l := range p.Links {
+		if !l.Local || (l.Target == nil && !l.File) || l.Missing {
+			continue
+		}
+		dest := l.URL
+		if strings.HasPrefix(dest, "/") {
+			dest = base + strings.TrimPrefix(dest, "/")
+		}
+		switch n := l.Node.(type) {
+		case *ast.Link:
+			n.Destination = []byte(dest)
+		case *ast.Image:
+			n.Destination = []byte(dest)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Page is what a layout receives.
+type Page struct {
+	*site.Page
+	Site    *SiteData
+	Content template.HTML
+	// Runbook is the body of an alert page's runbook, rendered in place.
+	Runbook template.HTML
+	Crumbs  []*site.Page
+	// Findings are the findings on this page, for the review banner.
+	Findings []diag.Finding
+}
+
+// SiteData is what every layout knows of the site.
+type SiteData struct {
+	Title    string
+	Config   *config.Config
+	Home     *site.Page
+	Personas []*site.Page
+	Sections []*site.Page // the home page's children that are folders
+	Now      time.Time
+	Version  string
+}
+
+func (r *Renderer) siteData() *SiteData {
+	sd := &SiteData{Title: r.site.Config.Title, Config: r.site.Config, Home: r.site.Home, Now: r.opt.Now, Version: r.opt.Version}
+	for _, id := range sortedKeys(r.site.Personas) {
+		sd.Personas = append(sd.Personas, r.site.Personas[id])
+	}
+	slices.SortStableFunc(sd.Personas, func(a, b *site.Page) int { return a.Meta.Weight - b.Meta.Weight })
+	if root := r.site.ByURL["/"]; root != nil {
+		for _, c := range root.Children {
+			if len(c.Children) > 0 {
+				sd.Sections = append(sd.Sections, c)
+			}
+		}
+	}
+	return sd
+}
+
+func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]byte, error) {
+	d := &Page{Page: p, Site: r.sd, Content: bodies[p]}
+	if p.RunbookOf != nil {
+		d.Runbook = bodies[p.RunbookOf]
+	}
+	for c := p.Parent; c != nil; c = c.Parent {
+		d.Crumbs = append([]*site.Page{c}, d.Crumbs...)
+	}
+	if p.File != "" {
+		d.Findings = r.findings[p.File]
+	}
+	name := layoutFor(p.Kind)
+	if p.URL == "/" {
+		name = "home.html"
+	}
+	var b bytes.Buffer
+	if err := r.tmpl[name].ExecuteTemplate(&b, "base", d); err != nil {
+		file := p.File
+		if file == "" {
+			file = p.URL
+		}
+		return nil, fmt.Errorf("%s: layouts/%s: %w", file, name, err)
+	}
+	return b.Bytes(), nil
+}
+
+func (r *Renderer) notFound(w output.Writer) error {
+	p := &site.Page{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}
+	d := &Page{Page: p, Site: r.sd}
+	var b bytes.Buffer
+	if err := r.tmpl["404.html"].ExecuteTemplate(&b, "base", d); err != nil {
+		return fmt.Errorf("layouts/404.html: %w", err)
+	}
+	return w.WriteFile("404.html", b.Bytes())
+}
+
+func (r *Renderer) siteHome() *site.Page {
+	if r.site.Home != nil {
+		return r.site.Home
+	}
+	return &site.Page{}
+}

@@ -1,0 +1,330 @@
+// Package resolve is the Resolve stage: it builds the site graph from the
+// parsed pages. It assigns URLs, indexes pages by URL, reference, team,
+// persona and alert name, resolves every link and page reference, links
+// owners to teams, alerts to runbooks, personas to their paths, and folders
+// to their pages (making listing pages for folders that have none). Its
+// input is parsed pages and the content's other files; its output is a
+// site.Site. It reports nothing: Validate reads what could not be resolved.
+package resolve
+
+import (
+	"cmp"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/frontmatter"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// Site builds the site graph. now decides which pages are due for review.
+func Site(cfg *config.Config, pages []*site.Page, files []string, now time.Time) *site.Site {
+	s := &site.Site{
+		Config:   cfg,
+		Files:    files,
+		ByURL:    map[string]*site.Page{},
+		ByRef:    map[string]*site.Page{},
+		Teams:    map[string]*site.Page{},
+		Personas: map[string]*site.Page{},
+		Alerts:   map[string]*site.Page{},
+	}
+	slices.SortStableFunc(pages, func(a, b *site.Page) int {
+		return cmp.Or(strings.Compare(a.URL, b.URL), strings.Compare(a.Path, b.Path))
+	})
+	for _, p := range pages {
+		if _, taken := s.ByURL[p.URL]; !taken {
+			s.ByURL[p.URL] = p
+		}
+		s.ByRef[refKey(p.Ref)] = p
+		if load.IsIndex(p.Ref) {
+			if _, taken := s.ByRef[refKey(path.Dir(p.Ref))]; !taken || !strings.HasPrefix(path.Base(p.Ref), "_") {
+				s.ByRef[refKey(path.Dir(p.Ref))] = p
+			}
+		}
+		switch p.Kind {
+		case site.Team:
+			if _, dup := s.Teams[p.ID]; !dup {
+				s.Teams[p.ID] = p
+			}
+		case site.Persona:
+			if _, dup := s.Personas[p.ID]; !dup {
+				s.Personas[p.ID] = p
+			}
+		case site.Alert:
+			if a := p.Meta.Alert; a != "" {
+				if _, dup := s.Alerts[a]; !dup {
+					s.Alerts[a] = p
+				}
+			}
+		}
+	}
+	s.Pages = pages
+	fileSet := map[string]bool{}
+	for _, f := range files {
+		fileSet[strings.ToLower(f)] = true
+	}
+
+	for _, p := range pages {
+		for _, l := range p.Outline.Links {
+			p.Links = append(p.Links, link(s, fileSet, p, l))
+		}
+		if o := p.Meta.Owner; o != "" {
+			p.OwnerTeam = s.Teams[site.TeamID(o)]
+		}
+		for _, r := range p.Meta.Roles {
+			if per := s.Personas[r]; per != nil {
+				p.Personas = append(p.Personas, per)
+			}
+		}
+		if p.Kind == site.Alert && p.Meta.Runbook != "" {
+			p.RunbookOf = Ref(s, p.Meta.Runbook)
+		}
+		if p.Kind == site.Persona {
+			for _, r := range p.Meta.Path {
+				p.PathPages = append(p.PathPages, Ref(s, r))
+			}
+		}
+		every := p.Meta.ReviewEvery
+		if every.IsZero() {
+			every = cfg.Review.Every
+		}
+		if !p.Meta.LastReviewed.IsZero() && !every.IsZero() {
+			p.ReviewDue = every.After(p.Meta.LastReviewed)
+			p.Stale = !now.Before(p.ReviewDue.Time)
+		}
+	}
+	for _, p := range pages {
+		if p.OwnerTeam != nil {
+			p.OwnerTeam.Owned = append(p.OwnerTeam.Owned, p)
+		}
+		if rb := p.RunbookOf; rb != nil && rb.Kind == site.Runbook {
+			rb.AlertPages = appendOnce(rb.AlertPages, p)
+		}
+		if p.Kind == site.Runbook {
+			for _, a := range p.Meta.Alerts {
+				if ap := s.Alerts[a]; ap != nil {
+					p.AlertPages = appendOnce(p.AlertPages, ap)
+				}
+			}
+		}
+	}
+	for _, p := range pages {
+		slices.SortFunc(p.AlertPages, byURL)
+	}
+	sections(s)
+	s.Home = s.ByURL["/"]
+	return s
+}
+
+func byURL(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) }
+
+func appendOnce(l []*site.Page, p *site.Page) []*site.Page {
+	if slices.Contains(l, p) {
+		return l
+	}
+	return append(l, p)
+}
+
+func refKey(ref string) string {
+	ref = strings.ToLower(strings.Trim(ref, "/"))
+	if ref == "." {
+		return ""
+	}
+	return ref
+}
+
+// Ref finds the page a front matter reference names: a content path with
+// or without its extension ("runbooks/db/failover" or
+// "runbooks/db/failover.md"), a site URL ("/runbooks/db/failover/"), or an
+// absolute URL under the site's base_url. It returns nil when there is none.
+func Ref(s *site.Site, ref string) *site.Page {
+	ref = strings.TrimSpace(ref)
+	if b := s.Config.BaseURL; b != "" && strings.HasPrefix(ref, b) {
+		ref = "/" + strings.TrimPrefix(ref, b)
+	}
+	ref, _, _ = strings.Cut(ref, "#")
+	if p := s.ByRef[refKey(load.Ref(ref))]; p != nil {
+		return p
+	}
+	if strings.HasPrefix(ref, "/") {
+		return byURLPath(s, ref)
+	}
+	return nil
+}
+
+// byURLPath finds a page by its URL, with or without the trailing slash and
+// "index.html".
+func byURLPath(s *site.Site, p string) *site.Page {
+	p = strings.TrimSuffix(p, "index.html")
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	if pg := s.ByURL[p]; pg != nil {
+		return pg
+	}
+	return s.ByURL[strings.ToLower(p)]
+}
+
+// link resolves a link of page p.
+func link(s *site.Site, files map[string]bool, p *site.Page, l markdown.Link) site.Link {
+	out := site.Link{Link: l, URL: l.Dest}
+	dest := strings.TrimSpace(l.Dest)
+	if b := s.Config.BaseURL; b != "" && strings.HasPrefix(dest, b) {
+		dest = "/" + strings.TrimPrefix(dest, b)
+	}
+	if dest == "" || strings.HasPrefix(dest, "//") {
+		return out
+	}
+	u, err := url.Parse(dest)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return out
+	}
+	out.Local = true
+	out.Fragment = u.Fragment
+	target := u.Path
+	if target == "" {
+		out.Target = p
+		out.URL = "#" + u.Fragment
+		if id, ok := p.Anchor(u.Fragment); ok {
+			out.URL = "#" + id
+		}
+		return out
+	}
+	var resolved string
+	if strings.HasPrefix(target, "/") {
+		if pg := byURLPath(s, target); pg != nil {
+			out.Target = pg
+		}
+		resolved = strings.TrimPrefix(path.Clean(target), "/")
+	} else {
+		resolved = path.Join(path.Dir(p.Path), target)
+		if strings.HasPrefix(resolved, "../") || resolved == ".." {
+			return out // outside the content folder: broken
+		}
+	}
+	if out.Target == nil {
+		out.Target = s.ByRef[refKey(load.Ref(resolved))]
+	}
+	if out.Target == nil && strings.HasSuffix(strings.ToLower(resolved), ".html") {
+		out.Target = s.ByRef[refKey(strings.TrimSuffix(resolved, path.Ext(resolved)))]
+	}
+	if out.Target != nil {
+		out.URL = out.Target.URL
+		if u.Fragment != "" {
+			id, ok := out.Target.Anchor(u.Fragment)
+			if !ok {
+				id = u.Fragment
+			}
+			out.URL += "#" + id
+		}
+		return out
+	}
+	if isFile(resolved) {
+		out.File = true
+		out.Missing = !files[strings.ToLower(resolved)]
+		out.URL = (&url.URL{Path: "/" + resolved}).EscapedPath()
+		if u.Fragment != "" {
+			out.URL += "#" + u.Fragment
+		}
+	}
+	return out
+}
+
+// sections gives every folder a page: its index page when it has one,
+// otherwise a listing page made here. Each page's Parent is its folder's
+// page and each folder page lists its Children.
+func sections(s *site.Site) {
+	folderPage := map[string]*site.Page{} // by folder ref, "" for the root
+	for _, p := range s.Pages {
+		if load.IsIndex(p.Ref) {
+			dir := path.Dir(p.Ref)
+			if dir == "." {
+				dir = ""
+			}
+			if _, ok := folderPage[dir]; !ok {
+				folderPage[dir] = p
+			}
+		}
+	}
+	var made []*site.Page
+	var ensure func(dir string) *site.Page
+	ensure = func(dir string) *site.Page {
+		if fp, ok := folderPage[dir]; ok {
+			return fp
+		}
+		fp := &site.Page{
+			Ref:   dir + "/index",
+			URL:   load.URL(dir + "/index"),
+			Kind:  site.Section,
+			ID:    path.Base(dir),
+			Meta:  &frontmatter.Meta{Lines: map[string]int{}},
+			Title: sectionTitle(dir, s.Config.Title),
+		}
+		if dir == "" {
+			fp.Ref, fp.URL = "index", "/"
+		}
+		if _, taken := s.ByURL[fp.URL]; taken {
+			return nil
+		}
+		folderPage[dir] = fp
+		s.ByURL[fp.URL] = fp
+		made = append(made, fp)
+		if dir != "" {
+			parent := path.Dir(dir)
+			if parent == "." {
+				parent = ""
+			}
+			if pp := ensure(parent); pp != nil {
+				fp.Parent = pp
+				pp.Children = append(pp.Children, fp)
+			}
+		}
+		return fp
+	}
+	for _, p := range s.Pages {
+		dir := path.Dir(p.Ref)
+		if load.IsIndex(p.Ref) {
+			if dir == "." {
+				continue // the home page has no parent
+			}
+			dir = path.Dir(dir)
+		}
+		if dir == "." {
+			dir = ""
+		}
+		if fp := ensure(dir); fp != nil && fp != p {
+			p.Parent = fp
+			fp.Children = append(fp.Children, p)
+		}
+	}
+	s.Pages = append(s.Pages, made...)
+	slices.SortStableFunc(s.Pages, byURL)
+	for _, p := range s.Pages {
+		slices.SortStableFunc(p.Children, func(a, b *site.Page) int {
+			return cmp.Or(cmp.Compare(a.Meta.Weight, b.Meta.Weight), strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
+		})
+	}
+}
+
+func sectionTitle(dir, siteTitle string) string {
+	if k := site.KindOfFolder(dir); k != "" {
+		return k.Plural()
+	}
+	return parse.Readable(dir, siteTitle)
+}
+
+// isFile reports whether a link target names a file rather than a page: it
+// has an extension, and not one of a page.
+func isFile(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case "", ".md", ".markdown", ".html", ".htm", ".erb":
+		return false
+	}
+	return true
+}

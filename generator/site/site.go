@@ -1,0 +1,192 @@
+// Package site is the content model that the stages of the pipeline share:
+// pages with their typed front matter and parsed body (filled in by Parse),
+// and the graph between them (owners, runbooks, alerts, personas, links,
+// filled in by Resolve). It does no work of its own beyond small lookups.
+package site
+
+import (
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/frontmatter"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Kind is what a page is for.
+type Kind string
+
+const (
+	Guide     Kind = "guide"
+	Runbook   Kind = "runbook"
+	Alert     Kind = "alert"
+	Checklist Kind = "checklist"
+	Team      Kind = "team"
+	Persona   Kind = "persona"
+	// Section is a listing of a folder's pages that has no index page of
+	// its own; the generator makes it.
+	Section Kind = "section"
+)
+
+// Kinds returns the kinds a page may declare, in the order sites list them.
+func Kinds() []Kind {
+	return []Kind{Guide, Runbook, Alert, Checklist, Team, Persona}
+}
+
+// KindOfFolder returns the kind that a top-level folder implies, or "".
+func KindOfFolder(folder string) Kind {
+	switch folder {
+	case "runbooks":
+		return Runbook
+	case "alerts":
+		return Alert
+	case "checklists":
+		return Checklist
+	case "teams":
+		return Team
+	case "personas":
+		return Persona
+	}
+	return ""
+}
+
+// Label returns the kind as a heading word: "Runbook".
+func (k Kind) Label() string {
+	if k == "" {
+		return ""
+	}
+	return strings.ToUpper(string(k[:1])) + string(k[1:])
+}
+
+// Plural returns the kind's heading for a list: "Runbooks".
+func (k Kind) Plural() string { return k.Label() + "s" }
+
+// Page is one page of the site.
+type Page struct {
+	// Path is the content-relative, slash-separated source path
+	// ("runbooks/payments/high-error-rate.md"); "" for generated pages.
+	Path string
+	// File is the path findings name: the source as the user wrote it on
+	// the command line ("content/runbooks/payments/high-error-rate.md").
+	File string
+	// Ref is Path without its extensions: the form page references use
+	// ("runbooks/payments/high-error-rate"). Folder pages keep their file
+	// name ("guides/index"); Resolve also accepts the folder.
+	Ref  string
+	URL  string // site path with a trailing slash: "/runbooks/payments/high-error-rate/"
+	Kind Kind
+	// ID is a team's or a persona's id: its file name without extension,
+	// or the folder name for index pages.
+	ID string
+
+	Meta  *frontmatter.Meta
+	Title string
+	// TitleFromH1 is true when the title came from the body's first
+	// heading, which the page then does not print twice.
+	TitleFromH1 bool
+
+	Body     []byte // markdown after the front matter
+	BodyLine int    // file line of the body's first line
+	Doc      ast.Node
+	Outline  markdown.Outline
+
+	// Filled in by Resolve.
+	Links      []Link
+	OwnerTeam  *Page   // the team that owns it, for any kind with an owner
+	RunbookOf  *Page   // an alert page's runbook
+	AlertPages []*Page // a runbook's alert pages, by alert name
+	Owned      []*Page // a team's pages, sorted by URL
+	PathPages  []*Page // a persona's path, in order; nil entries are broken
+	Personas   []*Page // the personas named in roles that exist
+	Children   []*Page // a folder page's pages, sorted by weight then title
+	Parent     *Page   // the folder page above it, if any
+	ReviewDue  frontmatter.Date
+	Stale      bool
+	Findings   int // the number of findings on this page
+}
+
+// Link is a link in a page's body, resolved.
+type Link struct {
+	markdown.Link
+	// Local is true for links into the site (not http:, mailto: and so on).
+	Local bool
+	// Target is the page the link leads to, when it leads to a page.
+	Target *Page
+	// File is true when the link leads to a file that is not a page (an
+	// image, a PDF); Missing is true when that file is not in the content
+	// folder.
+	File    bool
+	Missing bool
+	// Fragment is the #anchor, without '#'.
+	Fragment string
+	// URL is the rewritten destination, for rendering.
+	URL string
+}
+
+// Anchor finds the heading a #fragment names and returns its id. A
+// fragment matches an id exactly, or else when both are the same with runs
+// of hyphens taken as one: MkDocs and GitHub spell "A - B" as "a-b" and
+// "a---b".
+func (p *Page) Anchor(fragment string) (string, bool) {
+	for _, h := range p.Outline.Headings {
+		if h.ID == fragment {
+			return h.ID, true
+		}
+	}
+	want := squash(fragment)
+	for _, h := range p.Outline.Headings {
+		if squash(h.ID) == want {
+			return h.ID, true
+		}
+	}
+	return "", false
+}
+
+func squash(id string) string {
+	var b strings.Builder
+	prev := false
+	for _, r := range strings.ToLower(id) {
+		if r == '-' || r == '_' {
+			if !prev {
+				b.WriteByte('-')
+			}
+			prev = true
+			continue
+		}
+		prev = false
+		b.WriteRune(r)
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// Summary returns the page's summary.
+func (p *Page) Summary() string { return p.Meta.Summary }
+
+// Site is every page and the indexes between them.
+type Site struct {
+	Config *config.Config
+	Pages  []*Page // sorted by URL
+	// Files are the content folder's files that are not pages (images and
+	// the like), as content-relative paths; they are copied as they are.
+	Files []string
+
+	ByURL    map[string]*Page
+	ByRef    map[string]*Page // Ref, lowercased, without extension
+	Teams    map[string]*Page // by team id
+	Personas map[string]*Page // by persona id
+	Alerts   map[string]*Page // by exact alert name
+	Home     *Page
+}
+
+// TeamID returns the team id in an owner reference: "payments", also for
+// the Backstage forms "group:payments" and "group:default/payments".
+func TeamID(owner string) string {
+	s := strings.TrimSpace(owner)
+	if i := strings.Index(s, ":"); i >= 0 && !strings.Contains(s[:i], "/") {
+		s = s[i+1:]
+	}
+	if i := strings.LastIndex(s, "/"); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}

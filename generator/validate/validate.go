@@ -1,0 +1,229 @@
+// Package validate is the Validate stage: it checks the resolved site graph
+// against the content model (every alert and runbook owned by a team and
+// ticketed, alerts leading to runbooks, links and anchors that exist, roles
+// and persona paths that exist, pages reviewed in time, redirects that do
+// not shadow pages). Its input is a site.Site; its output is findings, all
+// of them, sorted by file and line.
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// Site runs every check and returns the findings, sorted.
+func Site(s *site.Site) []diag.Finding {
+	v := &checker{site: s}
+	urls := map[string]*site.Page{}
+	for _, p := range s.Pages {
+		if p.Path == "" {
+			continue // made by the generator
+		}
+		if prev := urls[p.URL]; prev != nil {
+			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
+		} else {
+			urls[p.URL] = p
+		}
+		v.page(p)
+	}
+	v.alerts()
+	v.aliases()
+	diag.Sort(v.out)
+	for _, f := range v.out {
+		if p := v.byFile(f.Path); p != nil {
+			p.Findings++
+		}
+	}
+	return v.out
+}
+
+type checker struct {
+	site  *site.Site
+	out   diag.List
+	files map[string]*site.Page
+}
+
+func (v *checker) byFile(file string) *site.Page {
+	if v.files == nil {
+		v.files = map[string]*site.Page{}
+		for _, p := range v.site.Pages {
+			v.files[p.File] = p
+		}
+	}
+	return v.files[file]
+}
+
+func (v *checker) err(p *site.Page, check string, line int, format string, args ...any) {
+	v.out.Errorf(check, p.File, line, format, args...)
+}
+
+func (v *checker) page(p *site.Page) {
+	m := p.Meta
+	top := m.Line("kind", 1)
+	needsOwner := p.Kind == site.Runbook || p.Kind == site.Alert || p.Kind == site.Checklist
+	if needsOwner && m.Owner == "" {
+		v.err(p, "owner/missing", top, "%s has no owner: add \"owner: <team id>\"%s", p.Kind, v.teamHint())
+	}
+	if m.Owner != "" && p.OwnerTeam == nil {
+		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q is no team: there is no teams/%s.md%s", m.Owner, site.TeamID(m.Owner), v.teamHint())
+	}
+	if (p.Kind == site.Runbook || p.Kind == site.Alert) && len(m.Tickets) == 0 {
+		v.err(p, "ticket/missing", top, "%s has no ticket: add \"ticket: <id>\" for the work that made it", p.Kind)
+	}
+	for _, t := range m.Tickets {
+		if !v.site.Config.Tickets.Valid(t) {
+			line := m.Line("ticket", m.Line("tickets", top))
+			v.err(p, "ticket/malformed", line, "ticket %q does not match %s (nor is it a URL)", t, v.site.Config.Tickets.Pattern)
+		}
+	}
+	if p.Kind == site.Alert {
+		switch {
+		case m.Alert == "":
+			v.err(p, "alert/no-name", top, "alert page has no alert name: add \"alert: <the rule's exact name>\"")
+		}
+		switch {
+		case m.Runbook == "":
+			v.err(p, "alert/no-runbook", top, "alert has no runbook: add \"runbook: <page reference>\"")
+		case p.RunbookOf == nil:
+			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q is no page", m.Runbook)
+		case p.RunbookOf.Kind != site.Runbook:
+			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q is a %s page, not a runbook", m.Runbook, p.RunbookOf.Kind)
+		}
+	}
+	if p.Kind == site.Runbook && len(p.AlertPages) == 0 && len(m.Alerts) == 0 {
+		v.out.Warnf("runbook/orphan", p.File, top, "no alert leads to this runbook: list the alerts it handles in \"alerts:\" or point an alert page's \"runbook:\" at it")
+	}
+	for _, r := range m.Roles {
+		if v.site.Personas[r] == nil {
+			v.err(p, "role/unknown", m.Line("roles", top), "role %q is no persona: there is no personas/%s.md%s", r, r, v.personaHint())
+		}
+	}
+	for i, target := range p.PathPages {
+		if target == nil {
+			line := top
+			if i < len(m.PathLines) {
+				line = m.PathLines[i]
+			}
+			v.err(p, "persona/path-broken", line, "path entry %q is no page", m.Path[i])
+		}
+	}
+	for _, l := range p.Links {
+		v.link(p, l)
+	}
+	if p.Stale {
+		sev := diag.Warning
+		if v.site.Config.Review.FailWhenStale {
+			sev = diag.Error
+		}
+		v.out.Add("review/stale", sev, p.File, m.Line("last_reviewed", top),
+			"review was due on %s (last reviewed %s): check the page and update last_reviewed", p.ReviewDue, m.LastReviewed)
+	}
+}
+
+func (v *checker) link(p *site.Page, l site.Link) {
+	if !l.Local {
+		return
+	}
+	what := "link"
+	if l.Image {
+		what = "image"
+	}
+	if l.File {
+		if l.Missing {
+			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file in the content folder", what, l.Dest)
+		}
+		return
+	}
+	if l.Target == nil {
+		v.err(p, "link/broken", l.Line, "%s to %q: no such page or file", what, l.Dest)
+		return
+	}
+	if _, ok := l.Target.Anchor(l.Fragment); l.Fragment != "" && !ok {
+		where := "this page"
+		if l.Target != p {
+			where = l.Target.File
+			if where == "" {
+				where = l.Target.URL
+			}
+		}
+		v.err(p, "link/broken", l.Line, "%s to %q: %s has no heading with id %q", what, l.Dest, where, l.Fragment)
+	}
+}
+
+func (v *checker) alerts() {
+	lower := map[string]*site.Page{}
+	for _, p := range v.site.Pages {
+		a := p.Meta.Alert
+		if p.Kind != site.Alert || a == "" {
+			continue
+		}
+		line := p.Meta.Line("alert", 1)
+		if first := v.site.Alerts[a]; first != p {
+			v.err(p, "alert/duplicate", line, "alert %q already has a page: %s", a, first.File)
+			continue
+		}
+		key := strings.ToLower(a)
+		if other := lower[key]; other != nil {
+			v.err(p, "alert/case-collision", line, "alert %q differs only in case from %q (%s): both would be served at %s", a, other.Meta.Alert, other.File, p.URL)
+			continue
+		}
+		lower[key] = p
+	}
+}
+
+func (v *checker) aliases() {
+	claimed := map[string]*site.Page{}
+	for _, p := range v.site.Pages {
+		for _, a := range p.Meta.Aliases {
+			u := aliasURL(a)
+			line := p.Meta.Line("aliases", 1)
+			if live := v.site.ByURL[u]; live != nil {
+				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, which is the page %s", a, u, nameOf(live))
+				continue
+			}
+			if prev := claimed[u]; prev != nil && prev != p {
+				v.err(p, "redirect/conflict", line, "alias %q is also an alias of %s", a, prev.File)
+				continue
+			}
+			claimed[u] = p
+		}
+	}
+}
+
+// aliasURL turns an alias ("/old/path", "old/path.html") into the URL it
+// redirects.
+func aliasURL(a string) string {
+	a = strings.TrimSpace(a)
+	a = strings.TrimSuffix(a, "index.html")
+	a = strings.TrimSuffix(a, ".html")
+	return load.URL(strings.Trim(a, "/") + "/index")
+}
+
+func nameOf(p *site.Page) string {
+	if p.File != "" {
+		return p.File
+	}
+	return fmt.Sprintf("listing %s", p.URL)
+}
+
+func (v *checker) teamHint() string {
+	return hint(" (teams: ", keys(v.site.Teams))
+}
+
+func (v *checker) personaHint() string {
+	return hint(" (personas: ", keys(v.site.Personas))
+}
+
+func hint(prefix string, ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	if len(ids) > 8 {
+		ids = append(ids[:8:8], "…")
+	}
+	return prefix + strings.Join(ids, ", ") + ")"
+}
