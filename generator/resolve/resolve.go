@@ -313,6 +313,9 @@ func sections(s *site.Site) {
 }
 
 func sectionTitle(dir, siteTitle string) string {
+	if dir == "" {
+		return siteTitle
+	}
 	if k := site.KindOfFolder(dir); k != "" {
 		return k.Plural()
 	}

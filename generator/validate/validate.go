@@ -23,10 +23,14 @@ func Site(s *site.Site) []diag.Finding {
 		if p.Path == "" {
 			continue // made by the generator
 		}
-		if prev := urls[p.URL]; prev != nil {
-			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
-		} else {
+		prev := urls[p.URL]
+		switch {
+		case prev == nil:
 			urls[p.URL] = p
+		case p.Kind == site.Alert && prev.Kind == site.Alert && p.Meta.Alert != "" && prev.Meta.Alert != "":
+			// alert/duplicate or alert/case-collision says it better.
+		default:
+			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
 		}
 		v.page(p)
 	}
