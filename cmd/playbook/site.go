@@ -25,9 +25,22 @@ type siteFlags struct {
 	format  string
 	strict  bool
 	drafts  bool
+	fl      *flag.FlagSet
+}
+
+// sourceSet reports whether -s or --source was given.
+func (f *siteFlags) sourceSet() bool {
+	set := false
+	f.fl.Visit(func(fl *flag.Flag) {
+		if fl.Name == "s" || fl.Name == "source" {
+			set = true
+		}
+	})
+	return set
 }
 
 func (f *siteFlags) register(fl *flag.FlagSet) {
+	f.fl = fl
 	fl.StringVar(&f.source, "s", ".", "")
 	fl.StringVar(&f.source, "source", ".", "")
 	fl.StringVar(&f.content, "content", "", "")
@@ -89,6 +102,14 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 		return nil, usageError{err}
 	}
 	dir := filepath.Clean(f.source)
+	if !f.sourceSet() && f.content != "" {
+		// "--content site/content" alone: the site is the folder above
+		// it when that has the configuration.
+		parent := filepath.Dir(filepath.Clean(f.content))
+		if _, err := os.Stat(filepath.Join(parent, config.FileName)); err == nil {
+			dir = parent
+		}
+	}
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {

@@ -131,10 +131,23 @@ func kind(p *site.Page, out *diag.List) site.Kind {
 			"kind %q is none of guide, runbook, alert, checklist, team, persona", p.Meta.Kind)
 	}
 	top, _, _ := strings.Cut(p.Path, "/")
-	if k := site.KindOfFolder(top); k != "" && top != p.Path {
-		return k
+	k := site.KindOfFolder(top)
+	if k == "" || top == p.Path || isSectionPage(p.Ref) {
+		return site.Guide
 	}
-	return site.Guide
+	return k
+}
+
+// isSectionPage reports whether a page introduces its folder rather than
+// being one of its kind: _index.md and README.md anywhere, and index.md of
+// a kind's own folder ("runbooks/index.md"). Deeper index.md files are
+// bundles of the folder's kind ("teams/payments/index.md" is a team).
+func isSectionPage(ref string) bool {
+	if !load.IsIndex(ref) {
+		return false
+	}
+	base := strings.ToLower(path.Base(ref))
+	return base != "index" || !strings.Contains(path.Dir(ref), "/")
 }
 
 // id is a team's or persona's id: the file name, or the folder's name for

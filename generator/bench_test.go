@@ -1,0 +1,182 @@
+package generator_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/output"
+)
+
+// The build benchmarks run the whole pipeline on the synthetic playbooks
+// that ../shared/bench/gencorpus writes (see DESIGN.md, "Tests" and
+// "Performance targets"):
+//
+//	go test -run '^$' -bench . ./generator/
+//	go test -run '^$' -bench 'Build/pages=10000' -benchtime 3x -cpuprofile cpu.out ./generator/
+//
+// Each corpus is generated once per benchmark into a temporary folder and
+// removed at its end; generating it is not timed. scripts/bench-hugo.sh
+// compares the command line build with Hugo on the same pages.
+
+// benchNow is the fixed date reviews are measured against, so that the
+// findings, and the work, do not change with the day the benchmark runs.
+var benchNow = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+
+// benchTools returns the folder holding gencorpus, ../shared/bench from the
+// repository root, or skips the benchmark when it is not checked out.
+func benchTools(b *testing.B) string {
+	b.Helper()
+	wd, err := os.Getwd() // the package folder: <repo>/generator
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(wd, "..", "..", "shared", "bench")
+	if st, err := os.Stat(filepath.Join(dir, "gencorpus")); err != nil || !st.IsDir() {
+		b.Skipf("no corpus generator: %s not found (check out shared/ beside the repository to run the build benchmarks)", filepath.Join(dir, "gencorpus"))
+	}
+	return dir
+}
+
+// genCorpus writes a playbook of n pages into dir with gencorpus.
+func genCorpus(b *testing.B, tools, dir string, n int) {
+	b.Helper()
+	cmd := exec.Command("go", "run", "./gencorpus", "-n", strconv.Itoa(n), "-o", dir)
+	cmd.Dir = tools
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("generating %d pages: %v\n%s", n, err, out)
+	}
+}
+
+// corpus is a generated playbook, generated on first use.
+type corpus struct {
+	tools string // the gencorpus folder
+	root  string // where generated corpora go
+	n     int
+	dir   string
+}
+
+func (c *corpus) get(b *testing.B) string {
+	b.Helper()
+	if c.dir == "" {
+		dir := filepath.Join(c.root, fmt.Sprintf("pages-%d", c.n))
+		genCorpus(b, c.tools, dir, c.n)
+		c.dir = dir
+	}
+	return c.dir
+}
+
+// options are the build options of a generated playbook, as the command
+// line would set them, with a fixed date.
+func options(b *testing.B, dir string) generator.Options {
+	b.Helper()
+	cfg, err := os.ReadFile(filepath.Join(dir, "playbook.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return generator.Options{
+		Content:       os.DirFS(filepath.Join(dir, "content")),
+		ContentPrefix: "content/",
+		Config:        cfg,
+		ConfigFile:    "playbook.yaml",
+		Layouts:       playbook.Layouts(),
+		Assets:        playbook.Assets(),
+		Now:           benchNow,
+		Version:       "bench",
+	}
+}
+
+// checkResult fails the benchmark when the build did not produce a site the
+// command line would write.
+func checkResult(b *testing.B, res *generator.Result) {
+	b.Helper()
+	if res == nil {
+		b.Fatal("no build ran")
+	}
+	if e := res.Errors(); e > 0 {
+		var first strings.Builder
+		shown := 0
+		for _, f := range res.Findings {
+			if f.Severity == diag.Error && shown < 10 {
+				fmt.Fprintf(&first, "\n\t%s", f)
+				shown++
+			}
+		}
+		b.Fatalf("the generated playbook has %d errors, so the command line would write nothing; the first ones:%s", e, first.String())
+	}
+}
+
+func reportPages(b *testing.B, res *generator.Result) {
+	b.ReportMetric(float64(res.Sources)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkBuild times a full build into memory: load, parse, resolve,
+// validate and render, without the cost of the disk.
+func BenchmarkBuild(b *testing.B) {
+	tools := benchTools(b)
+	root := b.TempDir()
+	for _, n := range []int{1000, 10000} {
+		c := &corpus{tools: tools, root: root, n: n}
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			opt := options(b, c.get(b))
+			b.ReportAllocs()
+			var res *generator.Result
+			for b.Loop() {
+				var err error
+				res, err = generator.Build(opt, output.NewMemory())
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			checkResult(b, res)
+			reportPages(b, res)
+		})
+	}
+}
+
+// BenchmarkBuildToDisk times a full build written into a folder and swapped
+// in, as "playbook build" does. Each build goes into an empty destination;
+// removing the previous site is not timed.
+func BenchmarkBuildToDisk(b *testing.B) {
+	tools := benchTools(b)
+	root := b.TempDir()
+	for _, n := range []int{10000} {
+		c := &corpus{tools: tools, root: root, n: n}
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			opt := options(b, c.get(b))
+			dest := filepath.Join(root, fmt.Sprintf("public-%d", n))
+			b.ReportAllocs()
+			var res *generator.Result
+			for b.Loop() {
+				w, err := output.NewDir(dest)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err = generator.Build(opt, w)
+				if err != nil {
+					w.Abort()
+					b.Fatal(err)
+				}
+				if err := w.Commit(); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if err := os.RemoveAll(dest); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			checkResult(b, res)
+			reportPages(b, res)
+		})
+	}
+}
