@@ -1,6 +1,7 @@
 package frontmatter
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -206,7 +207,12 @@ func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.
 			continue
 		}
 		if err := assign(m, f, v); err != nil {
-			out.Errorf("frontmatter/invalid", path, lineOf(v), "%s: %v", key, err)
+			at := v
+			var ie itemError
+			if errors.As(err, &ie) {
+				at = ie.node
+			}
+			out.Errorf("frontmatter/invalid", path, lineOf(at), "%s: %v", key, err)
 		}
 		if key == "path" && v.Kind == yaml.SequenceNode {
 			for _, item := range v.Content {
@@ -247,7 +253,7 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 		case yaml.SequenceNode:
 			for _, item := range v.Content {
 				if item.Kind != yaml.ScalarNode {
-					return fmt.Errorf("want a list of single values, got a %s in it (line %d)", nodeKind(item), item.Line)
+					return itemError{item, fmt.Errorf("want a list of single values, got a %s in it", nodeKind(item))}
 				}
 				if s := strings.TrimSpace(item.Value); s != "" {
 					l = append(l, s)
@@ -300,6 +306,14 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 	}
 	return nil
 }
+
+// itemError is an error in one item of a list, reported at its line.
+type itemError struct {
+	node *yaml.Node
+	error
+}
+
+func (e itemError) Unwrap() error { return e.error }
 
 func nodeKind(n *yaml.Node) string {
 	switch n.Kind {

@@ -28,9 +28,9 @@ func Split(src []byte) (yaml, body []byte, bodyLine int, ok bool) {
 	start := len(src) - len(rest)
 	for pos := start; pos < len(src); {
 		l, _, _ := cutLine(src[pos:])
-		next := pos + len(l)
-		if next < len(src) {
-			next++ // the newline
+		next := len(src)
+		if i := bytes.IndexByte(src[pos:], '\n'); i >= 0 {
+			next = pos + i + 1
 		}
 		if isFence(l, true) {
 			return src[start:pos], src[next:], line + 1, true

@@ -1,0 +1,91 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseFillsDefaultsForWhatTheFileLeavesOut(t *testing.T) {
+	c, finds := Parse("playbook.yaml", []byte("title: Ops\n"))
+	if len(finds) != 0 {
+		t.Fatalf("findings: %v", finds)
+	}
+	if c.Title != "Ops" || c.AlertURL != "/alerts/{alert}/" || !c.Found || c.Destination != "public" {
+		t.Errorf("got %+v", c)
+	}
+	if !c.Tickets.Valid("OPS-12") || c.Tickets.Valid("ops-12") || !c.Tickets.Valid("https://github.com/o/r/issues/1") {
+		t.Errorf("default ticket pattern accepts the wrong things")
+	}
+}
+
+func TestParseReadsEverySetting(t *testing.T) {
+	src := `title: Larkspur
+base_url: https://playbook.example.org/docs
+edit_url: https://github.com/o/r/edit/main/content/
+tickets:
+  pattern: '^PAY-[0-9]+$'
+  url: https://t.example.org/browse/{id}
+alert_url: /a/{alert}/
+rules: [rules/*.yaml]
+review:
+  every: 6 months
+  fail_when_stale: true
+noindex: true
+unsafe_html: true
+fields: [owner_slack]
+destination: site
+`
+	c, finds := Parse("playbook.yaml", []byte(src))
+	if len(finds) != 0 {
+		t.Fatalf("findings: %v", finds)
+	}
+	if c.BaseURL != "https://playbook.example.org/docs/" || c.AlertURL != "/a/{alert}/" || !c.NoIndex || !c.UnsafeHTML ||
+		!c.Review.FailWhenStale || c.Review.Every.Months != 6 || c.Fields[0] != "owner_slack" || c.Destination != "site" {
+		t.Errorf("got %+v", c)
+	}
+	if got := c.Tickets.Link("PAY-1"); got != "https://t.example.org/browse/PAY-1" {
+		t.Errorf("ticket link %q", got)
+	}
+}
+
+func TestParseReportsBadSettingsAtTheirLine(t *testing.T) {
+	src := "title: x\nbase_url: not a url\ntickets:\n  pattern: '['\n  url: https://t/\nreview:\n  every: often\nalert_url: /alerts/\ncolour: blue\n"
+	_, finds := Parse("playbook.yaml", []byte(src))
+	want := map[int]string{2: "base_url", 4: "tickets.pattern", 5: "tickets.url", 7: "review.every", 8: "alert_url", 9: "colour"}
+	got := map[int]string{}
+	for _, f := range finds {
+		if f.Check != "config/invalid" || f.Path != "playbook.yaml" {
+			t.Errorf("unexpected %v", f)
+		}
+		got[f.Line] = f.Message
+	}
+	for line, word := range want {
+		if !strings.Contains(got[line], word) {
+			t.Errorf("line %d: %q, want a message about %s", line, got[line], word)
+		}
+	}
+}
+
+func TestParseReportsBrokenYAML(t *testing.T) {
+	_, finds := Parse("playbook.yaml", []byte("title: x\ntickets: [a\n"))
+	if len(finds) != 1 || finds[0].Line == 0 || !strings.Contains(finds[0].Message, "not valid YAML") {
+		t.Errorf("findings: %v", finds)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"title: x\n", "tickets:\n  pattern: '('\n", "review: {every: 3d}\n", "- a\n", "base_url: ::\n", "rules: 3\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		c, finds := Parse("playbook.yaml", src)
+		if c == nil || c.Tickets.Pattern == nil || c.AlertURL == "" {
+			t.Fatalf("config without defaults: %+v", c)
+		}
+		for _, fd := range finds {
+			if fd.Check != "config/invalid" || fd.Message == "" {
+				t.Fatalf("bad finding %+v", fd)
+			}
+		}
+	})
+}

@@ -1,0 +1,199 @@
+package frontmatter
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+)
+
+func TestSplitSeparatesFrontMatterAndKnowsTheBodyLine(t *testing.T) {
+	tests := []struct {
+		name, src, yaml, body string
+		line                  int
+		ok                    bool
+	}{
+		{"no front matter", "# Title\n", "", "# Title\n", 1, true},
+		{"front matter", "---\ntitle: A\n---\nBody\n", "title: A\n", "Body\n", 4, true},
+		{"dots close it", "---\ntitle: A\n...\nBody\n", "title: A\n", "Body\n", 4, true},
+		{"windows line ends", "---\r\ntitle: A\r\n---\r\nBody\r\n", "title: A\r\n", "Body\r\n", 4, true},
+		{"byte order mark", "\xef\xbb\xbf---\ntitle: A\n---\n", "title: A\n", "", 4, true},
+		{"empty front matter", "---\n---\nBody", "", "Body", 3, true},
+		{"fence with trailing spaces", "---  \ntitle: A\n---\t\nB", "title: A\n", "B", 4, true},
+		{"closing fence at end of file", "---\ntitle: A\n---", "title: A\n", "", 4, true},
+		{"unclosed", "---\ntitle: A\n\nBody\n", "", "---\ntitle: A\n\nBody\n", 1, false},
+		{"rule later is no front matter", "Text\n\n---\n\nMore\n", "", "Text\n\n---\n\nMore\n", 1, true},
+		{"four dashes are not a fence", "----\nx\n----\n", "", "----\nx\n----\n", 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			yaml, body, line, ok := Split([]byte(tt.src))
+			if string(yaml) != tt.yaml || string(body) != tt.body || line != tt.line || ok != tt.ok {
+				t.Errorf("Split(%q) = %q, %q, %d, %v; want %q, %q, %d, %v", tt.src, yaml, body, line, ok, tt.yaml, tt.body, tt.line, tt.ok)
+			}
+		})
+	}
+}
+
+func TestDecodeReadsEveryKindOfField(t *testing.T) {
+	src := `title: High error rate
+description: From another tool
+kind: runbook
+roles: on-call
+owner: group:default/payments
+tags: [api, "5xx"]
+weight: 3
+aliases: [/old/]
+last_reviewed: 2026-03-01
+review_every: 6 months
+draft: false
+ticket: PAY-1
+tickets: [PAY-2]
+alerts: [A, B]
+severity: critical
+path:
+  - guides/one
+  - guides/two
+layout: wide
+`
+	m, finds := Decode("x.md", []byte(src), 2, Options{})
+	if len(finds) != 1 || finds[0].Check != "frontmatter/unknown-field" || finds[0].Severity != diag.Warning || finds[0].Line != 20 {
+		t.Fatalf("findings = %v, want one warning for layout on line 20", finds)
+	}
+	if m.Title != "High error rate" || m.Summary != "From another tool" || m.Kind != "runbook" || m.Owner != "group:default/payments" {
+		t.Errorf("strings: %+v", m)
+	}
+	if !slices.Equal(m.Roles, []string{"on-call"}) || !slices.Equal(m.Tags, []string{"api", "5xx"}) || !slices.Equal(m.Tickets, []string{"PAY-1", "PAY-2"}) {
+		t.Errorf("lists: roles %v tags %v tickets %v", m.Roles, m.Tags, m.Tickets)
+	}
+	if m.Weight != 3 || m.LastReviewed.String() != "2026-03-01" || m.ReviewEvery != (Period{Months: 6}) {
+		t.Errorf("typed: weight %d, reviewed %s, every %v", m.Weight, m.LastReviewed, m.ReviewEvery)
+	}
+	if !slices.Equal(m.PathLines, []int{18, 19}) || m.Line("owner", 0) != 6 {
+		t.Errorf("lines: path %v, owner %d", m.PathLines, m.Line("owner", 0))
+	}
+	if m.Param("layout") != "wide" {
+		t.Errorf("extra field layout = %q", m.Param("layout"))
+	}
+}
+
+func TestDecodeSuggestsTheKeyMeantForSlips(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"titel", `did you mean "title"`},
+		{"Title", `did you mean "title"`},
+		{"ownr", `did you mean "owner"`},
+		{"last-reviewed", `did you mean "last_reviewed"`},
+		{"tag", `did you mean "tags"`},
+		{"runbok", `did you mean "runbook"`},
+		// Keys of other tools are not slips.
+		{"id", ""},
+		{"type", ""},
+		{"layout", ""},
+		{"sidebar_position", ""},
+		{"owner_slack", ""},
+		{"cover", ""},
+	}
+	for _, tt := range tests {
+		_, finds := Decode("x.md", []byte(tt.key+": x\n"), 2, Options{})
+		if len(finds) != 1 {
+			t.Fatalf("%s: findings %v", tt.key, finds)
+		}
+		f := finds[0]
+		if tt.want == "" {
+			if f.Severity != diag.Warning || strings.Contains(f.Message, "did you mean") {
+				t.Errorf("%s: %v, want a warning without suggestion", tt.key, f)
+			}
+			continue
+		}
+		if f.Severity != diag.Error || !strings.Contains(f.Message, tt.want) {
+			t.Errorf("%s: %v, want an error with %s", tt.key, f, tt.want)
+		}
+	}
+}
+
+func TestDecodeKeepsDeclaredFieldsQuietly(t *testing.T) {
+	m, finds := Decode("x.md", []byte("owner_slack: '#ops'\n"), 2, Options{Allowed: []string{"owner_slack"}})
+	if len(finds) != 0 || m.Param("owner_slack") != "#ops" {
+		t.Errorf("findings %v, value %q", finds, m.Param("owner_slack"))
+	}
+}
+
+func TestDecodeReportsBadValuesAtTheirLine(t *testing.T) {
+	src := "title: ok\nweight: heavy\nroles:\n  - a\n  - {b: c}\n"
+	_, finds := Decode("x.md", []byte(src), 2, Options{})
+	var lines []int
+	for _, f := range finds {
+		if f.Check != "frontmatter/invalid" {
+			t.Errorf("unexpected %v", f)
+		}
+		lines = append(lines, f.Line)
+	}
+	if !slices.Equal(lines, []int{3, 6}) {
+		t.Errorf("lines %v, want [3 6]: %v", lines, finds)
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	for in, want := range map[string]Period{
+		"90d": {Days: 90}, "90 days": {Days: 90}, "2w": {Days: 14}, "12 weeks": {Days: 84},
+		"6 months": {Months: 6}, "1y": {Months: 12}, "2 years": {Months: 24}, "1 month": {Months: 1},
+	} {
+		got, err := ParsePeriod(in)
+		if err != nil || got != want {
+			t.Errorf("ParsePeriod(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "d", "0d", "-3d", "soon", "3 fortnights", "1.5y"} {
+		if _, err := ParsePeriod(in); err == nil {
+			t.Errorf("ParsePeriod(%q) succeeded", in)
+		}
+	}
+}
+
+// FuzzSplit checks that splitting never loses or invents text: the front
+// matter and body are pieces of the input, in order.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"---\ntitle: A\n---\nBody\n", "---\r\na: b\r\n...\r\n", "\xef\xbb\xbf---\n---\n", "---", "---\n", "# x\n---\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		yaml, body, line, ok := Split(src)
+		if line < 1 {
+			t.Fatalf("body line %d", line)
+		}
+		if !bytes.HasSuffix(src, body) {
+			t.Fatalf("body %q is not the end of the input", body)
+		}
+		if !bytes.Contains(src, yaml) {
+			t.Fatalf("front matter %q is not in the input", yaml)
+		}
+		if !ok && !bytes.Equal(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), body) {
+			t.Fatalf("unclosed front matter must leave the whole file as body")
+		}
+		if got := bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1; len(yaml) > 0 && len(body) > 0 && got != line {
+			t.Fatalf("body line %d, but the body starts on line %d", line, got)
+		}
+	})
+}
+
+// FuzzDecode checks that any YAML decodes without panicking and that every
+// finding points into the front matter.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"title: A\nroles: [a, b]\n", "weight: x\n", "a: &x 1\nb: *x\n", "- list\n", "? [a]\n: b\n", "title: A\ntitle: B\n", "path:\n  - a\n  - [b]\n", "last_reviewed: 2026-02-30\n", "review_every: 99999999999999999999d\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m, finds := Decode("x.md", src, 2, Options{})
+		if m == nil {
+			t.Fatal("nil meta")
+		}
+		lines := bytes.Count(src, []byte("\n")) + bytes.Count(src, []byte("\r")) + 2
+		for _, fd := range finds {
+			if fd.Path != "x.md" || fd.Line < 1 || fd.Line > lines+1 || fd.Check == "" || fd.Message == "" {
+				t.Fatalf("finding %+v outside the front matter of %d lines", fd, lines)
+			}
+		}
+	})
+}

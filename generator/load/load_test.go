@@ -1,0 +1,72 @@
+package load
+
+import (
+	"testing"
+	"testing/fstest"
+)
+
+func TestURLsArePrettyAndLowercase(t *testing.T) {
+	for in, want := range map[string]string{
+		"index.md":                               "/",
+		"README.md":                              "/",
+		"guides/README.md":                       "/guides/",
+		"guides/_index.md":                       "/guides/",
+		"runbooks/payments/high-error-rate.md":   "/runbooks/payments/high-error-rate/",
+		"alerts/RouterErrorRatioTooHigh.html.md": "/alerts/routererrorratiotoohigh/",
+		"Reference/Production Tools & PII.md":    "/reference/production-tools-pii/",
+		"manual/page.html.md.erb":                "/manual/page/",
+		"guides/Set up.markdown":                 "/guides/set-up/",
+		"über/straße.md":                         "/über/straße/",
+	} {
+		if got := URL(Ref(in)); got != want {
+			t.Errorf("URL(Ref(%q)) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoadReadsPagesAndListsOtherFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.md":                   {Data: []byte("# Home")},
+		"guides/a.md":                {Data: []byte("a")},
+		"guides/img/a.png":           {Data: []byte("png")},
+		"guides/_category_.json":     {Data: []byte("{}")},
+		".git/config":                {Data: []byte("x")},
+		"node_modules/x/readme.md":   {Data: []byte("x")},
+		"manual/page.html.md.erb":    {Data: []byte("<%= x %>")},
+		"manual/dictionary.html.erb": {Data: []byte("<%= x %>")},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, s := range c.Sources {
+		pages = append(pages, s.Path)
+	}
+	if got, want := pages, []string{"guides/a.md", "index.md", "manual/page.html.md.erb"}; !equal(got, want) {
+		t.Errorf("pages %v, want %v", got, want)
+	}
+	if got, want := c.Files, []string{"guides/img/a.png"}; !equal(got, want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+}
+
+func TestMkDocsTitlesFollowTheNavigation(t *testing.T) {
+	src := []byte("site_name: x\nnav:\n  - Home: 'index.md'\n  - On-Call:\n    - Being On-Call: 'oncall/being_oncall.md'\n    - oncall/other.md\n  - External: https://example.org/\n")
+	got := MkDocsTitles(src)
+	if got["index.md"] != "Home" || got["oncall/being_oncall.md"] != "Being On-Call" || len(got) != 2 {
+		t.Errorf("titles %v", got)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
