@@ -32,6 +32,19 @@ func (s Severity) String() string {
 // MarshalText writes the severity as "error" or "warning".
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads "error" or "warning".
+func (s *Severity) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "error":
+		*s = Error
+	case "warning":
+		*s = Warning
+	default:
+		return fmt.Errorf("unknown severity %q", b)
+	}
+	return nil
+}
+
 // Finding is one problem in one file. Path is slash-separated and relative to
 // the site (for example "content/runbooks/db.md"); Line is 1-based, or 0 when
 // the problem belongs to the whole file.

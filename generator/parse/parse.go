@@ -107,7 +107,7 @@ func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
 	case p.Kind == site.Alert && meta.Alert != "":
 		p.Title = meta.Alert
 	default:
-		p.Title = Readable(ref, opt.Config.Title)
+		p.Title, p.TitleFromName = Readable(ref, opt.Config.Title), true
 	}
 	if p.TitleFromH1 {
 		p.Doc.RemoveChild(p.Doc, p.Outline.H1)

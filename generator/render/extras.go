@@ -29,13 +29,16 @@ func (r *Renderer) extras(w output.Writer) error {
 		ReviewDue string   `json:"review_due,omitempty"`
 		Stale     bool     `json:"stale,omitempty"`
 		Source    string   `json:"source,omitempty"`
+		// Untitled is true for a page whose title was made from its
+		// file name.
+		Untitled bool `json:"untitled,omitempty"`
 	}
 	var entries []entry
 	var sm bytes.Buffer
 	sm.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, p := range r.site.Pages {
 		e := entry{Title: p.Title, URL: r.base + strings.TrimPrefix(p.URL, "/"), Kind: string(p.Kind), Alert: p.Meta.Alert,
-			Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path}
+			Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName}
 		if p.Meta.Owner != "" {
 			e.Owner = site.TeamID(p.Meta.Owner)
 		}

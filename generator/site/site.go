@@ -84,6 +84,9 @@ type Page struct {
 	// TitleFromH1 is true when the title came from the body's first
 	// heading, which the page then does not print twice.
 	TitleFromH1 bool
+	// TitleFromName is true when the page has no title, no H1 and no
+	// navigation title, so its title was made from its file name.
+	TitleFromName bool
 
 	Body     []byte // markdown after the front matter
 	BodyLine int    // file line of the body's first line
