@@ -2,6 +2,7 @@
 //
 //	playbook build   [-s DIR] [--content DIR] [-d DIR] [--format F] [--strict]
 //	playbook check   [-s DIR] [--content DIR] [--format F] [--strict]
+//	playbook serve   [-s DIR] [--content DIR] [--port N] [--bind ADDR]
 //	playbook version
 //
 // Exit status: 0 clean, 1 findings of error severity (or any finding with
@@ -28,6 +29,7 @@ Usage:
 Commands:
   build     check the site and write it to the destination folder
   check     check the site and print its findings
+  serve     build the site into memory and serve it on 127.0.0.1:1313
   version   print the version
 
 Run "playbook <command> --help" for a command's flags.
@@ -50,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return build(args[1:], stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "serve":
+		return serve(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "playbook", version())
 		return exitOK
