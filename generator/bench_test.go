@@ -21,7 +21,7 @@ import (
 // "Performance targets"):
 //
 //	go test -run '^$' -bench . ./generator/
-//	go test -run '^$' -bench 'Build/pages=10000' -benchtime 3x -cpuprofile cpu.out ./generator/
+//	go test -run '^$' -bench 'BenchmarkBuild$/pages=10000' -benchtime 1x -cpuprofile cpu.out ./generator/
 //
 // Each corpus is generated once per benchmark into a temporary folder and
 // removed at its end; generating it is not timed. scripts/bench-hugo.sh

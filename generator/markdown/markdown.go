@@ -1,31 +1,35 @@
 // Package markdown is the second half of the Parse stage and the body of the
 // Render stage: it configures goldmark for playbook pages (GFM, footnotes,
-// definition lists, heading ids, callouts in GitHub, MkDocs and Docusaurus
-// spellings, chroma highlighting with CSS classes) and reads from a parsed
-// page what later stages need: its first heading, headings with their ids,
-// links with their lines, and task list items. Its input is a page body; its
-// output is a goldmark AST, an Outline, and HTML.
+// definition lists, heading ids compatible with GitHub's, callouts in
+// GitHub, MkDocs and Docusaurus spellings, attribute lists after links,
+// chroma highlighting with CSS classes, and a URL policy under which
+// javascript: links never pass) and reads from a parsed page what later
+// stages need: its first heading, headings with their ids, links with their
+// lines, and task list items. Its input is a page body; its output is a
+// goldmark AST, an Outline, and HTML.
+//
+// Raw HTML is shown to the reader as escaped text unless Options.UnsafeHTML
+// is set; HTML comments are dropped. Under UnsafeHTML the raw HTML is the
+// author's own, with one exception: an attribute whose value is a
+// javascript:, vbscript: or (non-image) data: URL is neutralised to "#".
 package markdown
 
 import (
 	"bytes"
 	"io"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 )
 
 // Options configure the converter.
 type Options struct {
 	// UnsafeHTML lets raw HTML in markdown through. Links with a
-	// javascript: URL are never rendered as links, even then.
+	// javascript: URL are never rendered as links, even then, and such
+	// URLs in raw HTML attributes are replaced by "#".
 	UnsafeHTML bool
 }
 
@@ -36,32 +40,37 @@ type Markdown struct {
 
 // New returns a converter with the playbook's extensions.
 func New(opt Options) *Markdown {
-	var htmlOpts []renderer.Option
-	if opt.UnsafeHTML {
-		htmlOpts = append(htmlOpts, html.WithUnsafe())
-	}
 	md := goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,
+			// GFM, with table cell alignment as align attributes rather
+			// than style attributes, which a content security policy
+			// without 'unsafe-inline' styles would block.
+			extension.Linkify,
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.TaskList,
 			extension.Footnote,
 			extension.DefinitionList,
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-				highlighting.WithGuessLanguage(false),
-			),
+			codeBlocks{},
+			callouts{},
+			linkAttributes{},
+			headingIDs{},
+			// Links, images and raw HTML: urlPolicy replaces goldmark's
+			// renderers for them, its own Unsafe option included.
+			urlPolicy{unsafe: opt.UnsafeHTML},
 		),
-		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
-			parser.WithAttribute(),
-		),
-		goldmark.WithRendererOptions(htmlOpts...),
+		// Heading ids come from the headingIDs extension, which reads the
+		// heading's text after inline parsing; the parser only has to read
+		// {#id .class} attribute blocks after headings.
+		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
 	return &Markdown{md: md}
 }
 
 // Parse parses a page body.
 func (m *Markdown) Parse(src []byte) ast.Node {
-	return m.md.Parser().Parse(text.NewReader(src))
+	pc := parser.NewContext(parser.WithIDs(newIDs()))
+	return m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 }
 
 // Render writes the HTML of a parsed body. src must be the bytes doc was

@@ -6,6 +6,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/util"
 )
 
 // Outline is what later stages read from a parsed body.
@@ -92,16 +93,21 @@ func ReadOutline(doc ast.Node, src []byte, lines Lines) Outline {
 			o.Links = append(o.Links, Link{Dest: string(n.Destination), Line: inlineLine(n, lines), Node: n})
 		case *ast.Image:
 			o.Links = append(o.Links, Link{Dest: string(n.Destination), Line: inlineLine(n, lines), Image: true, Node: n})
+		case *ast.AutoLink:
+			o.Links = append(o.Links, Link{Dest: string(n.URL(src)), Line: inlineLine(n, lines), Node: n})
 		case *east.TaskCheckBox:
-			item := n.Parent()
-			for item != nil && item.Kind() != ast.KindListItem {
-				item = item.Parent()
+			// The text of the item's own paragraph, not of its sub-items.
+			o.Tasks = append(o.Tasks, Task{
+				Text:    plainText(n.Parent(), src),
+				Checked: n.IsChecked,
+				Line:    inlineLine(n.Parent(), lines),
+			})
+		case *ast.HTMLBlock:
+			// An HTML comment before the first heading (a linter
+			// directive, a note to editors) is not content.
+			if !isComment(n.Text(src)) {
+				seenContent = true
 			}
-			t := Task{Checked: n.IsChecked, Line: inlineLine(n.Parent(), lines)}
-			if item != nil {
-				t.Text = string(bytes.TrimSpace([]byte(plainText(item, src))))
-			}
-			o.Tasks = append(o.Tasks, t)
 		default:
 			if n.Type() == ast.TypeBlock && n != doc && n.Kind() != ast.KindHeading {
 				seenContent = true
@@ -121,7 +127,11 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			v := c.Segment.Value(src)
+			if !c.IsRaw() {
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
@@ -142,20 +152,48 @@ func plainText(n ast.Node, src []byte) string {
 	return string(bytes.TrimSpace(b.Bytes()))
 }
 
-// blockLine returns the first line of a block node.
+// blockLine returns the first line of a block node: that of its first
+// line of text, else of its position, else of its first child. It only
+// looks down the tree, so that inlineLine, which looks up, cannot loop.
 func blockLine(n ast.Node, lines Lines) int {
-	if l := n.Lines(); l != nil && l.Len() > 0 {
-		return lines.At(l.At(0).Start)
-	}
-	if n.FirstChild() != nil {
-		return inlineLine(n.FirstChild(), lines)
+	for ; n != nil; n = n.FirstChild() {
+		if n.Type() != ast.TypeBlock {
+			return textLine(n, lines)
+		}
+		if l := n.Lines(); l != nil && l.Len() > 0 {
+			return lines.At(l.At(0).Start)
+		}
+		if n.Pos() >= 0 {
+			return lines.At(n.Pos())
+		}
 	}
 	return 0
 }
 
-// inlineLine returns the line of an inline node: that of its first text, or
-// else that of the block around it.
+// inlineLine returns the line of a node: that of its first text, else of
+// its position, else of the text before it, else that of the block around
+// it.
 func inlineLine(n ast.Node, lines Lines) int {
+	if n.Type() == ast.TypeBlock {
+		return blockLine(n, lines)
+	}
+	if line := textLine(n, lines); line > 0 {
+		return line
+	}
+	if t, ok := n.PreviousSibling().(*ast.Text); ok {
+		return lines.At(t.Segment.Stop)
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock {
+			return blockLine(p, lines)
+		}
+	}
+	return 0
+}
+
+// textLine returns the line of the first text in an inline node, else of
+// its position, else 0.
+func textLine(n ast.Node, lines Lines) int {
 	line := 0
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if t, ok := c.(*ast.Text); ok && entering {
@@ -164,18 +202,8 @@ func inlineLine(n ast.Node, lines Lines) int {
 		}
 		return ast.WalkContinue, nil
 	})
-	if line > 0 {
-		return line
+	if line == 0 && n.Pos() >= 0 {
+		line = lines.At(n.Pos())
 	}
-	if p := n.PreviousSibling(); p != nil {
-		if t, ok := p.(*ast.Text); ok {
-			return lines.At(t.Segment.Stop)
-		}
-	}
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Type() == ast.TypeBlock {
-			return blockLine(p, lines)
-		}
-	}
-	return 0
+	return line
 }

@@ -93,7 +93,7 @@ func (r *Renderer) loadAssets() error {
 		r.assets[name] = r.base + "assets/" + hashed
 		r.assetOut["assets/"+hashed] = data
 	}
-	add("highlight.css", []byte("/*TODO*/")) // TEMP
+	add("highlight.css", markdown.HighlightCSS())
 	if r.opt.Assets == nil {
 		return nil
 	}

@@ -1,0 +1,62 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// benchPage is a typical runbook body: headings, lists, links, code, a
+// table, tasks and callouts in all three spellings.
+func benchPage() []byte {
+	var b strings.Builder
+	b.WriteString("# Payments: high error rate\n\n")
+	for i := range 5 {
+		b.WriteString("## Diagnosis step\n\nCheck the [dashboard](https://grafana.example.com/d/abc){target=_blank} and the `api` logs; see [the database runbook](../db/restore.md#restore).\n\n")
+		b.WriteString("> [!WARNING]\n> Do not restart the primary during business hours.\n\n")
+		b.WriteString("!!! tip \"Faster\"\n    Use the saved query.\n\n")
+		b.WriteString(":::note\nEscalate after 15 minutes.\n:::\n\n")
+		b.WriteString("- [ ] Page the on-call\n- [x] Open a ticket\n- [ ] Post in #incidents\n\n")
+		b.WriteString("```bash\nkubectl -n payments get pods -l app=api\nkubectl -n payments logs deploy/api --since=15m | grep -c ERROR\n```\n\n")
+		b.WriteString("| Signal | Threshold |\n|---|---:|\n| 5xx | 2% |\n| p99 | 800ms |\n\n")
+		if i%2 == 0 {
+			b.WriteString("Some *emphasis*, **strong** text, and a footnote.[^n]\n\n")
+		}
+	}
+	b.WriteString("[^n]: The note.\n")
+	return []byte(b.String())
+}
+
+// BenchmarkConvert measures the playbook's converter on a typical page.
+func BenchmarkConvert(b *testing.B) {
+	src := benchPage()
+	m := New(Options{})
+	var out bytes.Buffer
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if err := m.Render(&out, src, m.Parse(src)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkConvertPlainGoldmark is the baseline: goldmark with GFM,
+// footnotes and definition lists only, no highlighting.
+func BenchmarkConvertPlainGoldmark(b *testing.B) {
+	src := benchPage()
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList))
+	var out bytes.Buffer
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if err := md.Convert(src, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package markdown
+
+import (
+	"strconv"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// KindCallout is the ast.NodeKind of a Callout. It is assigned once, when
+// the package is initialised, as goldmark requires of every node kind.
+var KindCallout = ast.NewNodeKind("Callout")
+
+// A Callout is a highlighted block with a type and a title: a GitHub alert
+// ("> [!NOTE]"), a MkDocs admonition ("!!! note", "??? note") or a
+// Docusaurus admonition (":::note"). All three spellings give the same node
+// and the same HTML.
+type Callout struct {
+	ast.BaseBlock
+
+	// CalloutType is the canonical type: note, tip, important, warning,
+	// caution, danger, info, success, question, failure, bug, example or
+	// quote. Synonyms are folded into these (hint is tip, error is danger,
+	// ...); any other name is kept as it was written, lowercased, and
+	// rendered as a note-like callout with its own class. (ast.Node has a
+	// Type method, hence the name, as in goldmark's HTMLBlockType.)
+	CalloutType string
+
+	// Title is the title as plain text (the renderer escapes it); empty
+	// means no title. A callout written without one gets the name it was
+	// written with, capitalised ("Hint", "Warning").
+	Title string
+
+	// Collapsible callouts (MkDocs "???") render as <details>; Open says
+	// whether they start expanded ("???+").
+	Collapsible bool
+	Open        bool
+
+	// indent is the content indent of a MkDocs admonition in columns;
+	// fence the number of colons of a Docusaurus one.
+	indent int
+	fence  int
+}
+
+// Kind implements ast.Node.
+func (n *Callout) Kind() ast.NodeKind { return KindCallout }
+
+// Dump implements ast.Node.
+func (n *Callout) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{
+		"CalloutType": n.CalloutType,
+		"Title":       n.Title,
+		"Collapsible": strconv.FormatBool(n.Collapsible),
+		"Open":        strconv.FormatBool(n.Open),
+	}, nil)
+}
+
+// newCallout returns a callout of the type written as name (any case),
+// with the default title when hasTitle is false.
+func newCallout(name []byte, title string, hasTitle bool) *Callout {
+	written := lowerASCII(name)
+	if !hasTitle {
+		title = capitalise(written)
+	}
+	return &Callout{CalloutType: canonicalType(written), Title: title}
+}
+
+// canonicalType folds the type names of GitHub, MkDocs (Material) and
+// Docusaurus that share a look into one type.
+func canonicalType(name string) string {
+	switch name {
+	case "note", "seealso":
+		return "note"
+	case "tip", "hint":
+		return "tip"
+	case "warning", "attention":
+		return "warning"
+	case "danger", "error":
+		return "danger"
+	case "info", "abstract", "summary", "tldr", "todo":
+		return "info"
+	case "success", "check", "done":
+		return "success"
+	case "question", "help", "faq":
+		return "question"
+	case "failure", "fail", "missing":
+		return "failure"
+	case "quote", "cite":
+		return "quote"
+	}
+	return name
+}
+
+// isTypeName reports whether b can name a callout type: an ASCII letter,
+// then letters, digits, '-' and '_'. Such a name is safe as a CSS class.
+func isTypeName(b []byte) bool {
+	if len(b) == 0 || !isASCIILetter(b[0]) {
+		return false
+	}
+	for _, c := range b {
+		if !isTypeByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isTypeByte(c byte) bool {
+	return isASCIILetter(c) || ('0' <= c && c <= '9') || c == '-' || c == '_'
+}
+
+func isASCIILetter(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+func lowerASCII(b []byte) string {
+	s := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		s[i] = c
+	}
+	return string(s)
+}
+
+// capitalise upper-cases the first letter of a lowercase ASCII name.
+func capitalise(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// titleText turns the raw title of a callout into text: backslash escapes
+// and character references are resolved, as in any markdown text.
+func titleText(raw []byte) string {
+	raw = util.UnescapePunctuations(raw)
+	raw = util.ResolveNumericReferences(raw)
+	raw = util.ResolveEntityNames(raw)
+	return string(raw)
+}
+
+// callouts is the goldmark extension for all three callout spellings.
+type callouts struct{}
+
+// Extend implements goldmark.Extender.
+func (callouts) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(
+		parser.WithBlockParsers(
+			util.Prioritized(admonitionParser{}, 90),
+			util.Prioritized(directiveParser{}, 90),
+		),
+		parser.WithASTTransformers(
+			util.Prioritized(alertTransformer{}, 100),
+		),
+	)
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(
+		util.Prioritized(calloutRenderer{}, 500),
+	))
+}
+
+// calloutRenderer renders a Callout as
+//
+//	<div class="callout callout-TYPE" role="note">
+//	<p class="callout-title">Title</p>
+//	...
+//	</div>
+//
+// or, when collapsible, as <details class="callout callout-TYPE"> with the
+// title in a <summary class="callout-title">.
+type calloutRenderer struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (r calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindCallout, r.render)
+}
+
+func (calloutRenderer) render(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*Callout)
+	typ := n.CalloutType
+	if typ == "" || !isTypeName([]byte(typ)) {
+		typ = "note"
+	}
+	if !entering {
+		if n.Collapsible {
+			_, _ = w.WriteString("</details>\n")
+		} else {
+			_, _ = w.WriteString("</div>\n")
+		}
+		return ast.WalkContinue, nil
+	}
+	if n.Collapsible {
+		_, _ = w.WriteString(`<details class="callout callout-`)
+		_, _ = w.WriteString(typ)
+		if n.Open {
+			_, _ = w.WriteString(`" open>`)
+		} else {
+			_, _ = w.WriteString(`">`)
+		}
+		title := n.Title
+		if title == "" {
+			title = capitalise(typ)
+		}
+		_, _ = w.WriteString("\n<summary class=\"callout-title\">")
+		writeEscaped(w, []byte(title))
+		_, _ = w.WriteString("</summary>\n")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(`<div class="callout callout-`)
+	_, _ = w.WriteString(typ)
+	_, _ = w.WriteString("\" role=\"note\">\n")
+	if n.Title != "" {
+		_, _ = w.WriteString(`<p class="callout-title">`)
+		writeEscaped(w, []byte(n.Title))
+		_, _ = w.WriteString("</p>\n")
+	}
+	return ast.WalkContinue, nil
+}
