@@ -1,5 +1,6 @@
 // Package playbook embeds the default site: the example playbook in
-// content/ (also the user guide), the theme's layouts/ and its assets/.
+// content/ (also the user guide) with its rules/, the theme's layouts/ and
+// its assets/.
 // The generator reads them as fs.FS values; a site's own layouts/ and
 // assets/ override them file by file.
 package playbook
@@ -9,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed content layouts assets playbook.yaml
+//go:embed content layouts assets rules playbook.yaml
 var files embed.FS
 
 // Content returns the example playbook.
@@ -25,6 +26,20 @@ func Assets() fs.FS { return sub("assets") }
 func Config() []byte {
 	b, _ := files.ReadFile("playbook.yaml")
 	return b
+}
+
+// Rules returns the example playbook's Prometheus rule files, by their
+// path in the repository ("rules/payments.rules.yaml").
+func Rules() map[string][]byte {
+	out := map[string][]byte{}
+	entries, _ := files.ReadDir("rules")
+	for _, e := range entries {
+		b, err := files.ReadFile("rules/" + e.Name())
+		if err == nil {
+			out["rules/"+e.Name()] = b
+		}
+	}
+	return out
 }
 
 func sub(dir string) fs.FS {

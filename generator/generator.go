@@ -23,6 +23,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/parse"
 	"github.com/opsplaybook/playbook/generator/render"
 	"github.com/opsplaybook/playbook/generator/resolve"
+	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
 	"github.com/opsplaybook/playbook/generator/validate"
 )
@@ -44,6 +45,8 @@ type Options struct {
 	// NavTitles are page titles from another tool's navigation, by content
 	// path (see load.MkDocsTitles).
 	NavTitles map[string]string
+	// Rules are Prometheus rule files to check the alerts against.
+	Rules []rules.File
 	// Now is the time reviews are measured against.
 	Now     time.Time
 	Version string
@@ -56,6 +59,8 @@ type Result struct {
 	Findings []diag.Finding
 	// Sources is the number of markdown files read.
 	Sources int
+	// Rules are the alerting rules read from the rule files.
+	Rules []*rules.Rule
 }
 
 // Errors returns the number of findings of error severity.
@@ -82,6 +87,9 @@ func Check(opt Options) (*Result, *markdown.Markdown, error) {
 	})
 	finds = append(finds, pf...)
 	s := resolve.Site(cfg, pages, content.Files, opt.Now)
+	rs, rf := rules.Parse(opt.Rules)
+	finds = append(finds, rf...)
+	finds = append(finds, validate.Rules(s, rs)...)
 	finds = append(finds, validate.Site(s)...)
 	if !cfg.Found {
 		// A folder without playbook.yaml is documentation written for
@@ -93,7 +101,7 @@ func Check(opt Options) (*Result, *markdown.Markdown, error) {
 		}
 	}
 	diag.Sort(finds)
-	return &Result{Site: s, Findings: finds, Sources: len(content.Sources)}, md, nil
+	return &Result{Site: s, Findings: finds, Sources: len(content.Sources), Rules: rs}, md, nil
 }
 
 // Build runs the whole pipeline and writes the site to w, also when there

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/preview"
+	"github.com/opsplaybook/playbook/generator/rules"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
@@ -59,6 +62,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			Config: playbook.Config(), ConfigFile: config.FileName,
 			Layouts: playbook.Layouts(), Assets: playbook.Assets(),
 			Version: version(), Drafts: f.drafts,
+		}
+		for _, name := range slices.Sorted(maps.Keys(playbook.Rules())) {
+			opts.Rules = append(opts.Rules, rules.File{Path: name, Data: playbook.Rules()[name]})
 		}
 		what = "the example playbook built into playbook (no playbook.yaml or content/ here)"
 	} else {

@@ -16,6 +16,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/rules"
 )
 
 // siteFlags are the flags every command that reads a site shares.
@@ -25,8 +26,15 @@ type siteFlags struct {
 	format  string
 	strict  bool
 	drafts  bool
+	rules   globs
 	fl      *flag.FlagSet
 }
+
+// globs is a flag that may be given more than once.
+type globs []string
+
+func (g *globs) String() string     { return strings.Join(*g, ",") }
+func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
 
 // sourceSet reports whether -s or --source was given.
 func (f *siteFlags) sourceSet() bool {
@@ -47,6 +55,7 @@ func (f *siteFlags) register(fl *flag.FlagSet) {
 	fl.StringVar(&f.format, "format", "text", "")
 	fl.BoolVar(&f.strict, "strict", false, "")
 	fl.BoolVar(&f.drafts, "drafts", false, "")
+	fl.Var(&f.rules, "rules", "")
 }
 
 const siteFlagsHelp = `  -s, --source DIR     the site folder, with playbook.yaml (default ".")
@@ -56,6 +65,9 @@ const siteFlagsHelp = `  -s, --source DIR     the site folder, with playbook.yam
                        annotations) or json
       --strict         fail on warnings too
       --drafts         include pages with draft: true
+      --rules GLOB     Prometheus rule files to check the alerts against,
+                       besides those under rules: in playbook.yaml; may be
+                       given more than once
 `
 
 // newFlagSet makes a flag set that prints help to stdout and usage errors
@@ -147,6 +159,35 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 		s.config, _ = config.Parse(s.opts.ConfigFile, data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
+	}
+	patterns := append([]string(nil), f.rules...)
+	for _, g := range s.config.Rules {
+		if !filepath.IsAbs(g) {
+			g = filepath.Join(dir, g)
+		}
+		patterns = append(patterns, g)
+	}
+	read := map[string]bool{}
+	for _, pattern := range patterns {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("rules %q: %v", pattern, err)}
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("rules %q: no such files", pattern)
+		}
+		for _, m := range matches {
+			if abs, _ := filepath.Abs(m); read[abs] {
+				continue
+			} else {
+				read[abs] = true
+			}
+			data, err := os.ReadFile(m)
+			if err != nil {
+				return nil, err
+			}
+			s.opts.Rules = append(s.opts.Rules, rules.File{Path: displayPath(m), Data: data})
+		}
 	}
 	for _, p := range []string{filepath.Join(content, "..", "mkdocs.yml"), filepath.Join(content, "mkdocs.yml"), filepath.Join(dir, "mkdocs.yml")} {
 		if data, err := os.ReadFile(p); err == nil {

@@ -43,6 +43,8 @@ type Config struct {
 	Fields []string
 	// Destination is the output folder, relative to the site folder.
 	Destination string
+	// TeamLabel is the rule label that names the owning team ("team").
+	TeamLabel string
 
 	// Found is true when the site has a playbook.yaml. Without one, a folder
 	// of markdown from another tool is read as documentation: kinds guessed
@@ -93,6 +95,7 @@ func Default() *Config {
 		Tickets:     Tickets{Pattern: regexp.MustCompile(DefaultTicketPattern)},
 		AlertURL:    "/alerts/{alert}/",
 		Destination: "public",
+		TeamLabel:   "team",
 	}
 }
 
@@ -106,6 +109,7 @@ type file struct {
 	UnsafeHTML  bool     `yaml:"unsafe_html"`
 	Fields      []string `yaml:"fields"`
 	Destination string   `yaml:"destination"`
+	TeamLabel   string   `yaml:"team_label"`
 	Tickets     struct {
 		Pattern string `yaml:"pattern"`
 		URL     string `yaml:"url"`
@@ -176,6 +180,9 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 	c.Rules, c.NoIndex, c.UnsafeHTML, c.Fields = f.Rules, f.NoIndex, f.UnsafeHTML, f.Fields
 	if f.Destination != "" {
 		c.Destination = f.Destination
+	}
+	if f.TeamLabel != "" {
+		c.TeamLabel = f.TeamLabel
 	}
 	if f.Tickets.Pattern != "" {
 		re, err := regexp.Compile(f.Tickets.Pattern)

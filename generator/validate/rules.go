@@ -1,0 +1,117 @@
+package validate
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// Rules checks Prometheus alerting rules against the site: every rule has
+// a runbook_url that leads to an alert or runbook page of this site, or at
+// least an alert page; every alert page has a rule; a rule's team label
+// names the team that owns its page; no rule is defined twice.
+func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
+	var out diag.List
+	label := s.Config.TeamLabel
+	defined := map[string]bool{}
+	seen := map[string]*rules.Rule{}
+	for _, r := range rs {
+		defined[r.Alert] = true
+		if r.Alert == "" {
+			out.Errorf("rule/invalid", r.File, r.Line, "alerting rule without a name")
+			continue
+		}
+		key := r.Alert + "\x00" + r.LabelKey()
+		if first := seen[key]; first != nil {
+			out.Errorf("rule/duplicate", r.File, r.Line, "alert %q with the same labels is already defined at %s:%d", r.Alert, first.File, first.Line)
+			continue
+		}
+		seen[key] = r
+		page := s.Alerts[r.Alert]
+		resolved := false
+		if u := r.RunbookURL(); u == "" {
+			out.Warnf("rule/no-runbook-url", r.File, r.Line, "alert %q has no runbook_url annotation: add runbook_url: %s", r.Alert, suggestURL(s, r.Alert))
+		} else if target, why := RunbookURL(s, u); target == nil {
+			out.Errorf("rule/runbook-url-no-page", r.File, r.RunbookLine, "runbook_url %s of alert %q %s", u, r.Alert, why)
+		} else {
+			resolved = true
+		}
+		if page == nil && !resolved {
+			out.Errorf("rule/no-page", r.File, r.Line, "alert %q has no alert page and no runbook_url that leads to one: run \"playbook new alerts --from-rules\" or write content/alerts/%s.md", r.Alert, r.Alert)
+		}
+		if page != nil && label != "" {
+			team := r.Labels[label]
+			owner := site.TeamID(page.Meta.Owner)
+			if team != "" && owner != "" && team != owner {
+				line := r.LabelLines[label]
+				if line == 0 {
+					line = r.Line
+				}
+				out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q", r.Alert, label, team, page.File, owner)
+			}
+		}
+		if page != nil && page.Meta.Expr == "" {
+			page.Meta.Expr = r.Expr
+		}
+	}
+	if len(rs) > 0 {
+		for _, p := range s.Pages {
+			if p.Kind == site.Alert && p.Meta.Alert != "" && !defined[p.Meta.Alert] {
+				out.Warnf("alert/not-in-rules", p.File, p.Meta.Line("alert", 1), "no rule file defines alert %q: the rule was renamed or removed, or its file is not under rules:", p.Meta.Alert)
+			}
+		}
+	}
+	diag.Sort(out)
+	return out
+}
+
+// RunbookURL finds the alert or runbook page a runbook_url leads to. The
+// URL must be under the site's base_url (or be a site path); paths match
+// case-insensitively, as the site serves alert pages under lowercased
+// names, and a #fragment must name a heading of the page. It returns nil
+// and the reason when there is no such page.
+func RunbookURL(s *site.Site, raw string) (*site.Page, string) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, "is not a URL"
+	}
+	p := u.Path
+	if u.Host != "" {
+		base, err := url.Parse(s.Config.BaseURL)
+		if s.Config.BaseURL == "" || err != nil {
+			return nil, "cannot be checked: set base_url in playbook.yaml"
+		}
+		if !strings.EqualFold(u.Host, base.Host) || !strings.HasPrefix(strings.ToLower(u.Path+"/"), strings.ToLower(base.Path)) {
+			return nil, "is not on this site (" + s.Config.BaseURL + ")"
+		}
+		p = "/" + u.Path[min(len(base.Path), len(u.Path)):]
+	}
+	p = strings.TrimSuffix(p, "index.html")
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	page := s.ByURL[strings.ToLower(p)]
+	if page == nil {
+		page = s.ByURL[load.URL(strings.Trim(p, "/")+"/index")]
+	}
+	if page == nil {
+		return nil, "leads to no page"
+	}
+	if page.Kind != site.Alert && page.Kind != site.Runbook {
+		return nil, "leads to a " + string(page.Kind) + " page, not an alert or a runbook"
+	}
+	if u.Fragment != "" {
+		if _, ok := page.Anchor(strings.ToLower(u.Fragment)); !ok {
+			return nil, "leads to " + page.URL + ", which has no heading #" + u.Fragment
+		}
+	}
+	return page, ""
+}
+
+func suggestURL(s *site.Site, alert string) string {
+	return strings.TrimSuffix(s.Config.BaseURL, "/") + strings.ReplaceAll(s.Config.AlertURL, "{alert}", load.Slug(alert))
+}
