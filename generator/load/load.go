@@ -153,3 +153,12 @@ func Slug(s string) string {
 	}
 	return out
 }
+
+// AliasURL turns a page alias ("/old/path/", "old/path.html") into the URL
+// it redirects.
+func AliasURL(a string) string {
+	a = strings.TrimSpace(a)
+	a = strings.TrimSuffix(a, "index.html")
+	a = strings.TrimSuffix(a, ".html")
+	return URL(strings.Trim(a, "/") + "/index")
+}

@@ -38,6 +38,8 @@ type Dir struct {
 	tmp  string
 	mu   sync.Mutex
 	dirs map[string]bool
+
+	caseInsensitive bool
 }
 
 // NewDir starts writing the site that will replace dest. The files go into
@@ -57,8 +59,25 @@ func NewDir(dest string) (*Dir, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	return &Dir{dest: dest, tmp: tmp, dirs: map[string]bool{}}, nil
+	d := &Dir{dest: dest, tmp: tmp, dirs: map[string]bool{}}
+	d.caseInsensitive = probeCase(tmp)
+	return d, nil
 }
+
+// probeCase reports whether a folder's file system takes "A" for "a".
+func probeCase(dir string) bool {
+	probe := filepath.Join(dir, ".case-probe")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		return false
+	}
+	defer os.Remove(probe)
+	_, err := os.Stat(filepath.Join(dir, ".CASE-PROBE"))
+	return err == nil
+}
+
+// CaseInsensitive reports whether the destination's file system does not
+// tell upper from lower case in names.
+func (d *Dir) CaseInsensitive() bool { return d.caseInsensitive }
 
 // WriteFile writes one file into the temporary folder.
 func (d *Dir) WriteFile(name string, data []byte) error {

@@ -77,6 +77,12 @@ func (r *Renderer) funcs() template.FuncMap {
 			return pages
 		},
 		"alertPage": func(name string) *site.Page { return r.site.Alerts[name] },
+		// alertPrefix is the path under which alert pages live: the
+		// alert_url before its {alert}.
+		"alertPrefix": func() string {
+			prefix, _, _ := strings.Cut(r.site.Config.AlertURL, "{alert}")
+			return r.base + strings.TrimPrefix(prefix, "/")
+		},
 	}
 }
 

@@ -193,6 +193,12 @@ func (r *Renderer) All(w output.Writer) error {
 			return err
 		}
 	}
+	if err := r.redirects(w); err != nil {
+		return err
+	}
+	if err := r.headers(w); err != nil {
+		return err
+	}
 	return r.extras(w)
 }
 

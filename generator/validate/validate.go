@@ -183,7 +183,7 @@ func (v *checker) aliases() {
 	claimed := map[string]*site.Page{}
 	for _, p := range v.site.Pages {
 		for _, a := range p.Meta.Aliases {
-			u := aliasURL(a)
+			u := load.AliasURL(a)
 			line := p.Meta.Line("aliases", 1)
 			if live := v.site.ByURL[u]; live != nil {
 				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, which is the page %s", a, u, nameOf(live))
@@ -196,15 +196,6 @@ func (v *checker) aliases() {
 			claimed[u] = p
 		}
 	}
-}
-
-// aliasURL turns an alias ("/old/path", "old/path.html") into the URL it
-// redirects.
-func aliasURL(a string) string {
-	a = strings.TrimSpace(a)
-	a = strings.TrimSuffix(a, "index.html")
-	a = strings.TrimSuffix(a, ".html")
-	return load.URL(strings.Trim(a, "/") + "/index")
 }
 
 func nameOf(p *site.Page) string {
