@@ -29,6 +29,7 @@ Usage:
 Commands:
   build     check the site and write it to the destination folder
   check     check the site and print its findings
+  new       write a new page, or alert pages for the rules that have none
   serve     build the site into memory and serve it on 127.0.0.1:1313
   version   print the version
 
@@ -52,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return build(args[1:], stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "new":
+		return newCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serve(args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/scaffold"
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/opsplaybook/playbook/generator/validate"
+)
+
+const newHelp = `Usage:
+  playbook new KIND PATH
+  playbook new alerts --from-rules [flags]
+
+The first form writes a new page of a kind (runbook, alert, checklist,
+guide, team, persona) at PATH, with the front matter that kind needs. The
+second writes an alert page for every alerting rule of the rule files that
+has none: owner from the rule's team label, runbook from its runbook_url
+when that leads to a runbook; the ticket is left for you. Neither ever
+overwrites a file.
+
+Flags of the second form:
+` + siteFlagsHelp
+
+func newCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "alerts" {
+		return newAlerts(args[1:], stdout, stderr)
+	}
+	fl := newFlagSet("new", newHelp, stdout, stderr)
+	err := fl.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, newHelp)
+		return exitOK
+	}
+	if err != nil || fl.NArg() != 2 {
+		if err == nil {
+			err = errors.New("want a kind and a path")
+		}
+		fmt.Fprintf(stderr, "playbook new: %v\n\n%s", err, newHelp)
+		return exitUsage
+	}
+	kind, path := site.Kind(strings.ToLower(fl.Arg(0))), fl.Arg(1)
+	if !load.IsMarkdown(path) {
+		path += ".md"
+	}
+	ref := load.Ref(filepath.ToSlash(path))
+	id := filepath.Base(ref)
+	page, err := scaffold.Page(kind, parse.Readable(ref, ""), id)
+	if err != nil {
+		fmt.Fprintf(stderr, "playbook new: %v\n\n%s", err, newHelp)
+		return exitUsage
+	}
+	if err := writeNew(path, page); err != nil {
+		return fail(stderr, "new", err, newHelp)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", path)
+	return exitOK
+}
+
+// writeNew writes a file that must not exist yet.
+func writeNew(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s exists: not overwritten", path)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
+
+func newAlerts(args []string, stdout, stderr io.Writer) int {
+	var f siteFlags
+	var fromRules bool
+	fl := newFlagSet("new alerts", newHelp, stdout, stderr)
+	f.register(fl)
+	fl.BoolVar(&fromRules, "from-rules", false, "")
+	if code, stop := parseFlags(fl, args, newHelp, stdout, stderr); stop {
+		return code
+	}
+	if !fromRules {
+		fmt.Fprintf(stderr, "playbook new alerts: only --from-rules is known\n\n%s", newHelp)
+		return exitUsage
+	}
+	s, err := openSite(&f)
+	if err != nil {
+		return fail(stderr, "new", err, newHelp)
+	}
+	if len(s.opts.Rules) == 0 {
+		return fail(stderr, "new", usageError{errors.New("no rule files: set rules: in playbook.yaml or give --rules")}, newHelp)
+	}
+	res, _, err := generator.Check(s.opts)
+	if err != nil {
+		return fail(stderr, "new", err, newHelp)
+	}
+	written, kept := 0, 0
+	done := map[string]bool{}
+	for _, r := range res.Rules {
+		if r.Alert == "" || done[r.Alert] || res.Site.Alerts[r.Alert] != nil {
+			continue
+		}
+		done[r.Alert] = true
+		owner := r.Labels[s.config.TeamLabel]
+		runbook := ""
+		if target, _ := validate.RunbookURL(res.Site, r.RunbookURL()); target != nil && target.Kind == site.Runbook {
+			runbook = target.Ref
+		}
+		path := filepath.Join(s.contentDir, "alerts", r.Alert+".md")
+		var roles []string
+		if res.Site.Personas["on-call"] != nil {
+			roles = []string{"on-call"}
+		}
+		if err := writeNew(path, scaffold.Alert(r, owner, runbook, roles)); err != nil {
+			fmt.Fprintf(stderr, "playbook new: %v\n", err)
+			kept++
+			continue
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", displayPath(path))
+		written++
+	}
+	fmt.Fprintf(stderr, "%s written, %d kept as they were; each needs a ticket, and a runbook where none was found\n", plural(written, "alert page"), kept)
+	return exitOK
+}
