@@ -14,6 +14,7 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
@@ -23,7 +24,8 @@ var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/
 var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // TestSites builds each archive in testdata/sites. An archive holds a
-// site's input files (playbook.yaml, content/..., layouts/...) and what the
+// site's input files (playbook.yaml, content/..., layouts/..., rules/...
+// for Prometheus rule files) and what the
 // build must produce:
 //
 //	-- want/findings --            the findings, as "check" prints them
@@ -105,12 +107,15 @@ func buildArchive(t *testing.T, ar *txtar.Archive) (*output.Memory, []diag.Findi
 	t.Helper()
 	content, layouts := fstest.MapFS{}, fstest.MapFS{}
 	var cfg []byte
+	var ruleFiles []rules.File
 	for _, f := range ar.Files {
 		switch {
 		case f.Name == "playbook.yaml":
 			cfg = f.Data
 		case strings.HasPrefix(f.Name, "content/"):
 			content[strings.TrimPrefix(f.Name, "content/")] = &fstest.MapFile{Data: f.Data}
+		case strings.HasPrefix(f.Name, "rules/"):
+			ruleFiles = append(ruleFiles, rules.File{Path: f.Name, Data: f.Data})
 		case strings.HasPrefix(f.Name, "layouts/"):
 			layouts[strings.TrimPrefix(f.Name, "layouts/")] = &fstest.MapFile{Data: f.Data}
 		}
@@ -121,6 +126,7 @@ func buildArchive(t *testing.T, ar *txtar.Archive) (*output.Memory, []diag.Findi
 		ContentPrefix: "content/",
 		Config:        cfg,
 		ConfigFile:    "playbook.yaml",
+		Rules:         ruleFiles,
 		Layouts:       generator.Overlay(layouts, playbook.Layouts()),
 		Assets:        playbook.Assets(),
 		Now:           testNow,
