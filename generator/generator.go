@@ -1,10 +1,11 @@
 // Package generator runs the pipeline of DESIGN.md from a content folder to
 // an output writer:
 //
-//	Load -> Parse -> Resolve -> Validate -> Render -> Write
+//	Load -> Parse -> Resolve -> Validate -> Render -> Index -> Write
 //
 // Each stage is a package of its own (load, parse, resolve, validate,
-// render, output); this package only wires them together. It reads only the
+// render, the module's search package, output); this package only wires
+// them together. It reads only the
 // fs.FS values it is given and writes only through the output.Writer, so
 // the same pipeline builds to a folder, to memory for tests, and for the
 // live preview.
@@ -26,6 +27,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
 	"github.com/opsplaybook/playbook/generator/validate"
+	"github.com/opsplaybook/playbook/search"
 )
 
 // Options are the inputs of a build.
@@ -120,5 +122,8 @@ func Build(opt Options, w output.Writer) (*Result, error) {
 		Now:      opt.Now,
 		Version:  opt.Version,
 	})
+	if err == nil {
+		err = search.Export(search.Docs(res.Site), w)
+	}
 	return res, err
 }

@@ -31,6 +31,7 @@ Commands:
   check     check the site and print its findings
   new       write a new page, or alert pages for the rules that have none
   serve     build the site into memory and serve it on 127.0.0.1:1313
+  search    search the site's pages as its search box does
   version   print the version
 
 Run "playbook <command> --help" for a command's flags.
@@ -57,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return newCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "search":
+		return searchCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "playbook", version())
 		return exitOK

@@ -1,0 +1,352 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/opsplaybook/playbook/generator/output"
+)
+
+// The static export, under search/ in the site:
+//
+//	search/manifest.json        shard keys, facets and the document store's hash
+//	search/s/HASH.json          a shard: the postings of the terms of one key
+//	search/f/HASH.json          the pages of one kind, team or role
+//	search/d/HASH/N.json        what result N shows
+//
+// A term's shard key is a prefix of it: two characters, or more where a
+// shard would be too large (see split). A query term fetches the shards
+// whose key is a prefix of it or starts with it; a whole query fetches the
+// shard of its exact-hit key too. Every file but the manifest is named by
+// its content hash, so hosts may cache it for ever.
+
+// Dir is the folder of the export in the site.
+const Dir = "search"
+
+// shardBudget is the size, in bytes of JSON, above which a shard is split
+// by a longer key.
+const shardBudget = 32 << 10
+
+// maxKeyLen is the longest shard key.
+const maxKeyLen = 6
+
+// Manifest is search/manifest.json.
+type Manifest struct {
+	Version int `json:"v"`
+	// Docs is the number of pages.
+	Docs int `json:"n"`
+	// Shards maps shard keys to file hashes.
+	Shards map[string]string `json:"s"`
+	// Facets maps "kind", "owner" and "role" to values to file hashes.
+	Facets map[string]map[string]string `json:"f"`
+	// Store is the hash of the document store.
+	Store string `json:"d"`
+}
+
+// shard is one shard file. Postings are flat lists of pairs: the page
+// number as a difference from the previous one, then the field bits (in
+// Terms) or the exact-hit bits (in Exact).
+type shard struct {
+	Terms map[string][]int `json:"t,omitempty"`
+	Exact map[string][]int `json:"x,omitempty"`
+}
+
+// posting is one page of a term.
+type posting struct {
+	doc  int
+	bits int
+}
+
+// Export writes the static export of docs through w.
+func Export(docs []Doc, w output.Writer) error {
+	an := newAnalyzers()
+	// Analyse pages in parallel; each worker fills its own term maps.
+	perDoc := make([]map[string]int, len(docs))
+	exact := make([]map[string]int, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for i := range next {
+				perDoc[i], exact[i] = an.fieldTerms(docs[i])
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	terms := map[string][]posting{}
+	exacts := map[string][]posting{}
+	for i := range docs {
+		for t, bits := range perDoc[i] {
+			terms[t] = append(terms[t], posting{i, bits})
+		}
+		for t, bits := range exact[i] {
+			exacts[t] = append(exacts[t], posting{i, bits})
+		}
+	}
+	// Postings were appended in page order.
+	keys := split(terms)
+	shards := map[string]*shard{}
+	for t, ps := range terms {
+		k := keys[t]
+		if shards[k] == nil {
+			shards[k] = &shard{Terms: map[string][]int{}}
+		}
+		shards[k].Terms[t] = flatten(ps)
+	}
+	for t, ps := range exacts {
+		k := shardOf(t, shards)
+		if k == "" {
+			continue
+		}
+		if shards[k] == nil {
+			shards[k] = &shard{}
+		}
+		if shards[k].Exact == nil {
+			shards[k].Exact = map[string][]int{}
+		}
+		shards[k].Exact[t] = flatten(ps)
+	}
+
+	m := Manifest{Version: 1, Docs: len(docs), Shards: map[string]string{}, Facets: map[string]map[string]string{}}
+	files := map[string][]byte{}
+	for k, s := range shards {
+		data, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		h := hash(data)
+		m.Shards[k] = h
+		files[Dir+"/s/"+h+".json"] = data
+	}
+	facets := map[string]map[string][]int{"kind": {}, "owner": {}, "role": {}}
+	for i, d := range docs {
+		facets["kind"][d.Kind] = append(facets["kind"][d.Kind], i)
+		if d.Owner != "" {
+			facets["owner"][d.Owner] = append(facets["owner"][d.Owner], i)
+		}
+		for _, r := range uniq(d.Roles) {
+			facets["role"][r] = append(facets["role"][r], i)
+		}
+	}
+	for name, values := range facets {
+		m.Facets[name] = map[string]string{}
+		for v, ids := range values {
+			data, err := json.Marshal(deltas(ids))
+			if err != nil {
+				return err
+			}
+			h := hash(data)
+			m.Facets[name][v] = h
+			files[Dir+"/f/"+h+".json"] = data
+		}
+	}
+	store := make([][]byte, len(docs))
+	all := sha256.New()
+	for i, d := range docs {
+		data, err := json.Marshal(storedOf(d))
+		if err != nil {
+			return err
+		}
+		store[i] = data
+		all.Write(data)
+		all.Write([]byte{'\n'})
+	}
+	m.Store = hex.EncodeToString(all.Sum(nil))[:12]
+	manifest, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	if err := w.WriteFile(Dir+"/manifest.json", manifest); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := w.WriteFile(n, files[n]); err != nil {
+			return err
+		}
+	}
+	return parallel(len(store), func(i int) error {
+		return w.WriteFile(fmt.Sprintf("%s/d/%s/%d.json", Dir, m.Store, i), store[i])
+	})
+}
+
+// fieldTerms returns a page's terms with the bits of the fields they are
+// in, and its exact-hit terms with their bits.
+func (a analyzers) fieldTerms(d Doc) (map[string]int, map[string]int) {
+	terms := map[string]int{}
+	add := func(bit int, texts ...string) {
+		for _, text := range texts {
+			for _, t := range a.terms(text) {
+				terms[t] |= bit
+			}
+		}
+	}
+	add(bitTitle, d.Title)
+	add(bitAlert, d.Alerts...)
+	add(bitHeading, d.Headings...)
+	add(bitMeta, metaText(d))
+	add(bitBody, d.Body)
+	exact := map[string]int{}
+	if t := a.exactTerm(d.Title); t != "" {
+		exact[t] |= exactTitle
+	}
+	for _, al := range d.Alerts {
+		if t := a.exactTerm(al); t != "" {
+			exact[t] |= exactAlert
+		}
+	}
+	return terms, exact
+}
+
+// split assigns every term its shard key: the first two characters, and,
+// where the terms of a key are more than shardBudget bytes, one character
+// more for the terms longer than the key, up to maxKeyLen.
+func split(terms map[string][]posting) map[string]string {
+	keys := make(map[string]string, len(terms))
+	all := make([]string, 0, len(terms))
+	for t := range terms {
+		all = append(all, t)
+	}
+	sort.Strings(all)
+	var assign func(group []string, n int)
+	assign = func(group []string, n int) {
+		byKey := map[string][]string{}
+		var order []string
+		for _, t := range group {
+			k := prefix(t, n)
+			if _, ok := byKey[k]; !ok {
+				order = append(order, k)
+			}
+			byKey[k] = append(byKey[k], t)
+		}
+		for _, k := range order {
+			g := byKey[k]
+			size := 0
+			for _, t := range g {
+				size += len(t) + 6 + 5*len(terms[t])
+			}
+			if size <= shardBudget || n >= maxKeyLen {
+				for _, t := range g {
+					keys[t] = k
+				}
+				continue
+			}
+			var longer []string
+			for _, t := range g {
+				if utf8.RuneCountInString(t) <= n {
+					keys[t] = k
+				} else {
+					longer = append(longer, t)
+				}
+			}
+			assign(longer, n+1)
+		}
+	}
+	assign(all, 2)
+	return keys
+}
+
+// shardOf returns the key of the shard that holds an exact-hit term: the
+// longest existing key that is a prefix of it, or its first two characters.
+func shardOf(t string, shards map[string]*shard) string {
+	if utf8.RuneCountInString(t) < 2 {
+		return ""
+	}
+	best := ""
+	for n := 2; n <= maxKeyLen; n++ {
+		k := prefix(t, n)
+		if _, ok := shards[k]; ok && len(k) > len(best) {
+			best = k
+		}
+	}
+	if best == "" {
+		best = prefix(t, 2)
+	}
+	return best
+}
+
+// prefix returns the first n characters of s.
+func prefix(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+func flatten(ps []posting) []int {
+	out := make([]int, 0, 2*len(ps))
+	prev := 0
+	for _, p := range ps {
+		out = append(out, p.doc-prev, p.bits)
+		prev = p.doc
+	}
+	return out
+}
+
+func deltas(ids []int) []int {
+	out := make([]int, len(ids))
+	prev := 0
+	for i, id := range ids {
+		out[i] = id - prev
+		prev = id
+	}
+	return out
+}
+
+func uniq(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func hash(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])[:12]
+}
+
+// parallel runs f for 0..n-1 on a few goroutines and returns the first
+// error.
+func parallel(n int, f func(int) error) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	next := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for i := range next {
+				if err := f(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return first
+}

@@ -1,0 +1,93 @@
+package search_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/search"
+)
+
+// corporaDir is where the playbooks of other teams are, beside the
+// repository.
+const corporaDir = "../../shared/corpora"
+
+// corpus is a real playbook and its content folder.
+type corpus struct{ name, content string }
+
+func corpora() []corpus {
+	return []corpus{
+		{"pagerduty-ir", "pagerduty-ir/docs"},
+		{"govuk-manual", "govuk-manual/source/manual"},
+		{"hackney-devsys", "hackney-devsys/docs"},
+	}
+}
+
+// needCorpora skips the test when the corpora are missing, and fails it
+// under CI.
+func needCorpora(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(corporaDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the corpora are missing under CI: %v", err)
+		}
+		t.Skipf("no corpora at %s: %v", corporaDir, err)
+	}
+}
+
+// needNode returns the path of node, or skips (fails under CI).
+func needNode(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("node is missing under CI: %v", err)
+		}
+		t.Skipf("node is not installed, so the browser's analysis cannot be run: %v", err)
+	}
+	return p
+}
+
+var now = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// exampleOptions are the options of the example playbook.
+func exampleOptions() generator.Options {
+	return generator.Options{
+		Content: playbook.Content(), ContentPrefix: "content/",
+		Config: playbook.Config(), ConfigFile: "playbook.yaml",
+		Layouts: playbook.Layouts(), Assets: playbook.Assets(),
+		Now: now, Version: "test",
+	}
+}
+
+// corpusOptions are the options of a real playbook.
+func corpusOptions(c corpus) generator.Options {
+	dir := filepath.Join(corporaDir, c.content)
+	o := generator.Options{
+		Content: os.DirFS(dir),
+		Layouts: playbook.Layouts(), Assets: playbook.Assets(),
+		Now: now, Version: "test",
+	}
+	for _, p := range []string{filepath.Join(dir, "..", "mkdocs.yml"), filepath.Join(dir, "mkdocs.yml")} {
+		if data, err := os.ReadFile(p); err == nil {
+			o.NavTitles = load.MkDocsTitles(data)
+			break
+		}
+	}
+	return o
+}
+
+// docsOf checks a site and returns its pages as the index sees them.
+func docsOf(t testing.TB, o generator.Options) []search.Doc {
+	t.Helper()
+	res, _, err := generator.Check(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return search.Docs(res.Site)
+}

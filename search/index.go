@@ -1,0 +1,281 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// batchSize is the number of pages indexed in one bleve batch.
+const batchSize = 500
+
+// Index is the bleve index of a site's pages.
+type Index struct {
+	idx  bleve.Index
+	an   analyzers
+	docs uint64
+}
+
+// stored is what a hit shows, kept in the index as one stored field.
+type stored struct {
+	URL     string   `json:"u"`
+	Title   string   `json:"t"`
+	Kind    string   `json:"k"`
+	Owner   string   `json:"o,omitempty"`
+	Alerts  []string `json:"a,omitempty"`
+	Excerpt string   `json:"e,omitempty"`
+}
+
+func storedOf(d Doc) stored {
+	return stored{URL: d.URL, Title: d.Title, Kind: d.Kind, Owner: d.Owner, Alerts: d.Alerts, Excerpt: d.Excerpt}
+}
+
+// docID is a page's id in the index: its number, zero-padded, so that ids
+// sort in URL order.
+func docID(n int) string { return fmt.Sprintf("%07d", n) }
+
+// Build indexes docs, in batches, into a new bleve index at path, or in
+// memory when path is "".
+func Build(docs []Doc, path string) (*Index, error) {
+	m := bleve.NewIndexMapping()
+	var idx bleve.Index
+	var err error
+	if path == "" {
+		idx, err = bleve.NewMemOnly(m)
+	} else {
+		idx, err = bleve.New(path, m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{idx: idx, an: newAnalyzers()}
+	b := idx.NewBatch()
+	for i, d := range docs {
+		if err := b.IndexAdvanced(ix.an.document(docID(i), d)); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		if b.Size() >= batchSize {
+			if err := idx.Batch(b); err != nil {
+				idx.Close()
+				return nil, err
+			}
+			b.Reset()
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	ix.docs = uint64(len(docs))
+	return ix, nil
+}
+
+// Open opens an index that Build wrote at path.
+func Open(path string) (*Index, error) {
+	idx, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, err
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &Index{idx: idx, an: newAnalyzers(), docs: n}, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// document is the bleve document of a page. Fields carry their analyzer,
+// so the index needs no analyzers registered by name.
+func (a analyzers) document(id string, d Doc) *document.Document {
+	doc := document.NewDocument(id)
+	searched := index.IndexField | index.IncludeTermVectors
+	add := func(name string, i int, text string, an analysis.Analyzer, opt index.FieldIndexingOptions) {
+		doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(text), opt, an))
+	}
+	add("title", 0, d.Title, a.text, searched)
+	add("x_title", 0, d.Title, a.exact, searched)
+	for i, al := range d.Alerts {
+		add("alert", i, al, a.text, searched)
+		add("x_alert", i, al, a.exact, searched)
+	}
+	add("heading", 0, strings.Join(d.Headings, "\n"), a.text, searched)
+	add("meta", 0, metaText(d), a.text, searched)
+	add("body", 0, d.Body, a.text, searched)
+	add("f_kind", 0, d.Kind, a.verbatim, index.IndexField)
+	if d.Owner != "" {
+		add("f_owner", 0, d.Owner, a.verbatim, index.IndexField)
+	}
+	for i, r := range d.Roles {
+		add("f_role", i, r, a.verbatim, index.IndexField)
+	}
+	js, _ := json.Marshal(storedOf(d))
+	doc.AddField(document.NewTextFieldWithIndexingOptions("doc", nil, js, index.StoreField))
+	return doc
+}
+
+// metaText is the text of the meta field: owner, roles, tags and summary.
+func metaText(d Doc) string {
+	parts := []string{d.Owner}
+	parts = append(parts, d.Roles...)
+	parts = append(parts, d.Tags...)
+	parts = append(parts, d.Summary)
+	return strings.Join(parts, "\n")
+}
+
+// Query is a search.
+type Query struct {
+	Text  string
+	Kind  string // only pages of this kind
+	Owner string // only pages this team owns
+	Role  string // only pages for this persona
+	// Limit is the number of results; 10 when 0.
+	Limit int
+}
+
+// DefaultLimit is the number of results a search returns, as many as the
+// browser lists.
+const DefaultLimit = 10
+
+// Hit is one result.
+type Hit struct {
+	URL     string   `json:"url"`
+	Title   string   `json:"title"`
+	Kind    string   `json:"kind"`
+	Owner   string   `json:"owner,omitempty"`
+	Alerts  []string `json:"alerts,omitempty"`
+	Snippet string   `json:"snippet,omitempty"`
+	Score   float64  `json:"score"`
+}
+
+// Terms returns the terms a query searches for.
+func (ix *Index) Terms(q string) []string { return ix.an.queryTerms(q) }
+
+// Search runs q: every page that matches all its terms (a term matches an
+// indexed term it is a prefix of), ranked as the browser ranks them, the
+// best Limit results in the browser's order.
+func (ix *Index) Search(q Query) ([]Hit, error) {
+	terms := ix.an.queryTerms(q.Text)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	var must []query.Query
+	for _, t := range terms {
+		var any []query.Query
+		for _, f := range textFields() {
+			pq := query.NewPrefixQuery(t)
+			pq.SetField(f.name)
+			any = append(any, pq)
+		}
+		must = append(must, query.NewDisjunctionQuery(any))
+	}
+	for _, f := range [][2]string{{"f_kind", q.Kind}, {"f_owner", q.Owner}, {"f_role", q.Role}} {
+		if f[1] != "" {
+			tq := query.NewTermQuery(f[1])
+			tq.SetField(f[0])
+			must = append(must, tq)
+		}
+	}
+	bq := query.NewBooleanQuery(must, nil, nil)
+	if kw := ix.an.exactTerm(q.Text); kw != "" {
+		var should []query.Query
+		for _, f := range []string{"x_alert", "x_title"} {
+			tq := query.NewTermQuery(kw)
+			tq.SetField(f)
+			should = append(should, tq)
+		}
+		bq.AddShould(should...)
+		bq.SetMinShould(0)
+	}
+	size := int(ix.docs)
+	if size == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+	req.IncludeLocations = true
+	res, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]scored, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil {
+			return nil, fmt.Errorf("search: bad document id %q", h.ID)
+		}
+		hits = append(hits, scored{doc: n, score: scoreHit(terms, h.Locations)})
+	}
+	rank(hits)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]Hit, 0, len(hits))
+	for _, h := range hits {
+		st, err := ix.stored(docID(h.doc))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Hit{URL: st.URL, Title: st.Title, Kind: st.Kind, Owner: st.Owner, Alerts: st.Alerts, Snippet: st.Excerpt, Score: h.score})
+	}
+	return groupByKind(out, func(h Hit) string { return h.Kind }), nil
+}
+
+// scoreHit scores a page from the terms bleve matched in each field.
+func scoreHit(terms []string, locs search.FieldTermLocationMap) float64 {
+	total := 0.0
+	for _, t := range terms {
+		best := 0.0
+		for _, f := range textFields() {
+			for u := range locs[f.name] {
+				if s := matchScore(t, u, f.bit); s > best {
+					best = s
+				}
+			}
+		}
+		total += best
+	}
+	bits := 0
+	if len(locs["x_alert"]) > 0 {
+		bits |= exactAlert
+	}
+	if len(locs["x_title"]) > 0 {
+		bits |= exactTitle
+	}
+	return total + exactBonus(bits)
+}
+
+// stored reads the stored fields of a page.
+func (ix *Index) stored(id string) (stored, error) {
+	var st stored
+	d, err := ix.idx.Document(id)
+	if err != nil {
+		return st, err
+	}
+	if d == nil {
+		return st, errors.New("search: document " + id + " is missing")
+	}
+	var raw []byte
+	d.VisitFields(func(f index.Field) {
+		if f.Name() == "doc" {
+			raw = f.Value()
+		}
+	})
+	err = json.Unmarshal(raw, &st)
+	return st, err
+}

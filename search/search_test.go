@@ -1,0 +1,186 @@
+package search_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/search"
+)
+
+// tableQueries are queries a user types, on the example playbook and on
+// the PagerDuty incident response guide.
+func tableQueries() map[string][]string {
+	return map[string][]string{
+		"example": {
+			"PaymentsApiHighErrorRate", "KafkaConsumerLagHigh", "DashboardLoginFailureSpike",
+			"incident commander", "rollback", "escal", "payments", "on-call handover",
+			"postgres replication", "vpn", "runbook", "severity levels", "deploy", "platform", "kafka lag",
+		},
+		"pagerduty-ir": {
+			"incident commander", "rollback", "escal", "postmortem", "severity", "scribe",
+			"subject matter expert", "status page", "on-call", "deputy", "anti-patterns",
+			"call etiquette", "customer liaison", "security incident", "training",
+		},
+	}
+}
+
+func memIndex(t testing.TB, docs []search.Doc) *search.Index {
+	t.Helper()
+	ix, err := search.Build(docs, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func urls(hits []search.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.URL)
+	}
+	return out
+}
+
+func TestExactAlertNameRanksFirst(t *testing.T) {
+	ix := memIndex(t, docsOf(t, exampleOptions()))
+	for _, q := range []string{"PaymentsApiHighErrorRate", "paymentsapihigherrorrate", " KafkaConsumerLagHigh "} {
+		hits, err := ix.Search(search.Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "/alerts/" + strings.ToLower(strings.TrimSpace(q)) + "/"
+		if len(hits) == 0 || hits[0].URL != want {
+			t.Errorf("%q: first result %v, want %s", q, urls(hits), want)
+		}
+	}
+}
+
+func TestPartialWordFindsWholeWords(t *testing.T) {
+	ix := memIndex(t, docsOf(t, exampleOptions()))
+	hits, err := ix.Search(search.Query{Text: "escal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 {
+		t.Fatal(`"escal" found nothing; pages speak of escalation`)
+	}
+	none, _ := ix.Search(search.Query{Text: "escalx"})
+	if len(none) != 0 {
+		t.Errorf(`"escalx" found %v`, urls(none))
+	}
+}
+
+func TestFilterByKindNarrowsResults(t *testing.T) {
+	ix := memIndex(t, docsOf(t, exampleOptions()))
+	all, _ := ix.Search(search.Query{Text: "payments", Limit: 1000})
+	runbooks, _ := ix.Search(search.Query{Text: "payments", Kind: "runbook", Limit: 1000})
+	if len(runbooks) == 0 || len(runbooks) >= len(all) {
+		t.Fatalf("payments: %d results, %d runbooks", len(all), len(runbooks))
+	}
+	for _, h := range runbooks {
+		if h.Kind != "runbook" {
+			t.Errorf("kind filter let through %s (%s)", h.URL, h.Kind)
+		}
+	}
+	owned, _ := ix.Search(search.Query{Text: "payments", Owner: "payments", Limit: 1000})
+	for _, h := range owned {
+		if h.Owner != "payments" {
+			t.Errorf("owner filter let through %s (%s)", h.URL, h.Owner)
+		}
+	}
+}
+
+// browserSearch runs assets/search.js with node over the static export in
+// dir and returns the URLs it lists for each query.
+func browserSearch(t *testing.T, dir string, queries []string) [][]string {
+	t.Helper()
+	node := needNode(t)
+	js, _ := filepath.Abs("../assets/search.js")
+	q, _ := json.Marshal(queries)
+	script := `const fs = require("fs");
+global.fetch = p => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(JSON.parse(fs.readFileSync(p, "utf8")))});
+const s = require(process.argv[1]);
+const sr = new s.Searcher(process.argv[2] + "/search/");
+(async () => {
+  const out = [];
+  for (const q of JSON.parse(process.argv[3])) out.push((await sr.search(q, {})).map(r => r.u));
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });`
+	cmd := exec.Command(node, "-e", script, js, dir, string(q))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var res [][]string
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// writeExport writes the static export of docs into a folder.
+func writeExport(t *testing.T, docs []search.Doc) string {
+	t.Helper()
+	mem := output.NewMemory()
+	if err := search.Export(docs, mem); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range mem.Names() {
+		data, _ := mem.File(n)
+		p := filepath.Join(dir, filepath.FromSlash(n))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestBrowserListsWhatPlaybookSearchLists runs the queries of the table in
+// the issue through "playbook search"'s index and through search.js over
+// the static export: both list the same pages in the same order.
+func TestBrowserListsWhatPlaybookSearchLists(t *testing.T) {
+	sites := map[string][]search.Doc{"example": docsOf(t, exampleOptions())}
+	if _, err := os.Stat(corporaDir); err == nil {
+		sites["pagerduty-ir"] = docsOf(t, corpusOptions(corpora()[0]))
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("the corpora are missing under CI: %v", err)
+	}
+	for _, name := range []string{"example", "pagerduty-ir"} {
+		docs, ok := sites[name]
+		if !ok {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			queries := tableQueries()[name]
+			ix := memIndex(t, docs)
+			browser := browserSearch(t, writeExport(t, docs), queries)
+			for i, q := range queries {
+				hits, err := ix.Search(search.Query{Text: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := urls(hits)
+				if len(got) == 0 {
+					t.Errorf("%q found nothing", q)
+				}
+				if !slices.Equal(got, browser[i]) && !(len(got) == 0 && len(browser[i]) == 0) {
+					t.Errorf("%q:\n playbook search: %v\n browser:         %v", q, got, browser[i])
+				}
+				top := func(u []string) string { return strings.Join(u[:min(3, len(u))], " ") }
+				t.Logf("| %s | %s | %s | %s |", name, q, top(got), top(browser[i]))
+			}
+		})
+	}
+}
