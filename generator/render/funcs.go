@@ -77,6 +77,20 @@ func (r *Renderer) funcs() template.FuncMap {
 			return pages
 		},
 		"alertPage": func(name string) *site.Page { return r.site.Alerts[name] },
+		// roles is a page's persona ids, space separated, for the
+		// sidebar's persona filter.
+		"roles": func(p *site.Page) string {
+			if p == nil || p.Meta == nil {
+				return ""
+			}
+			return strings.Join(p.Meta.Roles, " ")
+		},
+		// sidebar is the site's navigation as seen from page p: one
+		// entry per section of the home page, with its pages in order.
+		"sidebar": func(p *site.Page) []NavSection { return r.sidebar(p) },
+		// pathNav is where page p stands on each persona's path that
+		// includes it: its step, and the pages before and after it.
+		"pathNav": func(p *site.Page) []PathStep { return r.pathNav(p) },
 		// alertPrefix is the path under which alert pages live: the
 		// alert_url before its {alert}.
 		"alertPrefix": func() string {
@@ -84,6 +98,81 @@ func (r *Renderer) funcs() template.FuncMap {
 			return r.base + strings.TrimPrefix(prefix, "/")
 		},
 	}
+}
+
+// NavSection is a top-level section of the sidebar.
+type NavSection struct {
+	Page    *site.Page
+	Current bool // the page shown is in this section
+	Items   []NavItem
+}
+
+// NavItem is one link of the sidebar: a page, or a sub-folder's heading
+// (Folder) followed by its pages.
+type NavItem struct {
+	Page    *site.Page
+	Depth   int
+	Folder  bool
+	Current bool
+	Roles   string
+}
+
+func (r *Renderer) sidebar(cur *site.Page) []NavSection {
+	var out []NavSection
+	for _, sec := range r.sd.Sections {
+		ns := NavSection{Page: sec, Current: sec == cur}
+		var walk func(children []*site.Page, depth int)
+		walk = func(children []*site.Page, depth int) {
+			for _, c := range children {
+				it := NavItem{Page: c, Depth: depth, Folder: len(c.Children) > 0, Current: c == cur}
+				if c.Meta != nil {
+					it.Roles = strings.Join(c.Meta.Roles, " ")
+				}
+				if c == cur {
+					ns.Current = true
+				}
+				ns.Items = append(ns.Items, it)
+				walk(c.Children, depth+1)
+			}
+		}
+		walk(sec.Children, 0)
+		out = append(out, ns)
+	}
+	return out
+}
+
+// PathStep is a page's place on one persona's path.
+type PathStep struct {
+	Persona    *site.Page
+	Step, Of   int
+	Prev, Next *site.Page
+}
+
+func (r *Renderer) pathNav(p *site.Page) []PathStep {
+	var out []PathStep
+	for _, persona := range r.sd.Personas {
+		var path []*site.Page
+		for _, q := range persona.PathPages {
+			if q != nil {
+				path = append(path, q)
+			}
+		}
+		for i, q := range path {
+			if q != p {
+				continue
+			}
+			st := PathStep{Persona: persona, Step: i + 1, Of: len(path)}
+			if i > 0 {
+				st.Prev = path[i-1]
+			}
+			if i+1 < len(path) {
+				st.Next = path[i+1]
+			}
+			out = append(out, st)
+			break
+		}
+	}
+	return out
 }
 
 type errMissingAsset string

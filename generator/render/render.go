@@ -199,6 +199,15 @@ func (r *Renderer) All(w output.Writer) error {
 	if err := r.headers(w); err != nil {
 		return err
 	}
+	// The service worker is served unhashed from the site's root: its
+	// scope is the folder it is served from.
+	if r.opt.Assets != nil {
+		if data, err := fs.ReadFile(r.opt.Assets, "sw.js"); err == nil {
+			if err := w.WriteFile("sw.js", data); err != nil {
+				return err
+			}
+		}
+	}
 	return r.extras(w)
 }
 
@@ -343,4 +352,47 @@ func (r *Renderer) siteHome() *site.Page {
 		return r.site.Home
 	}
 	return &site.Page{}
+}
+
+// Pages renders only the given pages into w, for a live preview that
+// re-renders what an edit changed. An alert page among them renders its
+// runbook's current body too. Listing pages, assets and the site-wide files
+// are left as they are.
+func (r *Renderer) Pages(w output.Writer, pages []*site.Page) error {
+	need := make([]*site.Page, 0, len(pages))
+	seen := map[*site.Page]bool{}
+	for _, p := range pages {
+		for _, q := range []*site.Page{p, p.RunbookOf} {
+			if q != nil && !seen[q] {
+				seen[q] = true
+				need = append(need, q)
+			}
+		}
+	}
+	forEach(need, func(p *site.Page) error { rewriteLinks(p, r.base); return nil })
+	bodies := make(map[*site.Page]template.HTML, len(need))
+	var mu sync.Mutex
+	err := forEach(need, func(p *site.Page) error {
+		if p.Doc == nil {
+			return nil
+		}
+		var b bytes.Buffer
+		if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
+			return fmt.Errorf("%s: rendering markdown: %w", p.File, err)
+		}
+		mu.Lock()
+		bodies[p] = template.HTML(b.String())
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return forEach(pages, func(p *site.Page) error {
+		html, err := r.page(p, bodies)
+		if err != nil {
+			return err
+		}
+		return w.WriteFile(outName(p.URL), html)
+	})
 }
