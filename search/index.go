@@ -1,17 +1,17 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -166,62 +166,139 @@ func (ix *Index) Terms(q string) []string { return ix.an.queryTerms(q) }
 // Search runs q: every page that matches all its terms (a term matches an
 // indexed term it is a prefix of), ranked as the browser ranks them, the
 // best Limit results in the browser's order.
+//
+// It scores pages as search.js does, straight from the index's term
+// dictionaries and postings: for every query term, the indexed terms it
+// is a prefix of, field by field, and the pages that have them. Only the
+// pages that can be among the first Limit are mapped to their numbers
+// and read.
 func (ix *Index) Search(q Query) ([]Hit, error) {
 	terms := ix.an.queryTerms(q.Text)
-	if len(terms) == 0 {
+	if len(terms) == 0 || ix.docs == 0 {
 		return nil, nil
 	}
-	var must []query.Query
-	for _, t := range terms {
-		var any []query.Query
-		for _, f := range textFields() {
-			pq := query.NewPrefixQuery(t)
-			pq.SetField(f.name)
-			any = append(any, pq)
-		}
-		must = append(must, query.NewDisjunctionQuery(any))
-	}
-	for _, f := range [][2]string{{"f_kind", q.Kind}, {"f_owner", q.Owner}, {"f_role", q.Role}} {
-		if f[1] != "" {
-			tq := query.NewTermQuery(f[1])
-			tq.SetField(f[0])
-			must = append(must, tq)
-		}
-	}
-	bq := query.NewBooleanQuery(must, nil, nil)
-	if kw := ix.an.exactTerm(q.Text); kw != "" {
-		var should []query.Query
-		for _, f := range []string{"x_alert", "x_title"} {
-			tq := query.NewTermQuery(kw)
-			tq.SetField(f)
-			should = append(should, tq)
-		}
-		bq.AddShould(should...)
-		bq.SetMinShould(0)
-	}
-	size := int(ix.docs)
-	if size == 0 {
-		return nil, nil
-	}
-	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-	req.IncludeLocations = true
-	res, err := ix.idx.Search(req)
+	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]scored, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("search: bad document id %q", h.ID)
-		}
-		hits = append(hits, scored{doc: n, score: scoreHit(terms, h.Locations)})
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
 	}
-	rank(hits)
+	defer r.Close()
+
+	// best[i] maps a page (by internal id) to the best score of term i.
+	var cands map[string]float64
+	for _, t := range terms {
+		best := map[string]float64{}
+		for _, f := range textFields() {
+			dict, err := r.FieldDictPrefix(f.name, []byte(t))
+			if err != nil {
+				return nil, err
+			}
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					dict.Close()
+					return nil, err
+				}
+				if e == nil {
+					break
+				}
+				w := matchScore(t, e.Term, f.bit)
+				err = postings(r, e.Term, f.name, func(id string) {
+					if cands != nil {
+						if _, ok := cands[id]; !ok {
+							return
+						}
+					}
+					if w > best[id] {
+						best[id] = w
+					}
+				})
+				if err != nil {
+					dict.Close()
+					return nil, err
+				}
+			}
+			if err := dict.Close(); err != nil {
+				return nil, err
+			}
+		}
+		if cands != nil {
+			for id, s := range best {
+				best[id] = cands[id] + s
+			}
+		}
+		cands = best
+		if len(cands) == 0 {
+			return nil, nil
+		}
+	}
+	for _, f := range [][2]string{{"f_kind", q.Kind}, {"f_owner", q.Owner}, {"f_role", q.Role}} {
+		if f[1] == "" {
+			continue
+		}
+		keep := map[string]float64{}
+		err := postings(r, f[1], f[0], func(id string) {
+			if s, ok := cands[id]; ok {
+				keep[id] = s
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		cands = keep
+	}
+	if kw := ix.an.exactTerm(q.Text); kw != "" {
+		bits := map[string]int{}
+		for _, f := range []struct {
+			name string
+			bit  int
+		}{{"x_alert", exactAlert}, {"x_title", exactTitle}} {
+			err := postings(r, kw, f.name, func(id string) { bits[id] |= f.bit })
+			if err != nil {
+				return nil, err
+			}
+		}
+		for id, b := range bits {
+			if s, ok := cands[id]; ok {
+				cands[id] = s + exactBonus(b)
+			}
+		}
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
+	// The pages that can be among the first limit: those that score at
+	// least the limit-th best score. Ties go to the smaller page number,
+	// so all of them are numbered.
+	scores := make([]float64, 0, len(cands))
+	for _, s := range cands {
+		scores = append(scores, s)
+	}
+	cut := 0.0
+	if len(scores) > limit {
+		slices.Sort(scores)
+		cut = scores[len(scores)-limit]
+	}
+	hits := make([]scored, 0, limit)
+	for id, s := range cands {
+		if s < cut {
+			continue
+		}
+		ext, err := r.ExternalID(index.IndexInternalID(id))
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.Atoi(ext)
+		if err != nil {
+			return nil, fmt.Errorf("search: bad document id %q", ext)
+		}
+		hits = append(hits, scored{doc: n, score: s})
+	}
+	rank(hits)
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
@@ -236,28 +313,29 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 	return groupByKind(out, func(h Hit) string { return h.Kind }), nil
 }
 
-// scoreHit scores a page from the terms bleve matched in each field.
-func scoreHit(terms []string, locs search.FieldTermLocationMap) float64 {
-	total := 0.0
-	for _, t := range terms {
-		best := 0.0
-		for _, f := range textFields() {
-			for u := range locs[f.name] {
-				if s := matchScore(t, u, f.bit); s > best {
-					best = s
-				}
-			}
+// postings calls f with the internal id of every page that has term in
+// field.
+func postings(r index.IndexReader, term, field string, f func(id string)) error {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return err
+	}
+	var d *index.TermFieldDoc
+	for {
+		if d != nil {
+			d = d.Reset()
 		}
-		total += best
+		d, err = tfr.Next(d)
+		if err != nil {
+			tfr.Close()
+			return err
+		}
+		if d == nil {
+			break
+		}
+		f(string(d.ID))
 	}
-	bits := 0
-	if len(locs["x_alert"]) > 0 {
-		bits |= exactAlert
-	}
-	if len(locs["x_title"]) > 0 {
-		bits |= exactTitle
-	}
-	return total + exactBonus(bits)
+	return tfr.Close()
 }
 
 // stored reads the stored fields of a page.

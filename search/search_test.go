@@ -184,3 +184,41 @@ func TestBrowserListsWhatPlaybookSearchLists(t *testing.T) {
 		})
 	}
 }
+
+// TestFingerprintDirIsFingerprint checks that the fast walk of a folder
+// gives the value of the generic one, and that both change when a file
+// does.
+func TestFingerprintDirIsFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{"a.md": "a", "b/c.md": "c", "b/d/e.md": "e", "b.md": "b", "z.md": "z"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	both := func() string {
+		t.Helper()
+		slow, err := search.Fingerprint(os.DirFS(dir), []byte("cfg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := search.FingerprintDir(dir, []byte("cfg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast != slow {
+			t.Fatalf("FingerprintDir %s, Fingerprint %s", fast, slow)
+		}
+		return fast
+	}
+	before := both()
+	if err := os.WriteFile(filepath.Join(dir, "b", "d", "e.md"), []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if both() == before {
+		t.Error("the fingerprint did not change when a file did")
+	}
+}

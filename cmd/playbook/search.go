@@ -78,12 +78,7 @@ func searchCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "search", err, searchHelp)
 	}
-	ix, err := openIndex(s, cache, f.drafts)
-	if err != nil {
-		return fail(stderr, "search", err, searchHelp)
-	}
-	defer ix.Close()
-	hits, err := ix.Search(q)
+	hits, err := searchIndex(s, cache, f.drafts, q)
 	if err != nil {
 		return fail(stderr, "search", err, searchHelp)
 	}
@@ -116,8 +111,9 @@ func searchCmd(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// openIndex opens the site's cached index, or builds it.
-func openIndex(s *siteSetup, cache string, drafts bool) (*search.Index, error) {
+// searchIndex runs q on the site's cached index, building the index
+// first when there is none or the site has changed since.
+func searchIndex(s *siteSetup, cache string, drafts bool, q search.Query) ([]search.Hit, error) {
 	if cache == "" {
 		root, err := os.UserCacheDir()
 		if err != nil {
@@ -130,17 +126,16 @@ func openIndex(s *siteSetup, cache string, drafts bool) (*search.Index, error) {
 		sum := sha256.Sum256([]byte(abs))
 		cache = filepath.Join(root, "playbook", "search", hex.EncodeToString(sum[:])[:16])
 	}
-	fp, err := search.Fingerprint(s.opts.Content, s.opts.Config, []byte(version()), []byte(fmt.Sprint(drafts)))
-	if err != nil {
-		return nil, err
+	fingerprint := func() (string, error) {
+		return search.FingerprintDir(s.contentDir, s.opts.Config, []byte(version()), []byte(fmt.Sprint(drafts)))
 	}
-	return search.OpenCached(cache, fp, func() ([]search.Doc, error) {
+	return search.SearchCached(cache, fingerprint, func() ([]search.Doc, error) {
 		res, _, err := generator.Check(s.opts)
 		if err != nil {
 			return nil, err
 		}
 		return search.Docs(res.Site), nil
-	})
+	}, q)
 }
 
 // parseFlagsOnly parses flags up to the first argument that is not one;

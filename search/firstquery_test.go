@@ -1,0 +1,279 @@
+package search_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestFirstQueryBytes measures, in a real Chromium, the bytes the browser
+// downloads for its first query on a built site, beside Pagefind on a copy
+// of the same site (scripts/bench-search.sh runs it). It is skipped unless
+// SEARCH_BYTES_SITE names the built site; SEARCH_BYTES_PAGEFIND names the
+// copy Pagefind indexed, and SEARCH_BYTES_QUERIES the queries, separated
+// by "|".
+//
+// Each site is served from 127.0.0.1 by a server that gzips every
+// response that is not gzip already, as static hosts do. Every query runs
+// in a fresh browser profile, so nothing is cached. What is counted is the
+// encodedDataLength (bytes on the wire after compression, headers
+// included) of every request made for search:
+//
+//   - ours: search.js and everything under /search/ (the manifest, the
+//     facet lists the box loads when focused, the shards, the results'
+//     documents, 10 of them);
+//   - Pagefind: everything under /pagefind/ (pagefind.js, its WebAssembly,
+//     pagefind-entry.json, the metadata, the index chunks, and the
+//     fragments of the first 5 results, which a test page loads after
+//     pagefind.search(q) as Pagefind's default UI does).
+//
+// The page's own HTML and CSS, which both load anyway, are not counted.
+// Ours is measured twice: the query typed key by key into the search box
+// (each key runs a search, as in the box), and pasted in one input event.
+func TestFirstQueryBytes(t *testing.T) {
+	site := os.Getenv("SEARCH_BYTES_SITE")
+	if site == "" {
+		t.Skip("set SEARCH_BYTES_SITE (and SEARCH_BYTES_PAGEFIND) to measure; see scripts/bench-search.sh")
+	}
+	exe := chromium(t)
+	queries := strings.Split(os.Getenv("SEARCH_BYTES_QUERIES"), "|")
+	if os.Getenv("SEARCH_BYTES_QUERIES") == "" {
+		queries = []string{"rollback", "escal", "incident commander"}
+	}
+	ours := serveGzip(t, site, "")
+	var pf string
+	if dir := os.Getenv("SEARCH_BYTES_PAGEFIND"); dir != "" {
+		pf = serveGzip(t, dir, pagefindPage)
+	}
+	fmt.Printf("| query | playbook, typed | playbook, pasted | pagefind |\n|---|---|---|---|\n")
+	for _, q := range queries {
+		typed, typedN := firstQuery(t, exe, ours, q, true)
+		pasted, pastedN := firstQuery(t, exe, ours, q, false)
+		row := fmt.Sprintf("| %s | %s | %s |", q, cell(typed, typedN), cell(pasted, pastedN))
+		if pf != "" {
+			b, n := pagefindQuery(t, exe, pf, q)
+			row += " " + cell(b, n) + " |"
+		} else {
+			row += " – |"
+		}
+		fmt.Println(row)
+	}
+}
+
+func cell(bytes float64, requests int) string {
+	return fmt.Sprintf("%.0f B (%d requests)", bytes, requests)
+}
+
+// pagefindPage is the test page of Pagefind: one search, then the data of
+// its first 5 results, as the default UI loads them.
+const pagefindPage = `<!doctype html><meta charset="utf-8"><title>pagefind</title>
+<script type="module">
+window.runQuery = async (q) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  const r = await pagefind.search(q);
+  const data = await Promise.all(r.results.slice(0, 5).map((x) => x.data()));
+  return r.results.length + " results, " + data.length + " loaded";
+};
+window.ready = true;
+</script>`
+
+// serveGzip serves dir on 127.0.0.1, gzipping every response that is not
+// gzip already; extra, when set, is served at /__pagefind.html.
+func serveGzip(t *testing.T, dir, extra string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean(r.URL.Path)
+		var data []byte
+		if name == "/__pagefind.html" && extra != "" {
+			data = []byte(extra)
+		} else {
+			if strings.HasSuffix(r.URL.Path, "/") {
+				name = path.Join(name, "index.html")
+			}
+			data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+		}
+		ct := mime.TypeByExtension(path.Ext(name))
+		if path.Ext(name) == ".html" || name == "/__pagefind.html" {
+			ct = "text/html; charset=utf-8"
+		}
+		if ct == "" {
+			ct = http.DetectContentType(data)
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Cache-Control", "no-store")
+		if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(data)
+			zw.Close()
+			data = buf.Bytes()
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Vary", "Accept-Encoding")
+		}
+		w.Write(data)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// browser starts a Chromium with a fresh profile and returns a tab that
+// records the encoded bytes of every request by URL.
+func browser(t *testing.T, exe string) (context.Context, func() (map[string]float64, int), func()) {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithErrorf(func(string, ...any) {}))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	var mu sync.Mutex
+	urls := map[network.RequestID]string{}
+	bytesOf := map[string]float64{}
+	last := time.Now()
+	pending := 0
+	chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if _, ok := urls[e.RequestID]; !ok {
+				pending++
+			}
+			urls[e.RequestID] = e.Request.URL
+			last = time.Now()
+		case *network.EventLoadingFinished:
+			bytesOf[urls[e.RequestID]] += e.EncodedDataLength
+			pending--
+			last = time.Now()
+		case *network.EventLoadingFailed:
+			pending--
+			last = time.Now()
+		}
+	})
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// settled waits until no request is pending and none started for
+	// half a second, and returns what was loaded.
+	settled := func() (map[string]float64, int) {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			mu.Lock()
+			quiet := pending <= 0 && time.Since(last) > 500*time.Millisecond
+			mu.Unlock()
+			if quiet {
+				break
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		out := map[string]float64{}
+		for u, b := range bytesOf {
+			out[u] = b
+		}
+		return out, len(out)
+	}
+	return ctx, settled, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
+}
+
+// sum adds the bytes of the URLs keep accepts.
+func sum(loaded map[string]float64, keep func(path string) bool) (float64, int) {
+	total, n := 0.0, 0
+	for u, b := range loaded {
+		p := u
+		if i := strings.Index(u, "://"); i >= 0 {
+			if j := strings.Index(u[i+3:], "/"); j >= 0 {
+				p = u[i+3+j:]
+			}
+		}
+		if keep(p) {
+			total += b
+			n++
+		}
+	}
+	return total, n
+}
+
+// firstQuery opens the home page of our site, types or pastes q into the
+// search box, waits for the results and for the network to settle, and
+// returns the bytes of search.js and /search/.
+func firstQuery(t *testing.T, exe, base, q string, typed bool) (float64, int) {
+	t.Helper()
+	ctx, settled, done := browser(t, exe)
+	defer done()
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/"), chromedp.WaitReady("#search-q"), chromedp.Click("#search-q")}
+	if typed {
+		steps = append(steps, chromedp.SendKeys("#search-q", q))
+	} else {
+		steps = append(steps, chromedp.SetValue("#search-q", q))
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	if !typed {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#search-q").dispatchEvent(new Event("input"))`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible("#search-results .search-result")); err != nil {
+		t.Fatalf("%q: no results: %v", q, err)
+	}
+	loaded, _ := settled()
+	return sum(loaded, func(p string) bool {
+		return strings.HasPrefix(p, "/search/") || path.Base(strings.SplitN(p, "?", 2)[0]) == "search.js" ||
+			strings.HasPrefix(path.Base(p), "search.") && strings.HasSuffix(strings.SplitN(p, "?", 2)[0], ".js")
+	})
+}
+
+// pagefindQuery runs q through Pagefind's API on the test page and returns
+// the bytes of /pagefind/.
+func pagefindQuery(t *testing.T, exe, base, q string) (float64, int) {
+	t.Helper()
+	ctx, settled, done := browser(t, exe)
+	defer done()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/__pagefind.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("window.ready === true")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf("runQuery(%q)", q), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("pagefind %q: %v", q, err)
+	}
+	if strings.HasPrefix(res, "0 ") {
+		t.Errorf("pagefind %q: %s", q, res)
+	}
+	loaded, _ := settled()
+	return sum(loaded, func(p string) bool { return strings.HasPrefix(p, "/pagefind/") })
+}
