@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,17 +21,21 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
-	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
 	"github.com/opsplaybook/playbook/generator/rules"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
 
-Builds the site into memory and serves it on http://127.0.0.1:1313/. With no
-site in the working folder (no playbook.yaml and no content/ folder), it
-serves the example playbook that is built into playbook. Findings are
-printed as by "playbook check"; the site is served all the same.
+Builds the site into memory and serves it on http://127.0.0.1:1313/, then
+watches content, layouts, assets, rule files and playbook.yaml: each save
+rebuilds what it changes and reloads the open pages (a stylesheet change
+is swapped in without a reload). Findings are printed as by "playbook
+check" and shown in the pages: errors as an overlay over the last good
+site, warnings as a banner. With no site in the working folder (no
+playbook.yaml and no content/ folder), it serves the example playbook
+that is built into playbook.
 
 Flags:
 ` + siteFlagsHelp + `      --port N         the port (default 1313)
@@ -50,6 +55,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	var opts generator.Options
+	var site *siteSetup
 	what := ""
 	if !f.sourceSet() && f.content == "" && !isSite(".") {
 		format, err := diag.ParseFormat(f.format)
@@ -68,32 +74,43 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		what = "the example playbook built into playbook (no playbook.yaml or content/ here)"
 	} else {
-		s, err := openSite(&f)
+		var err error
+		site, err = openSite(&f)
 		if err != nil {
 			return fail(stderr, "serve", err, serveHelp)
 		}
-		opts = s.opts
-		what = displayPath(s.contentDir)
+		opts = site.opts
+		what = displayPath(site.contentDir)
 	}
 	opts.Now = time.Now()
-	start := time.Now()
-	mem := output.NewMemory()
-	res, err := generator.Build(opts, mem)
-	if err != nil {
-		return fail(stderr, "serve", err, serveHelp)
-	}
 	format, _ := diag.ParseFormat(f.format)
-	diag.Write(stderr, format, res.Findings)
-	fmt.Fprintln(stderr, summary("built", res.Sources, res.Findings, time.Since(start))+" from "+what)
+	start := time.Now()
+	session, res, err := live.New(opts)
+	report(stderr, format, res, err)
+	fmt.Fprintln(stderr, summary("built", pageCount(res), res.Snapshot.Findings, time.Since(start))+" from "+what)
+	lv := preview.NewLive(res.Snapshot, status(res, err))
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
 	if err != nil {
 		return fail(stderr, "serve", err, serveHelp)
 	}
-	srv := &http.Server{Handler: &preview.Handler{Site: mem, Modified: start}, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: &preview.Handler{Live: lv}, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(lv.Close)
 	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if site != nil {
+		var ruleFiles []string
+		for _, r := range opts.Rules {
+			ruleFiles = append(ruleFiles, filepath.FromSlash(r.Path))
+		}
+		w, err := live.Watch(ctx, live.WatchOptions{ContentDir: site.contentDir, SiteDir: site.dir, Files: ruleFiles})
+		if err != nil {
+			fmt.Fprintf(stderr, "playbook serve: not watching for changes: %v\n", err)
+		} else {
+			go rebuild(w, session, lv, &f, format, stderr)
+		}
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -109,6 +126,77 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
+
+// rebuild applies each batch of changes to the session and tells the pages.
+func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, f *siteFlags, format diag.Format, stderr io.Writer) {
+	for batch := range w.Batches() {
+		start := time.Now()
+		prev := s.Snapshot()
+		var res *live.Result
+		var err error
+		if batch.Site {
+			// The configuration, layouts, assets or rules changed: open
+			// the site again, as a new command would.
+			site, oerr := openSite(f)
+			if oerr != nil {
+				lv.Publish(nil, preview.Status{Report: oerr.Error() + "\n", Failed: true}, preview.Reload, nil)
+				fmt.Fprintf(stderr, "playbook serve: %v\n", oerr)
+				continue
+			}
+			site.opts.Now = time.Now()
+			res, err = s.Reset(site.opts, batch.Content...)
+		} else {
+			res, err = s.Update(batch.Content)
+		}
+		st := status(res, err)
+		var served preview.Files = res.Snapshot
+		if st.Failed && prev != nil {
+			served = nil // the last good site stays up
+		}
+		ev := preview.Nothing
+		var swaps map[string]string
+		if len(res.Changed) > 0 || len(res.Removed) > 0 {
+			ev = preview.Reload
+			if swaps = res.StyleSwaps(prev); swaps != nil {
+				ev = preview.Styles
+			}
+		}
+		lv.Publish(served, st, ev, swaps)
+		if ev != preview.Nothing || err != nil {
+			report(stderr, format, res, err)
+			fmt.Fprintln(stderr, summary("rebuilt", res.Rendered, res.Snapshot.Findings, time.Since(start)))
+		}
+		if err == nil && res.IndexStale {
+			// The pages have reloaded; now the search export.
+			if res, err := s.Index(); err != nil {
+				fmt.Fprintf(stderr, "playbook serve: %v\n", err)
+			} else if !st.Failed {
+				lv.Publish(res.Snapshot, st, preview.Nothing, nil)
+			}
+		}
+	}
+}
+
+// status is what the pages show of a build: the findings as "playbook
+// check" prints them, or the error that stopped it.
+func status(res *live.Result, err error) preview.Status {
+	if err != nil {
+		return preview.Status{Report: err.Error() + "\n", Failed: true}
+	}
+	var b bytes.Buffer
+	diag.Write(&b, diag.Text, res.Snapshot.Findings)
+	return preview.Status{Report: b.String(), Failed: res.Snapshot.Errors() > 0}
+}
+
+func report(stderr io.Writer, format diag.Format, res *live.Result, err error) {
+	if err != nil {
+		fmt.Fprintf(stderr, "playbook serve: %v\n", err)
+		return
+	}
+	diag.Write(stderr, format, res.Snapshot.Findings)
+}
+
+func pageCount(res *live.Result) int { return res.Rendered }
 
 // isSite reports whether a folder holds a site: playbook.yaml or content/.
 func isSite(dir string) bool {

@@ -1,0 +1,218 @@
+package live_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/live"
+)
+
+// The live preview benchmarks run on the 10,000-page playbook that
+// ../shared/bench/gencorpus writes (DESIGN.md, "Performance targets"):
+//
+//	go test -run '^$' -bench Edit -benchtime 20x ./generator/live/
+//	go test -run '^$' -bench Memory -benchtime 1x ./generator/live/
+//	PLAYBOOK_BENCH_PAGES=1000 go test -run '^$' -bench . -benchtime 10x ./generator/live/
+//
+// BenchmarkEdit times, for a body, a title and a layout edit, the time from
+// the file written to the pages being told to reload: the watcher's batch,
+// the rebuild and the new snapshot. BenchmarkMemoryAfterEdits reports the
+// live heap after the first build and after 1,000 edits.
+
+// benchPages is the size of the benchmark playbook: 10,000 pages, or
+// $PLAYBOOK_BENCH_PAGES.
+func benchPages() int {
+	if n, err := strconv.Atoi(os.Getenv("PLAYBOOK_BENCH_PAGES")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}
+
+func benchCorpus(b *testing.B) string {
+	b.Helper()
+	n := strconv.Itoa(benchPages())
+	wd, _ := os.Getwd() // <repo>/generator/live
+	tools := filepath.Join(wd, "..", "..", "..", "shared", "bench")
+	if _, err := os.Stat(filepath.Join(tools, "gencorpus")); err != nil {
+		b.Skipf("no corpus generator at %s", filepath.Join(tools, "gencorpus"))
+	}
+	dir := filepath.Join(b.TempDir(), "pages-"+n)
+	cmd := exec.Command("go", "run", "./gencorpus", "-n", n, "-o", dir)
+	cmd.Dir = tools
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("generating the corpus: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func benchOptions(b *testing.B, dir string) generator.Options {
+	cfg, err := os.ReadFile(filepath.Join(dir, "playbook.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return generator.Options{
+		Content: os.DirFS(filepath.Join(dir, "content")), ContentPrefix: "content/",
+		Config: cfg, ConfigFile: "playbook.yaml",
+		Layouts: generator.Overlay(os.DirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
+		Assets:  playbook.Assets(),
+		Now:     testNow, Version: "bench",
+	}
+}
+
+// bodyLine returns a line of a page's body that is plain text, to edit.
+func bodyLine(data string) string {
+	_, body, _ := cutFrontMatter(data)
+	for _, l := range strings.Split(body, "\n") {
+		if len(l) > 20 && !strings.ContainsAny(l[:1], "#-*>|`![:0123456789 ") && !strings.Contains(l, "](") && !strings.Contains(l, "`") {
+			return l
+		}
+	}
+	return ""
+}
+
+func BenchmarkEdit(b *testing.B) {
+	dir := benchCorpus(b)
+	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+	pageLayout, _ := fsRead(playbook.Layouts(), "page.html")
+	opt := benchOptions(b, dir)
+	s, res, err := live.New(opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Snapshot.Errors() > 0 {
+		b.Fatalf("the corpus has errors:\n%s", findingsText(res.Snapshot.Findings))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := live.Watch(ctx, live.WatchOptions{ContentDir: filepath.Join(dir, "content"), SiteDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var guides []string
+	for _, p := range pageFiles(b, filepath.Join(dir, "content")) {
+		if strings.HasPrefix(p, "guides/") {
+			data, _ := os.ReadFile(filepath.Join(dir, "content", p))
+			if bodyLine(string(data)) != "" {
+				guides = append(guides, p)
+			}
+		}
+	}
+	// apply waits for the batch of one write and rebuilds.
+	apply := func(write func()) (time.Duration, *live.Result) {
+		start := time.Now()
+		write()
+		batch := <-w.Batches()
+		var res *live.Result
+		var err error
+		if batch.Site {
+			res, err = s.Reset(opt, batch.Content...)
+		} else {
+			res, err = s.Update(batch.Content)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start), res
+	}
+	edits := []struct {
+		name  string
+		write func(i int)
+	}{
+		{"body", func(i int) {
+			p := filepath.Join(dir, "content", guides[i%len(guides)])
+			data, _ := os.ReadFile(p)
+			line := bodyLine(string(data))
+			os.WriteFile(p, []byte(strings.Replace(string(data), line, line+fmt.Sprintf(" edit%d", i), 1)), 0o644)
+		}},
+		{"title", func(i int) {
+			p := filepath.Join(dir, "content", guides[i%len(guides)])
+			data, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte("---\ntitle: Retitled "+fmt.Sprint(i)+"\n"+dropLine(string(data)[4:], "title:")), 0o644)
+		}},
+		{"layout", func(i int) {
+			os.WriteFile(filepath.Join(dir, "layouts", "page.html"), append(pageLayout, fmt.Sprintf("{{/* edit %d */}}\n", i)...), 0o644)
+		}},
+	}
+	for _, e := range edits {
+		b.Run(e.name, func(b *testing.B) {
+			var times []time.Duration
+			full := 0
+			i := 0
+			for b.Loop() {
+				d, res := apply(func() { e.write(i) })
+				times = append(times, d)
+				if res.Full {
+					full++
+				}
+				i++
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "ms-p95")
+			b.ReportMetric(float64(full)/float64(len(times)), "full-rebuilds/op")
+		})
+	}
+}
+
+func heapMB() float64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
+}
+
+func BenchmarkMemoryAfterEdits(b *testing.B) {
+	dir := benchCorpus(b)
+	opt := benchOptions(b, dir)
+	var guides []string
+	for _, p := range pageFiles(b, filepath.Join(dir, "content")) {
+		if strings.HasPrefix(p, "guides/") {
+			guides = append(guides, p)
+		}
+	}
+	for b.Loop() {
+		s, _, err := live.New(opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		first := heapMB()
+		for i := range 1000 {
+			p := guides[i%len(guides)]
+			full := filepath.Join(dir, "content", p)
+			data, _ := os.ReadFile(full)
+			if i%100 == 99 { // a title edit now and then: a full rebuild
+				data = []byte("---\ntitle: Retitled " + fmt.Sprint(i) + "\n" + dropLine(string(data)[4:], "title:"))
+			} else if line := bodyLine(string(data)); line != "" {
+				data = []byte(strings.Replace(string(data), line, line+" x", 1))
+			}
+			os.WriteFile(full, data, 0o644)
+			res, err := s.Update([]string{p})
+			if err == nil && res.IndexStale && (i%50 == 49 || i == 999) {
+				// The search export takes about a second on these pages
+				// (see Session.Index); it runs now and then, and last.
+				_, err = s.Index()
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		after := heapMB()
+		runtime.KeepAlive(s)
+		b.ReportMetric(first, "MB-heap-first-build")
+		b.ReportMetric(after, "MB-heap-after-1000-edits")
+		b.ReportMetric(100*(after-first)/first, "%-growth")
+	}
+}
