@@ -351,7 +351,7 @@ func TestPersonaFilterHidesOtherRolesPages(t *testing.T) {
 	choose := func(id string) chromedp.Action[chromedp.Void] {
 		return js(fmt.Sprintf(`const s = document.getElementById("persona-select"); s.value = %q; s.dispatchEvent(new Event("change"))`, id))
 	}
-	b.run(t, open(srv.URL+"/guides/"), chromedp.WaitVisible(`#persona-select`), choose("data-analyst"))
+	b.run(t, open(srv.URL+"/guides/data/data-access/"), chromedp.WaitVisible(`#persona-select`), choose("data-analyst"))
 	if !eval[bool](t, b, hidden("/checklists/first-on-call-shift/")) {
 		t.Error("with Data analyst chosen, the on-call checklist is still in the sidebar")
 	}

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"fmt"
+	"html"
 	"html/template"
 	"slices"
 	"strings"
@@ -88,6 +90,10 @@ func (r *Renderer) funcs() template.FuncMap {
 		// sidebar is the site's navigation as seen from page p: one
 		// entry per section of the home page, with its pages in order.
 		"sidebar": func(p *site.Page) []NavSection { return r.sidebar(p) },
+		// navSection is the HTML of a section of the sidebar. A section
+		// the page shown is not in is the same on every page, so it is
+		// written once per build.
+		"navSection": func(ns NavSection) template.HTML { return r.navSection(ns) },
 		// pathNav is where page p stands on each persona's path that
 		// includes it: its step, and the pages before and after it.
 		"pathNav": func(p *site.Page) []PathStep { return r.pathNav(p) },
@@ -104,26 +110,56 @@ func (r *Renderer) funcs() template.FuncMap {
 type NavSection struct {
 	Page    *site.Page
 	Current bool // the page shown is in this section
+	Here    bool // the page shown is the section's own page
 	Items   []NavItem
 }
 
 // NavItem is one link of the sidebar: a page, or a sub-folder's heading
-// (Folder) followed by its pages.
+// (Folder) followed by its pages when the page shown is in it. More,
+// when not 0, makes the item a link to the folder Page for the More of
+// its pages the list leaves out.
 type NavItem struct {
 	Page    *site.Page
 	Depth   int
 	Folder  bool
 	Current bool
 	Roles   string
+	More    int
 }
 
+// navLimit is the most pages one list of the sidebar shows; a longer
+// folder shows the navLimit around the page shown, then a link to the
+// folder for the rest. Every page carries the sidebar, so without a
+// limit a site's size would grow with the square of its pages.
+const navLimit = 40
+
+// sidebar is the navigation seen from page cur: every section, with its
+// first level of pages; the section cur is in shows the folders on the
+// way down to cur open, each with its pages.
 func (r *Renderer) sidebar(cur *site.Page) []NavSection {
+	onPath := map[*site.Page]bool{}
+	for p := cur; p != nil; p = p.Parent {
+		onPath[p] = true
+	}
 	var out []NavSection
 	for _, sec := range r.sd.Sections {
-		ns := NavSection{Page: sec, Current: sec == cur}
-		var walk func(children []*site.Page, depth int)
-		walk = func(children []*site.Page, depth int) {
-			for _, c := range children {
+		if !onPath[sec] {
+			if ns, ok := r.navCache.Load(sec); ok {
+				out = append(out, ns.(NavSection))
+				continue
+			}
+		}
+		ns := NavSection{Page: sec, Current: onPath[sec], Here: sec == cur}
+		var walk func(folder *site.Page, depth int)
+		walk = func(folder *site.Page, depth int) {
+			children := folder.Children
+			from, to := 0, len(children)
+			if to > navLimit {
+				at := slices.IndexFunc(children, func(c *site.Page) bool { return onPath[c] })
+				from = max(0, min(at-navLimit/2, len(children)-navLimit))
+				to = from + navLimit
+			}
+			for _, c := range children[from:to] {
 				it := NavItem{Page: c, Depth: depth, Folder: len(c.Children) > 0, Current: c == cur}
 				if c.Meta != nil {
 					it.Roles = strings.Join(c.Meta.Roles, " ")
@@ -132,13 +168,80 @@ func (r *Renderer) sidebar(cur *site.Page) []NavSection {
 					ns.Current = true
 				}
 				ns.Items = append(ns.Items, it)
-				walk(c.Children, depth+1)
+				if onPath[c] && len(c.Children) > 0 {
+					walk(c, depth+1)
+				}
+			}
+			if hidden := len(children) - (to - from); hidden > 0 {
+				ns.Items = append(ns.Items, NavItem{Page: folder, Depth: depth, More: hidden})
 			}
 		}
-		walk(sec.Children, 0)
+		walk(sec, 0)
+		if !ns.Current {
+			r.navCache.Store(sec, ns)
+		}
 		out = append(out, ns)
 	}
 	return out
+}
+
+func (r *Renderer) navSection(ns NavSection) template.HTML {
+	if ns.Current {
+		return r.navHTML(ns)
+	}
+	if h, ok := r.navHTMLCache.Load(ns.Page); ok {
+		return h.(template.HTML)
+	}
+	h := r.navHTML(ns)
+	r.navHTMLCache.Store(ns.Page, h)
+	return h
+}
+
+// navHTML writes one section of the sidebar: a disclosure with the
+// section's title, open when the page shown is in it, and its list of
+// links. It is written here rather than in a template because every page
+// carries it: a template takes several times as long.
+func (r *Renderer) navHTML(ns NavSection) template.HTML {
+	var b strings.Builder
+	esc := html.EscapeString
+	href := func(u string) string {
+		if strings.HasPrefix(u, "/") {
+			u = r.base + strings.TrimPrefix(u, "/")
+		}
+		return esc(u)
+	}
+	current := func(yes bool) string {
+		if yes {
+			return ` aria-current="page"`
+		}
+		return ""
+	}
+	title := esc(ns.Page.Title)
+	if ns.Current {
+		b.WriteString(`<details class="nav-section" open><summary class="in-section">`)
+	} else {
+		b.WriteString(`<details class="nav-section"><summary>`)
+	}
+	fmt.Fprintf(&b, "%s</summary>\n<ul>\n<li class=\"depth-0 nav-all\"><a href=\"%s\"%s>All %s</a></li>\n",
+		title, href(ns.Page.URL), current(ns.Here), title)
+	for _, it := range ns.Items {
+		if it.More > 0 {
+			fmt.Fprintf(&b, "<li class=\"depth-%d nav-more\"><a href=\"%s\">%d more in %s</a></li>\n",
+				it.Depth, href(it.Page.URL), it.More, esc(it.Page.Title))
+			continue
+		}
+		folder, roles := "", ""
+		if it.Folder {
+			folder = " nav-folder"
+		}
+		if it.Roles != "" {
+			roles = ` data-roles="` + esc(it.Roles) + `"`
+		}
+		fmt.Fprintf(&b, "<li class=\"depth-%d%s\"%s><a href=\"%s\"%s>%s</a></li>\n",
+			it.Depth, folder, roles, href(it.Page.URL), current(it.Current), esc(it.Page.Title))
+	}
+	b.WriteString("</ul>\n</details>\n")
+	return template.HTML(b.String())
 }
 
 // PathStep is a page's place on one persona's path.

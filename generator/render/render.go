@@ -50,8 +50,11 @@ type Renderer struct {
 	assets   map[string]string // asset name -> hashed URL path
 	assetOut map[string][]byte // hashed output name -> bytes
 	tmpl     map[string]*template.Template
-	sd       *SiteData
-	findings map[string][]diag.Finding // by file
+	// The sidebar's sections that do not hold the page shown are the
+	// same on every page: their NavSection and HTML, by section page.
+	navCache, navHTMLCache sync.Map
+	sd                     *SiteData
+	findings               map[string][]diag.Finding // by file
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
