@@ -24,6 +24,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
 	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/search"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
@@ -33,7 +34,9 @@ watches content, layouts, assets, rule files and playbook.yaml: each save
 rebuilds what it changes and reloads the open pages (a stylesheet change
 is swapped in without a reload). Findings are printed as by "playbook
 check" and shown in the pages: errors as an overlay over the last good
-site, warnings as a banner. With no site in the working folder (no
+site, warnings as a banner. /api/search?q=QUERY answers as "playbook
+search --json" does, from the pages as they are now (also kind, owner,
+role and n). With no site in the working folder (no
 playbook.yaml and no content/ folder), it serves the example playbook
 that is built into playbook.
 
@@ -94,7 +97,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "serve", err, serveHelp)
 	}
-	srv := &http.Server{Handler: &preview.Handler{Live: lv}, ReadHeaderTimeout: 10 * time.Second}
+	api := &search.Live{}
+	api.Set(session.Docs())
+	mux := http.NewServeMux()
+	mux.Handle("/api/search", api)
+	mux.Handle("/", &preview.Handler{Live: lv})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	srv.RegisterOnShutdown(lv.Close)
 	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -108,7 +116,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not watching for changes: %v\n", err)
 		} else {
-			go rebuild(w, session, lv, &f, format, stderr)
+			go rebuild(w, session, lv, api, &f, format, stderr)
 		}
 	}
 	done := make(chan error, 1)
@@ -128,7 +136,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 }
 
 // rebuild applies each batch of changes to the session and tells the pages.
-func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, f *siteFlags, format diag.Format, stderr io.Writer) {
+func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Live, f *siteFlags, format diag.Format, stderr io.Writer) {
 	for batch := range w.Batches() {
 		start := time.Now()
 		prev := s.Snapshot()
@@ -162,6 +170,7 @@ func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, f *siteFlags, f
 			}
 		}
 		lv.Publish(served, st, ev, swaps)
+		api.Set(s.Docs())
 		if ev != preview.Nothing || err != nil {
 			report(stderr, format, res, err)
 			fmt.Fprintln(stderr, summary("rebuilt", res.Rendered, res.Snapshot.Findings, time.Since(start)))
@@ -172,6 +181,7 @@ func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, f *siteFlags, f
 				fmt.Fprintf(stderr, "playbook serve: %v\n", err)
 			} else if !st.Failed {
 				lv.Publish(res.Snapshot, st, preview.Nothing, nil)
+				api.Set(s.Docs())
 			}
 		}
 	}

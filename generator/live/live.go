@@ -115,6 +115,7 @@ type Session struct {
 	snap   *Snapshot
 	// indexStale is true when the search export is older than the pages.
 	indexStale bool
+	docs       []search.Doc // what the search export was made of
 }
 
 // New reads and builds the whole site once.
@@ -411,14 +412,15 @@ func (s *Session) full() (*Result, error) {
 	if err != nil {
 		return s.failed(err)
 	}
-	if err := search.Export(search.Docs(st), mem); err != nil {
+	docs := search.Docs(st)
+	if err := search.Export(docs, mem); err != nil {
 		return s.failed(err)
 	}
 	files := make(map[string][]byte, len(st.Pages)+64)
 	for _, name := range mem.Names() {
 		files[name], _ = mem.File(name)
 	}
-	s.site, s.byPath, s.rend, s.built, s.indexStale = st, byPath, r, maps.Clone(s.sources), false
+	s.site, s.byPath, s.rend, s.built, s.indexStale, s.docs = st, byPath, r, maps.Clone(s.sources), false, docs
 	res := s.publish(files, nil, finds)
 	res.Full = true
 	res.Rendered = len(st.Pages)
@@ -482,6 +484,10 @@ func (s *Session) quick(changed []*source) (*Result, error) {
 	return res, nil
 }
 
+// Docs returns the pages as the search export has them: those of the last
+// full build or Index. The slice is not changed afterwards.
+func (s *Session) Docs() []search.Doc { return s.docs }
+
 // Index brings the search export up to date with the pages after Update
 // left it stale (Result.IndexStale). The export is made anew from every
 // page, as a build makes it; its files are named by their content, so the
@@ -492,9 +498,11 @@ func (s *Session) Index() (*Result, error) {
 		return &Result{Snapshot: s.snap}, nil
 	}
 	index := output.NewMemory()
-	if err := search.Export(search.Docs(s.site), index); err != nil {
+	docs := search.Docs(s.site)
+	if err := search.Export(docs, index); err != nil {
 		return s.failed(err)
 	}
+	s.docs = docs
 	files := maps.Clone(s.snap.files)
 	var removed []string
 	for name := range files {
