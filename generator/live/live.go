@@ -116,6 +116,7 @@ type Session struct {
 	// indexStale is true when the search export is older than the pages.
 	indexStale bool
 	docs       []search.Doc // what the search export was made of
+	bodies     render.BodyCache
 }
 
 // New reads and builds the whole site once.
@@ -388,7 +389,7 @@ func (s *Session) full() (*Result, error) {
 	diag.Sort(finds)
 	r, err := render.New(st, render.Options{
 		Layouts: s.opt.Layouts, Assets: s.opt.Assets, Content: s.opt.Content,
-		Markdown: s.md, Findings: finds, Now: s.opt.Now, Version: s.opt.Version,
+		Markdown: s.md, Bodies: &s.bodies, Findings: finds, Now: s.opt.Now, Version: s.opt.Version,
 	})
 	if err != nil {
 		return s.failed(err)
@@ -412,18 +413,33 @@ func (s *Session) full() (*Result, error) {
 	if err != nil {
 		return s.failed(err)
 	}
-	docs := search.Docs(st)
-	if err := search.Export(docs, mem); err != nil {
-		return s.failed(err)
+	// The first build writes the search export; later ones keep the
+	// last export and leave the new one for Index, so that the pages
+	// reload first.
+	export := s.docs == nil || s.snap == nil
+	docs := s.docs
+	if export {
+		docs = search.Docs(st)
+		if err := search.Export(docs, mem); err != nil {
+			return s.failed(err)
+		}
 	}
 	files := make(map[string][]byte, len(st.Pages)+64)
 	for _, name := range mem.Names() {
 		files[name], _ = mem.File(name)
 	}
-	s.site, s.byPath, s.rend, s.built, s.indexStale, s.docs = st, byPath, r, maps.Clone(s.sources), false, docs
+	if !export {
+		for name, data := range s.snap.files {
+			if strings.HasPrefix(name, search.Dir+"/") {
+				files[name] = data
+			}
+		}
+	}
+	s.site, s.byPath, s.rend, s.built, s.indexStale, s.docs = st, byPath, r, maps.Clone(s.sources), !export, docs
 	res := s.publish(files, nil, finds)
 	res.Full = true
 	res.Rendered = len(st.Pages)
+	res.IndexStale = !export
 	return res, nil
 }
 

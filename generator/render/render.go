@@ -36,6 +36,8 @@ type Options struct {
 	Assets   fs.FS // files copied under hashed names
 	Content  fs.FS // the content folder, for files that are not pages
 	Markdown *markdown.Markdown
+	// Bodies, when set, keeps rendered bodies for the next build.
+	Bodies   *BodyCache
 	Findings []diag.Finding
 	Now      time.Time
 	// Version is printed in the generator meta tag.
@@ -157,18 +159,19 @@ func (r *Renderer) All(w output.Writer) error {
 		if p.Doc == nil {
 			return nil
 		}
-		var b bytes.Buffer
-		if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
-			return fmt.Errorf("%s: rendering markdown: %w", p.File, err)
+		h, err := r.body(p)
+		if err != nil {
+			return err
 		}
 		mu.Lock()
-		bodies[p] = template.HTML(b.String())
+		bodies[p] = h
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	r.opt.Bodies.keepOnly(pages)
 	err = forEach(pages, func(p *site.Page) error {
 		html, err := r.page(p, bodies)
 		if err != nil {
@@ -379,12 +382,12 @@ func (r *Renderer) Pages(w output.Writer, pages []*site.Page) error {
 		if p.Doc == nil {
 			return nil
 		}
-		var b bytes.Buffer
-		if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
-			return fmt.Errorf("%s: rendering markdown: %w", p.File, err)
+		h, err := r.body(p)
+		if err != nil {
+			return err
 		}
 		mu.Lock()
-		bodies[p] = template.HTML(b.String())
+		bodies[p] = h
 		mu.Unlock()
 		return nil
 	})

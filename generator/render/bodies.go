@@ -1,0 +1,93 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+	"sync"
+
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/yuin/goldmark/ast"
+)
+
+// BodyCache keeps rendered markdown bodies from one build to the next, for
+// the live preview: a page parsed once, whose links lead where they led,
+// renders to the same HTML, so it is not rendered again. Its key is the
+// page's parsed document and the destinations its links were rewritten
+// to. The zero value is ready to use; a BodyCache must not be shared by
+// builds that run at the same time.
+type BodyCache struct {
+	mu sync.Mutex
+	m  map[ast.Node]cachedBody
+}
+
+type cachedBody struct {
+	links string
+	html  template.HTML
+}
+
+// linkKey is what a page's body depends on besides its parse: where its
+// links go once rewritten.
+func linkKey(p *site.Page) string {
+	var b strings.Builder
+	for _, l := range p.Links {
+		switch n := l.Node.(type) {
+		case *ast.Link:
+			b.Write(n.Destination)
+		case *ast.Image:
+			b.Write(n.Destination)
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// body renders the markdown body of p, or takes it from the cache.
+func (r *Renderer) body(p *site.Page) (template.HTML, error) {
+	c := r.opt.Bodies
+	var key string
+	if c != nil {
+		key = linkKey(p)
+		c.mu.Lock()
+		cb, ok := c.m[p.Doc]
+		c.mu.Unlock()
+		if ok && cb.links == key {
+			return cb.html, nil
+		}
+	}
+	var b bytes.Buffer
+	if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
+		return "", fmt.Errorf("%s: rendering markdown: %w", p.File, err)
+	}
+	h := template.HTML(b.String())
+	if c != nil {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[ast.Node]cachedBody{}
+		}
+		c.m[p.Doc] = cachedBody{key, h}
+		c.mu.Unlock()
+	}
+	return h, nil
+}
+
+// keepOnly drops the bodies of documents that are not in pages.
+func (c *BodyCache) keepOnly(pages []*site.Page) {
+	if c == nil {
+		return
+	}
+	live := make(map[ast.Node]bool, len(pages))
+	for _, p := range pages {
+		if p.Doc != nil {
+			live[p.Doc] = true
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for doc := range c.m {
+		if !live[doc] {
+			delete(c.m, doc)
+		}
+	}
+}
