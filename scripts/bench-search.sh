@@ -99,7 +99,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 export_ms=$(awk '/^BenchmarkExport10000/ { print $3 / 1e6 }' <<<"$bench_out" | median)
 search_ms=$(awk '/^BenchmarkSearch10000/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "median-ms") print $i }' <<<"$bench_out" | median)
 
-alert=$(find "$tmp/site/content/alerts" -name '*.md' | sort | head -1)
+alert=$(find "$tmp/site/content/alerts" -name '*.md' | sort | sed -n 1p)
 alert=$(basename "$alert" .md)
 queries=${QUERIES:-$alert|rollback|escal|incident commander}
 

@@ -135,9 +135,35 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// rebuild applies each batch of changes to the session and tells the pages.
+// indexDelay is how long the preview waits after the last change before
+// it brings the search export up to date: saves in a row reload their
+// pages without waiting for the index.
+const indexDelay = 250 * time.Millisecond
+
+// rebuild applies each batch of changes to the session and tells the
+// pages; once changes stop, it brings the search export up to date.
 func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Live, f *siteFlags, format diag.Format, stderr io.Writer) {
-	for batch := range w.Batches() {
+	var idle <-chan time.Time
+	var st preview.Status
+	for {
+		var batch live.Batch
+		select {
+		case b, ok := <-w.Batches():
+			if !ok {
+				return
+			}
+			batch = b
+		case <-idle:
+			idle = nil
+			// The pages have reloaded; now the search export.
+			if res, err := s.Index(); err != nil {
+				fmt.Fprintf(stderr, "playbook serve: %v\n", err)
+			} else if !st.Failed {
+				lv.Publish(res.Snapshot, st, preview.Nothing, nil)
+				api.Set(s.Docs())
+			}
+			continue
+		}
 		start := time.Now()
 		prev := s.Snapshot()
 		var res *live.Result
@@ -156,7 +182,7 @@ func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Liv
 		} else {
 			res, err = s.Update(batch.Content)
 		}
-		st := status(res, err)
+		st = status(res, err)
 		var served preview.Files = res.Snapshot
 		if st.Failed && prev != nil {
 			served = nil // the last good site stays up
@@ -170,19 +196,12 @@ func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Liv
 			}
 		}
 		lv.Publish(served, st, ev, swaps)
-		api.Set(s.Docs())
 		if ev != preview.Nothing || err != nil {
 			report(stderr, format, res, err)
 			fmt.Fprintln(stderr, summary("rebuilt", res.Rendered, res.Snapshot.Findings, time.Since(start)))
 		}
 		if err == nil && res.IndexStale {
-			// The pages have reloaded; now the search export.
-			if res, err := s.Index(); err != nil {
-				fmt.Fprintf(stderr, "playbook serve: %v\n", err)
-			} else if !st.Failed {
-				lv.Publish(res.Snapshot, st, preview.Nothing, nil)
-				api.Set(s.Docs())
-			}
+			idle = time.After(indexDelay)
 		}
 	}
 }
