@@ -104,8 +104,13 @@ alert=$(basename "$alert" .md)
 queries=${QUERIES:-$alert|rollback|escal|incident commander}
 
 echo "measuring the first query in Chromium" >&2
-table=$(cd "$repo" && SEARCH_BYTES_SITE="$tmp/public" SEARCH_BYTES_PAGEFIND="$tmp/public-pf" SEARCH_BYTES_QUERIES="$queries" \
-	go test -count=1 -run '^TestFirstQueryBytes$' ./search/ | grep '^|')
+if ! (cd "$repo" && SEARCH_BYTES_SITE="$tmp/public" SEARCH_BYTES_PAGEFIND="$tmp/public-pf" SEARCH_BYTES_QUERIES="$queries" \
+	go test -count=1 -v -run '^TestFirstQueryBytes$' ./search/) >"$tmp/bytes.out" 2>&1; then
+	echo "measuring the first query failed:" >&2
+	cat "$tmp/bytes.out" >&2
+	exit 1
+fi
+table=$(grep '^|' "$tmp/bytes.out")
 
 cat <<EOF
 ## Search on $pages pages: playbook and $pfversion

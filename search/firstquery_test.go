@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -28,10 +27,13 @@ import (
 // by "|".
 //
 // Each site is served from 127.0.0.1 by a server that gzips every
-// response that is not gzip already, as static hosts do. Every query runs
-// in a fresh browser profile, so nothing is cached. What is counted is the
-// encodedDataLength (bytes on the wire after compression, headers
-// included) of every request made for search:
+// response that is not gzip already, as static hosts do, and counts the
+// bytes of every response body it sends (headers are not counted). The
+// server counts, not the browser, because requests made by a worker or a
+// service worker do not show in the page's network events. Every query
+// runs in a fresh browser profile, so nothing is cached, and the site's
+// service worker is not served: its background saving of pages for
+// offline use is not part of a query. What is counted:
 //
 //   - ours: search.js and everything under /search/ (the manifest, the
 //     facet lists the box loads when focused, the shards, the results'
@@ -55,7 +57,7 @@ func TestFirstQueryBytes(t *testing.T) {
 		queries = []string{"rollback", "escal", "incident commander"}
 	}
 	ours := serveGzip(t, site, "")
-	var pf string
+	var pf *served
 	if dir := os.Getenv("SEARCH_BYTES_PAGEFIND"); dir != "" {
 		pf = serveGzip(t, dir, pagefindPage)
 	}
@@ -64,7 +66,7 @@ func TestFirstQueryBytes(t *testing.T) {
 		typed, typedN := firstQuery(t, exe, ours, q, true)
 		pasted, pastedN := firstQuery(t, exe, ours, q, false)
 		row := fmt.Sprintf("| %s | %s | %s |", q, cell(typed, typedN), cell(pasted, pastedN))
-		if pf != "" {
+		if pf != nil {
 			b, n := pagefindQuery(t, exe, pf, q)
 			row += " " + cell(b, n) + " |"
 		} else {
@@ -75,7 +77,7 @@ func TestFirstQueryBytes(t *testing.T) {
 }
 
 func cell(bytes float64, requests int) string {
-	return fmt.Sprintf("%.0f B (%d requests)", bytes, requests)
+	return fmt.Sprintf("%.0f B (%d files)", bytes, requests)
 }
 
 // pagefindPage is the test page of Pagefind: one search, then the data of
@@ -91,9 +93,44 @@ window.runQuery = async (q) => {
 window.ready = true;
 </script>`
 
+// served is a site being served, with the bytes sent since the last take.
+type served struct {
+	url  string
+	mu   sync.Mutex
+	sent map[string]float64 // by path
+	last time.Time          // when the last response was sent
+}
+
+func (s *served) record(path string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent[path] += float64(n)
+	s.last = time.Now()
+}
+
+// take waits until no response has been sent for 700 ms, and returns and
+// forgets what was sent.
+func (s *served) take() map[string]float64 {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s.mu.Lock()
+		quiet := time.Since(s.last) > 700*time.Millisecond
+		s.mu.Unlock()
+		if quiet {
+			break
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.sent
+	s.sent = map[string]float64{}
+	return out
+}
+
 // serveGzip serves dir on 127.0.0.1, gzipping every response that is not
-// gzip already; extra, when set, is served at /__pagefind.html.
-func serveGzip(t *testing.T, dir, extra string) string {
+// gzip already, and never the service worker; extra, when set, is served
+// at /__pagefind.html.
+func serveGzip(t *testing.T, dir, extra string) *served {
+	site := &served{sent: map[string]float64{}}
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -104,6 +141,9 @@ func serveGzip(t *testing.T, dir, extra string) string {
 		var data []byte
 		if name == "/__pagefind.html" && extra != "" {
 			data = []byte(extra)
+		} else if name == "/sw.js" {
+			http.NotFound(w, r)
+			return
 		} else {
 			if strings.HasSuffix(r.URL.Path, "/") {
 				name = path.Join(name, "index.html")
@@ -132,16 +172,17 @@ func serveGzip(t *testing.T, dir, extra string) string {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Header().Set("Vary", "Accept-Encoding")
 		}
+		site.record(r.URL.Path, len(data))
 		w.Write(data)
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
+	site.url = "http://" + ln.Addr().String()
+	return site
 }
 
-// browser starts a Chromium with a fresh profile and returns a tab that
-// records the encoded bytes of every request by URL.
-func browser(t *testing.T, exe string) (context.Context, func() (map[string]float64, int), func()) {
+// browser starts a Chromium with a fresh profile.
+func browser(t *testing.T, exe string) (context.Context, func()) {
 	t.Helper()
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
@@ -157,66 +198,14 @@ func browser(t *testing.T, exe string) (context.Context, func() (map[string]floa
 	)
 	ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithErrorf(func(string, ...any) {}))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	var mu sync.Mutex
-	urls := map[network.RequestID]string{}
-	bytesOf := map[string]float64{}
-	last := time.Now()
-	pending := 0
-	chromedp.Listen(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			if _, ok := urls[e.RequestID]; !ok {
-				pending++
-			}
-			urls[e.RequestID] = e.Request.URL
-			last = time.Now()
-		case *network.EventLoadingFinished:
-			bytesOf[urls[e.RequestID]] += e.EncodedDataLength
-			pending--
-			last = time.Now()
-		case *network.EventLoadingFailed:
-			pending--
-			last = time.Now()
-		}
-	})
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	// settled waits until no request is pending and none started for
-	// half a second, and returns what was loaded.
-	settled := func() (map[string]float64, int) {
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			mu.Lock()
-			quiet := pending <= 0 && time.Since(last) > 500*time.Millisecond
-			mu.Unlock()
-			if quiet {
-				break
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		out := map[string]float64{}
-		for u, b := range bytesOf {
-			out[u] = b
-		}
-		return out, len(out)
-	}
-	return ctx, settled, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
+	return ctx, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
 }
 
 // sum adds the bytes of the URLs keep accepts.
 func sum(loaded map[string]float64, keep func(path string) bool) (float64, int) {
 	total, n := 0.0, 0
 	for u, b := range loaded {
-		p := u
-		if i := strings.Index(u, "://"); i >= 0 {
-			if j := strings.Index(u[i+3:], "/"); j >= 0 {
-				p = u[i+3+j:]
-			}
-		}
-		if keep(p) {
+		if keep(u) {
 			total += b
 			n++
 		}
@@ -227,11 +216,12 @@ func sum(loaded map[string]float64, keep func(path string) bool) (float64, int) 
 // firstQuery opens the home page of our site, types or pastes q into the
 // search box, waits for the results and for the network to settle, and
 // returns the bytes of search.js and /search/.
-func firstQuery(t *testing.T, exe, base, q string, typed bool) (float64, int) {
+func firstQuery(t *testing.T, exe string, site *served, q string, typed bool) (float64, int) {
 	t.Helper()
-	ctx, settled, done := browser(t, exe)
+	ctx, done := browser(t, exe)
 	defer done()
-	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/"), chromedp.WaitReady("#search-q"), chromedp.Click("#search-q")}
+	site.take()
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(site.url + "/"), chromedp.WaitReady("#search-q"), chromedp.Click("#search-q")}
 	if typed {
 		steps = append(steps, chromedp.SendKeys("#search-q", q))
 	} else {
@@ -248,8 +238,7 @@ func firstQuery(t *testing.T, exe, base, q string, typed bool) (float64, int) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible("#search-results .search-result")); err != nil {
 		t.Fatalf("%q: no results: %v", q, err)
 	}
-	loaded, _ := settled()
-	return sum(loaded, func(p string) bool {
+	return sum(site.take(), func(p string) bool {
 		return strings.HasPrefix(p, "/search/") || path.Base(strings.SplitN(p, "?", 2)[0]) == "search.js" ||
 			strings.HasPrefix(path.Base(p), "search.") && strings.HasSuffix(strings.SplitN(p, "?", 2)[0], ".js")
 	})
@@ -257,11 +246,12 @@ func firstQuery(t *testing.T, exe, base, q string, typed bool) (float64, int) {
 
 // pagefindQuery runs q through Pagefind's API on the test page and returns
 // the bytes of /pagefind/.
-func pagefindQuery(t *testing.T, exe, base, q string) (float64, int) {
+func pagefindQuery(t *testing.T, exe string, site *served, q string) (float64, int) {
 	t.Helper()
-	ctx, settled, done := browser(t, exe)
+	ctx, done := browser(t, exe)
 	defer done()
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/__pagefind.html")); err != nil {
+	site.take()
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.url+"/__pagefind.html")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("window.ready === true")); err != nil {
@@ -274,6 +264,5 @@ func pagefindQuery(t *testing.T, exe, base, q string) (float64, int) {
 	if strings.HasPrefix(res, "0 ") {
 		t.Errorf("pagefind %q: %s", q, res)
 	}
-	loaded, _ := settled()
-	return sum(loaded, func(p string) bool { return strings.HasPrefix(p, "/pagefind/") })
+	return sum(site.take(), func(p string) bool { return strings.HasPrefix(p, "/pagefind/") })
 }
