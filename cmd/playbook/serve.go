@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"syscall"
@@ -44,16 +46,20 @@ Flags:
 ` + siteFlagsHelp + `      --port N         the port (default 1313)
       --bind ADDR      the address to listen on (default 127.0.0.1; 0.0.0.0
                        shares the preview with the network)
+      --open           open the preview in the web browser ($BROWSER if
+                       set, else the system's default)
 `
 
 func serve(args []string, stdout, stderr io.Writer) int {
 	var f siteFlags
 	var port int
 	var bind string
+	var open bool
 	fl := newFlagSet("serve", serveHelp, stdout, stderr)
 	f.register(fl)
 	fl.IntVar(&port, "port", 1313, "")
 	fl.StringVar(&bind, "bind", "127.0.0.1", "")
+	fl.BoolVar(&open, "open", false, "")
 	if code, stop := parseFlags(fl, args, serveHelp, stdout, stderr); stop {
 		return code
 	}
@@ -105,6 +111,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	srv.RegisterOnShutdown(lv.Close)
 	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+	if open {
+		if err := openBrowser("http://" + ln.Addr().String() + "/"); err != nil {
+			fmt.Fprintf(stderr, "playbook serve: not opening a browser: %v\n", err)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if site != nil {
@@ -234,4 +245,25 @@ func isSite(dir string) bool {
 	}
 	st, err := os.Stat(filepath.Join(dir, "content"))
 	return err == nil && st.IsDir()
+}
+
+// openBrowser opens url in the user's web browser: $BROWSER when set,
+// else the system's opener. It does not wait for the browser.
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch {
+	case os.Getenv("BROWSER") != "":
+		cmd = exec.Command(os.Getenv("BROWSER"), url)
+	case runtime.GOOS == "darwin":
+		cmd = exec.Command("open", url)
+	case runtime.GOOS == "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,9 +30,10 @@ var serveSite = map[string]string{
 // startServe runs "playbook serve" on a free port of 127.0.0.1 and returns
 // its URL; it is stopped with Ctrl-C (SIGINT) at the end of the test,
 // which must end it cleanly.
-func startServe(t *testing.T, dir string) string {
+func startServe(t *testing.T, dir string, env []string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("playbook", "serve", "-s", dir, "--port", "0")
+	cmd := exec.Command("playbook", append([]string{"serve", "-s", dir, "--port", "0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -126,11 +128,8 @@ func eventually(t *testing.T, what string, ok func() bool) {
 	t.Fatal(what)
 }
 
-// TestServeFollowsEdits runs the command as a user does: pages and
-// /api/search follow an edit, the page is told to reload, an error shows
-// the overlay, nothing outside the built site is served, and Ctrl-C
-// stops it.
-func TestServeFollowsEdits(t *testing.T) {
+func writeServeSite(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	for name, text := range serveSite {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -139,7 +138,35 @@ func TestServeFollowsEdits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base := startServe(t, dir)
+	return dir
+}
+
+// TestServeOpensTheBrowser checks that --open opens the preview's URL
+// with $BROWSER.
+func TestServeOpensTheBrowser(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in browser is a shell script")
+	}
+	dir := writeServeSite(t)
+	opened := filepath.Join(t.TempDir(), "opened")
+	browser := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(browser, []byte("#!/bin/sh\necho \"$1\" > "+opened+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, dir, []string{"BROWSER=" + browser}, "--open")
+	eventually(t, "the browser was not opened", func() bool {
+		got, _ := os.ReadFile(opened)
+		return strings.TrimSpace(string(got)) == base+"/"
+	})
+}
+
+// TestServeFollowsEdits runs the command as a user does: pages and
+// /api/search follow an edit, the page is told to reload, an error shows
+// the overlay, nothing outside the built site is served, and Ctrl-C
+// stops it.
+func TestServeFollowsEdits(t *testing.T) {
+	dir := writeServeSite(t)
+	base := startServe(t, dir, nil)
 
 	code, page := get(t, base+"/guides/kafka/")
 	if code != http.StatusOK || !strings.Contains(page, "How partitions move") || !strings.Contains(page, "/_playbook/live.js") {
