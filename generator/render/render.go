@@ -147,11 +147,10 @@ func (r *Renderer) loadTemplates() error {
 	return nil
 }
 
-// All renders everything.
-func (r *Renderer) All(w output.Writer) error {
-	pages := r.site.Pages
-	// Links are rewritten before any body is rendered: an alert page
-	// renders its runbook's body too, from another goroutine.
+// bodies rewrites the links of pages, then renders their markdown bodies.
+// Links are all rewritten before any body is rendered: an alert page
+// renders its runbook's body too, from another goroutine.
+func (r *Renderer) bodies(pages []*site.Page) (map[*site.Page]template.HTML, error) {
 	forEach(pages, func(p *site.Page) error { rewriteLinks(p, r.base); return nil })
 	bodies := make(map[*site.Page]template.HTML, len(pages))
 	var mu sync.Mutex
@@ -168,6 +167,13 @@ func (r *Renderer) All(w output.Writer) error {
 		mu.Unlock()
 		return nil
 	})
+	return bodies, err
+}
+
+// All renders everything.
+func (r *Renderer) All(w output.Writer) error {
+	pages := r.site.Pages
+	bodies, err := r.bodies(pages)
 	if err != nil {
 		return err
 	}
@@ -375,22 +381,7 @@ func (r *Renderer) Pages(w output.Writer, pages []*site.Page) error {
 			}
 		}
 	}
-	forEach(need, func(p *site.Page) error { rewriteLinks(p, r.base); return nil })
-	bodies := make(map[*site.Page]template.HTML, len(need))
-	var mu sync.Mutex
-	err := forEach(need, func(p *site.Page) error {
-		if p.Doc == nil {
-			return nil
-		}
-		h, err := r.body(p)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		bodies[p] = h
-		mu.Unlock()
-		return nil
-	})
+	bodies, err := r.bodies(need)
 	if err != nil {
 		return err
 	}
