@@ -32,34 +32,42 @@ const excerptLen = 180
 func Docs(s *site.Site) []Doc {
 	var docs []Doc
 	for _, p := range s.Pages {
-		if p.Path == "" || p.Meta == nil {
-			continue
+		if d, ok := DocOf(p); ok {
+			docs = append(docs, d)
 		}
-		d := Doc{
-			URL:     p.URL,
-			Title:   p.Title,
-			Kind:    string(p.Kind),
-			Roles:   p.Meta.Roles,
-			Tags:    p.Meta.Tags,
-			Summary: p.Meta.Summary,
-		}
-		if p.Meta.Owner != "" {
-			d.Owner = site.TeamID(p.Meta.Owner)
-		}
-		if p.Meta.Alert != "" {
-			d.Alerts = append(d.Alerts, p.Meta.Alert)
-		}
-		d.Alerts = append(d.Alerts, p.Meta.Alerts...)
-		for _, h := range p.Outline.Headings {
-			d.Headings = append(d.Headings, h.Text)
-		}
-		if p.Doc != nil {
-			d.Body = plainText(p.Doc, p.Body)
-		}
-		d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
-		docs = append(docs, d)
 	}
 	return docs
+}
+
+// DocOf returns what the index knows of a page, and false for a page not
+// made from a source file, which is not searched.
+func DocOf(p *site.Page) (Doc, bool) {
+	if p.Path == "" || p.Meta == nil {
+		return Doc{}, false
+	}
+	d := Doc{
+		URL:     p.URL,
+		Title:   p.Title,
+		Kind:    string(p.Kind),
+		Roles:   p.Meta.Roles,
+		Tags:    p.Meta.Tags,
+		Summary: p.Meta.Summary,
+	}
+	if p.Meta.Owner != "" {
+		d.Owner = site.TeamID(p.Meta.Owner)
+	}
+	if p.Meta.Alert != "" {
+		d.Alerts = append(d.Alerts, p.Meta.Alert)
+	}
+	d.Alerts = append(d.Alerts, p.Meta.Alerts...)
+	for _, h := range p.Outline.Headings {
+		d.Headings = append(d.Headings, h.Text)
+	}
+	if p.Doc != nil {
+		d.Body = plainText(p.Doc, p.Body)
+	}
+	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
+	return d, true
 }
 
 // plainText returns the text of a markdown body: words of paragraphs,

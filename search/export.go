@@ -3,8 +3,6 @@ package search
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -65,124 +63,11 @@ type posting struct {
 
 // Export writes the static export of docs through w.
 func Export(docs []Doc, w output.Writer) error {
-	an := newAnalyzers()
-	// Analyse pages in parallel; each worker fills its own term maps.
-	perDoc := make([]map[string]int, len(docs))
-	exact := make([]map[string]int, len(docs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range 4 {
-		wg.Go(func() {
-			for i := range next {
-				perDoc[i], exact[i] = an.fieldTerms(docs[i])
-			}
-		})
-	}
-	for i := range docs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-
-	terms := map[string][]posting{}
-	exacts := map[string][]posting{}
-	for i := range docs {
-		for t, bits := range perDoc[i] {
-			terms[t] = append(terms[t], posting{i, bits})
-		}
-		for t, bits := range exact[i] {
-			exacts[t] = append(exacts[t], posting{i, bits})
-		}
-	}
-	// Postings were appended in page order.
-	keys := split(terms)
-	shards := map[string]*shard{}
-	for t, ps := range terms {
-		k := keys[t]
-		if shards[k] == nil {
-			shards[k] = &shard{Terms: map[string][]int{}}
-		}
-		shards[k].Terms[t] = flatten(ps)
-	}
-	for t, ps := range exacts {
-		k := shardOf(t, shards)
-		if k == "" {
-			continue
-		}
-		if shards[k] == nil {
-			shards[k] = &shard{}
-		}
-		if shards[k].Exact == nil {
-			shards[k].Exact = map[string][]int{}
-		}
-		shards[k].Exact[t] = flatten(ps)
-	}
-
-	m := Manifest{Version: 1, Docs: len(docs), Shards: map[string]string{}, Facets: map[string]map[string]string{}}
-	files := map[string][]byte{}
-	for k, s := range shards {
-		data, err := json.Marshal(s)
-		if err != nil {
-			return err
-		}
-		h := hash(data)
-		m.Shards[k] = h
-		files[Dir+"/s/"+h+".json"] = data
-	}
-	facets := map[string]map[string][]int{"kind": {}, "owner": {}, "role": {}}
-	for i, d := range docs {
-		facets["kind"][d.Kind] = append(facets["kind"][d.Kind], i)
-		if d.Owner != "" {
-			facets["owner"][d.Owner] = append(facets["owner"][d.Owner], i)
-		}
-		for _, r := range uniq(d.Roles) {
-			facets["role"][r] = append(facets["role"][r], i)
-		}
-	}
-	for name, values := range facets {
-		m.Facets[name] = map[string]string{}
-		for v, ids := range values {
-			data, err := json.Marshal(deltas(ids))
-			if err != nil {
-				return err
-			}
-			h := hash(data)
-			m.Facets[name][v] = h
-			files[Dir+"/f/"+h+".json"] = data
-		}
-	}
-	store := make([][]byte, len(docs))
-	all := sha256.New()
-	for i, d := range docs {
-		data, err := json.Marshal(storedOf(d))
-		if err != nil {
-			return err
-		}
-		store[i] = data
-		all.Write(data)
-		all.Write([]byte{'\n'})
-	}
-	m.Store = hex.EncodeToString(all.Sum(nil))[:12]
-	manifest, err := json.Marshal(m)
-	if err != nil {
+	var e Exporter
+	if _, _, err := e.Update(docs); err != nil {
 		return err
 	}
-	if err := w.WriteFile(Dir+"/manifest.json", manifest); err != nil {
-		return err
-	}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if err := w.WriteFile(n, files[n]); err != nil {
-			return err
-		}
-	}
-	return parallel(len(store), func(i int) error {
-		return w.WriteFile(fmt.Sprintf("%s/d/%s/%d.json", Dir, m.Store, i), store[i])
-	})
+	return e.WriteTo(w)
 }
 
 // fieldTerms returns a page's terms with the bits of the fields they are
@@ -259,25 +144,6 @@ func split(terms map[string][]posting) map[string]string {
 	}
 	assign(all, 2)
 	return keys
-}
-
-// shardOf returns the key of the shard that holds an exact-hit term: the
-// longest existing key that is a prefix of it, or its first two characters.
-func shardOf(t string, shards map[string]*shard) string {
-	if utf8.RuneCountInString(t) < 2 {
-		return ""
-	}
-	best := ""
-	for n := 2; n <= maxKeyLen; n++ {
-		k := prefix(t, n)
-		if _, ok := shards[k]; ok && len(k) > len(best) {
-			best = k
-		}
-	}
-	if best == "" {
-		best = prefix(t, 2)
-	}
-	return best
 }
 
 // prefix returns the first n characters of s.
