@@ -64,11 +64,11 @@ func (e *Exporter) Update(docs []Doc) (changed, removed []string, err error) {
 				dirty = append(dirty, i)
 			}
 		}
-		if len(dirty) == 0 {
+		if incremental && len(dirty) == 0 {
 			e.docs = docs
 			return nil, nil, nil
 		}
-		incremental = len(dirty) <= maxIncremental
+		incremental = incremental && len(dirty) <= maxIncremental
 	}
 	if incremental {
 		e.files = maps.Clone(old) // the map handed out stays as it was

@@ -69,6 +69,11 @@ func TestExporterAfterEditsIsExport(t *testing.T) {
 			i := r.Intn(len(d))
 			return slices.Delete(d, i, i+1)
 		}},
+		{"page moved", func(d []search.Doc) []search.Doc {
+			i := r.Intn(len(d))
+			d[i].URL += "moved/"
+			return d
+		}},
 		{"page added", func(d []search.Doc) []search.Doc {
 			return append(d, search.Doc{URL: fmt.Sprintf("/zz/%d/", r.Int()), Title: "Zeppelin", Kind: "guide", Body: "Grounded."})
 		}},

@@ -207,6 +207,7 @@ func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Liv
 			}
 		}
 		lv.Publish(served, st, ev, swaps)
+		api.Set(s.Docs())
 		if ev != preview.Nothing || err != nil {
 			report(stderr, format, res, err)
 			fmt.Fprintln(stderr, summary("rebuilt", res.Rendered, res.Snapshot.Findings, time.Since(start)))

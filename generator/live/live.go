@@ -116,6 +116,7 @@ type Session struct {
 	// indexStale is true when the search export is older than the pages.
 	indexStale bool
 	docs       []search.Doc // what the search export was made of
+	exporter   search.Exporter
 	bodies     render.BodyCache
 }
 
@@ -413,29 +414,25 @@ func (s *Session) full() (*Result, error) {
 	if err != nil {
 		return s.failed(err)
 	}
-	// The first build writes the search export; later ones keep the
-	// last export and leave the new one for Index, so that the pages
-	// reload first.
+	// The first build makes the search export; later ones keep the last
+	// export and leave the new one for Index, so that the pages reload
+	// first.
 	export := s.docs == nil || s.snap == nil
-	docs := s.docs
 	if export {
-		docs = search.Docs(st)
-		if err := search.Export(docs, mem); err != nil {
+		docs := search.Docs(st)
+		if _, _, err := s.exporter.Update(docs); err != nil {
 			return s.failed(err)
 		}
+		s.docs = docs
 	}
 	files := make(map[string][]byte, len(st.Pages)+64)
 	for _, name := range mem.Names() {
 		files[name], _ = mem.File(name)
 	}
-	if !export {
-		for name, data := range s.snap.files {
-			if strings.HasPrefix(name, search.Dir+"/") {
-				files[name] = data
-			}
-		}
+	for name, data := range s.exporter.Files() {
+		files[name] = data
 	}
-	s.site, s.byPath, s.rend, s.built, s.indexStale, s.docs = st, byPath, r, maps.Clone(s.sources), !export, docs
+	s.site, s.byPath, s.rend, s.built, s.indexStale = st, byPath, r, maps.Clone(s.sources), !export
 	res := s.publish(files, nil, finds)
 	res.Full = true
 	res.Rendered = len(st.Pages)
@@ -490,52 +487,68 @@ func (s *Session) quick(changed []*source) (*Result, error) {
 	for _, name := range names {
 		files[name], _ = mem.File(name)
 	}
+	var removed []string
+	if !s.indexStale {
+		// The search export follows at once: the changed pages are
+		// analysed again, and only the files they change are made.
+		docs := slices.Clone(s.docs)
+		for _, p := range render {
+			d, ok := search.DocOf(p)
+			i := slices.IndexFunc(docs, func(d search.Doc) bool { return d.URL == p.URL })
+			if ok && i >= 0 {
+				docs[i] = d
+			}
+		}
+		ch, rm, err := s.exporter.Update(docs)
+		if err != nil {
+			return s.failed(err)
+		}
+		s.docs = docs
+		for _, name := range ch {
+			files[name] = s.exporter.Files()[name]
+		}
+		for _, name := range rm {
+			delete(files, name)
+		}
+		names, removed = append(names, ch...), rm
+	}
 	for _, src := range changed {
 		s.built[src.page.Path] = src
 	}
 	res := s.publish(files, names, s.snap.Findings)
+	res.Removed = removed
 	res.Rendered = len(render)
-	res.IndexStale = true
-	s.indexStale = true
+	res.IndexStale = s.indexStale
 	return res, nil
 }
 
-// Docs returns the pages as the search export has them: those of the last
-// full build or Index. The slice is not changed afterwards.
+// Docs returns the pages as the search export has them. The slice is not
+// changed afterwards.
 func (s *Session) Docs() []search.Doc { return s.docs }
 
-// Index brings the search export up to date with the pages after Update
-// left it stale (Result.IndexStale). The export is made anew from every
-// page, as a build makes it; its files are named by their content, so the
-// unchanged ones keep their names. Until Index, the snapshot equals a
-// build's but for the search/ files.
+// Index brings the search export up to date with the pages after a full
+// rebuild left it stale (Result.IndexStale), redoing only what the pages
+// that changed change. Until Index, the snapshot equals a build's but for
+// the search/ files.
 func (s *Session) Index() (*Result, error) {
 	if !s.indexStale || s.site == nil {
 		return &Result{Snapshot: s.snap}, nil
 	}
-	index := output.NewMemory()
 	docs := search.Docs(s.site)
-	if err := search.Export(docs, index); err != nil {
+	changed, removed, err := s.exporter.Update(docs)
+	if err != nil {
 		return s.failed(err)
 	}
 	s.docs = docs
 	files := maps.Clone(s.snap.files)
-	var removed []string
-	for name := range files {
-		if strings.HasPrefix(name, search.Dir+"/") {
-			if _, ok := index.File(name); !ok {
-				delete(files, name)
-				removed = append(removed, name)
-			}
-		}
+	for _, name := range removed {
+		delete(files, name)
 	}
-	names := index.Names()
-	for _, name := range names {
-		files[name], _ = index.File(name)
+	for _, name := range changed {
+		files[name] = s.exporter.Files()[name]
 	}
-	res := s.publish(files, names, s.snap.Findings)
+	res := s.publish(files, changed, s.snap.Findings)
 	res.Removed = removed
-	slices.Sort(res.Removed)
 	s.indexStale = false
 	return res, nil
 }
