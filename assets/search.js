@@ -7,6 +7,7 @@
 
   var WORD = /[\p{L}\p{M}\p{N}]+/gu;
   var LIMIT = 10;
+  var STORE_CHUNK = 256; // pages per folder of the document store (search/export.go)
   var KINDS = { guide: "Guides", runbook: "Runbooks", alert: "Alerts", checklist: "Checklists", team: "Teams", persona: "Personas" };
 
   // lower lowercases one term as bleve's to_lower filter does: rune by
@@ -145,7 +146,9 @@
     hits = hits.slice(0, LIMIT);
     var self = this;
     return Promise.all(hits.map(function (h) {
-      return self.get("d/" + m.d + "/" + h.doc + ".json").then(function (d) { d.score = h.score; return d; });
+      // The store is in chunks of STORE_CHUNK pages, each in a folder
+      // named by its hash.
+      return self.get("d/" + m.d[Math.floor(h.doc / STORE_CHUNK)] + "/" + h.doc + ".json").then(function (d) { d.score = h.score; return d; });
     })).then(groupByKind);
   };
 

@@ -50,7 +50,7 @@ function searchFiles(m) {
   }
   walk("s", m.s);
   walk("f", m.f);
-  if (typeof m.d === "string" && m.n) for (var i = 0; i < m.n; i++) urls.push(abs("search/d/" + m.d + "/" + i + ".json"));
+  if (m.d && m.n) for (var i = 0; i < m.n; i++) urls.push(abs("search/d/" + m.d[Math.floor(i / 256)] + "/" + i + ".json"));
   return urls;
 }
 

@@ -103,3 +103,33 @@ func BenchmarkExport10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExporterEdit10000 is the search export's share of an edit in
+// the live preview on 10,000 pages: one page's text changed at its start
+// (so that its excerpt changes too), then its export updated.
+func BenchmarkExporterEdit10000(b *testing.B) {
+	site := benchSite(b, "10000")
+	cfg, _ := os.ReadFile(filepath.Join(site, "playbook.yaml"))
+	opts := generator.Options{Content: os.DirFS(filepath.Join(site, "content")), Config: cfg, ConfigFile: "playbook.yaml", Layouts: playbook.Layouts(), Assets: playbook.Assets(), Now: now}
+	res, _, err := generator.Check(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := search.Docs(res.Site)
+	var e search.Exporter
+	if _, _, err := e.Update(docs); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		next := slices.Clone(docs)
+		d := &next[(i*7919)%len(next)]
+		d.Body = fmt.Sprintf("Edit %d. ", i) + d.Body
+		d.Excerpt = fmt.Sprintf("Edit %d. ", i) + d.Excerpt
+		if _, _, err := e.Update(next); err != nil {
+			b.Fatal(err)
+		}
+		docs = next
+		i++
+	}
+}

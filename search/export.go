@@ -13,10 +13,11 @@ import (
 
 // The static export, under search/ in the site:
 //
-//	search/manifest.json        shard keys, facets and the document store's hash
+//	search/manifest.json        shard keys, facets and the document store's hashes
 //	search/s/HASH.json          a shard: the postings of the terms of one key
 //	search/f/HASH.json          the pages of one kind, team or role
-//	search/d/HASH/N.json        what result N shows
+//	search/d/HASH/N.json        what result N shows; HASH is that of the
+//	                            chunk of storeChunk pages N is in
 //
 // A term's shard key is a prefix of it: two characters, or more where a
 // shard would be too large (see split). A query term fetches the shards
@@ -31,6 +32,10 @@ const Dir = "search"
 // by a longer key.
 const shardBudget = 32 << 10
 
+// storeChunk is the number of pages that share a folder of the document
+// store, named by their hash: an edit renames the files of one chunk.
+const storeChunk = 256
+
 // maxKeyLen is the longest shard key.
 const maxKeyLen = 6
 
@@ -43,8 +48,9 @@ type Manifest struct {
 	Shards map[string]string `json:"s"`
 	// Facets maps "kind", "owner" and "role" to values to file hashes.
 	Facets map[string]map[string]string `json:"f"`
-	// Store is the hash of the document store.
-	Store string `json:"d"`
+	// Store are the hashes of the document store's chunks: page N is in
+	// chunk N/storeChunk.
+	Store []string `json:"d"`
 }
 
 // shard is one shard file. Postings are flat lists of pairs: the page

@@ -4,9 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,15 +31,24 @@ type Exporter struct {
 	// The postings of every term and exact-hit term, in page order, and
 	// the terms of each group (the terms that share their first two
 	// characters, which split into shards independently).
-	post, xpost         map[string][]posting
-	groupT, groupX      map[string]map[string]bool
-	keys                map[string]string // term -> shard key
-	shardGroup          map[string]string // shard key -> group
-	shardFile           map[string]string // shard key -> file name
-	files               map[string][]byte // the export, by name
-	manifest            Manifest
-	storeHash           string
+	post, xpost    map[string][]posting
+	groupT, groupX map[string]map[string]bool
+	keys           map[string]string // term -> shard key
+	shardGroup     map[string]string // shard key -> group
+	shardFile      map[string]string // shard key -> file name
+	files          map[string][]byte // the export, by name
+	manifest       Manifest
+	// The hashes of the store's chunks and its length, as the files
+	// have them, and the chunks with pages changed since. A chunk's hash
+	// covers its pages, so a chunk with another hash has other pages or
+	// another number of them.
+	storeHashes         []string
+	storeLen            int
+	dirty               map[int]bool
 	shardFiles, facetFs map[string]bool
+	// touched are the files written or removed by an Update that patches
+	// the export; nil when it is made anew.
+	touched map[string]bool
 }
 
 // maxIncremental is the most changed pages Update handles one by one;
@@ -71,28 +80,59 @@ func (e *Exporter) Update(docs []Doc) (changed, removed []string, err error) {
 		incremental = incremental && len(dirty) <= maxIncremental
 	}
 	if incremental {
-		e.files = maps.Clone(old) // the map handed out stays as it was
+		e.touched = map[string]bool{}
 		err = e.patch(docs, dirty)
 	} else {
+		e.touched = nil
 		err = e.rebuild(docs)
 	}
 	if err != nil {
 		e.ready = false
 		return nil, nil, err
 	}
-	for name, data := range e.files {
-		if prev, ok := old[name]; !ok || !sameBytes(prev, data) {
-			changed = append(changed, name)
+	if e.touched == nil {
+		for name, data := range e.files {
+			if prev, ok := old[name]; !ok || !sameBytes(prev, data) {
+				changed = append(changed, name)
+			}
 		}
+		for name := range old {
+			if _, ok := e.files[name]; !ok {
+				removed = append(removed, name)
+			}
+		}
+		return changed, removed, nil
 	}
-	for name := range old {
-		if _, ok := e.files[name]; !ok {
+	for name := range e.touched {
+		if _, ok := e.files[name]; ok {
+			changed = append(changed, name)
+		} else {
 			removed = append(removed, name)
 		}
 	}
-	slices.Sort(changed)
-	slices.Sort(removed)
+	e.touched = nil
 	return changed, removed, nil
+}
+
+// put sets a file of the export; drop removes one.
+func (e *Exporter) put(name string, data []byte) {
+	if e.touched != nil {
+		if prev, ok := e.files[name]; ok && sameBytes(prev, data) {
+			return
+		}
+		e.touched[name] = true
+	}
+	e.files[name] = data
+}
+
+func (e *Exporter) drop(name string) {
+	if _, ok := e.files[name]; !ok {
+		return
+	}
+	if e.touched != nil {
+		e.touched[name] = true
+	}
+	delete(e.files, name)
 }
 
 // sameBytes reports whether a and b are equal, quickly when they are the
@@ -107,7 +147,8 @@ func sameBytes(a, b []byte) bool {
 	return string(a) == string(b)
 }
 
-// Files returns the export by file name. The map must not be changed.
+// Files returns the export by file name. The map must not be changed, and
+// changes with the next Update.
 func (e *Exporter) Files() map[string][]byte { return e.files }
 
 // WriteTo writes the export through w: the manifest, the shards and
@@ -200,8 +241,8 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	if err := e.shardGroups(groups); err != nil {
 		return err
 	}
-	e.storeHash = ""
-	if err := e.finish(); err != nil {
+	e.storeHashes, e.storeLen, e.dirty = nil, 0, nil
+	if err := e.finish(true); err != nil {
 		return err
 	}
 	e.ready = true
@@ -211,7 +252,10 @@ func (e *Exporter) rebuild(docs []Doc) error {
 // patch applies the changed pages dirty one by one.
 func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	groups := map[string]bool{}
+	facets := false
 	for _, i := range dirty {
+		a, b := docs[i], e.docs[i]
+		facets = facets || a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles)
 		terms, exact := e.an.fieldTerms(docs[i])
 		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups)
 		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups)
@@ -221,12 +265,16 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 			return err
 		}
 		e.store[i] = data
+		if e.dirty == nil {
+			e.dirty = map[int]bool{}
+		}
+		e.dirty[i/storeChunk] = true
 	}
 	e.docs = docs
 	if err := e.shardGroups(groups); err != nil {
 		return err
 	}
-	return e.finish()
+	return e.finish(facets)
 }
 
 // repost moves page i's postings from the terms before to those after,
@@ -331,7 +379,7 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 		e.shardGroup[k] = group(k)
 		e.shardFile[k] = name
 		e.manifest.Shards[k] = h
-		e.files[name] = data[i]
+		e.put(name, data[i])
 	}
 	// Drop the shard files no key names any more.
 	live := make(map[string]bool, len(e.shardFile))
@@ -340,17 +388,67 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 	}
 	for name := range e.shardFiles {
 		if !live[name] {
-			delete(e.files, name)
+			e.drop(name)
 		}
 	}
 	e.shardFiles = live
 	return nil
 }
 
-// finish makes the facets, the document store and the manifest.
-func (e *Exporter) finish() error {
+// finish makes the facets (when they can have changed), the document
+// store and the manifest.
+func (e *Exporter) finish(facets bool) error {
+	if facets {
+		if err := e.makeFacets(); err != nil {
+			return err
+		}
+	}
+	chunks := (len(e.store) + storeChunk - 1) / storeChunk
+	hashes := make([]string, chunks)
+	for c := range chunks {
+		if c < len(e.storeHashes) && !e.dirtyChunk(c) {
+			hashes[c] = e.storeHashes[c]
+			continue
+		}
+		all := sha256.New()
+		for _, data := range e.store[c*storeChunk : min((c+1)*storeChunk, len(e.store))] {
+			all.Write(data)
+			all.Write([]byte{'\n'})
+		}
+		hashes[c] = hex.EncodeToString(all.Sum(nil))[:12]
+	}
+	for c, old := range e.storeHashes {
+		if c >= chunks || hashes[c] != old {
+			for i := c * storeChunk; i < min((c+1)*storeChunk, e.storeLen); i++ {
+				e.drop(storeFile(old, i))
+			}
+		}
+	}
+	for c, h := range hashes {
+		if c >= len(e.storeHashes) || h != e.storeHashes[c] {
+			for i := c * storeChunk; i < min((c+1)*storeChunk, len(e.store)); i++ {
+				e.put(storeFile(h, i), e.store[i])
+			}
+		}
+	}
+	e.storeHashes, e.storeLen, e.dirty = hashes, len(e.store), nil
+	e.manifest.Store = hashes
+	e.manifest.Docs = len(e.docs)
+	manifest, err := json.Marshal(e.manifest)
+	if err != nil {
+		return err
+	}
+	e.put(Dir+"/manifest.json", manifest)
+	return nil
+}
+
+// dirtyChunk reports whether a page of chunk c changed since finish.
+func (e *Exporter) dirtyChunk(c int) bool { return e.dirty[c] }
+
+// makeFacets makes the lists of pages by kind, team and role.
+func (e *Exporter) makeFacets() error {
 	for name := range e.facetFs {
-		delete(e.files, name)
+		e.drop(name)
 	}
 	e.facetFs = map[string]bool{}
 	facets := map[string]map[string][]int{"kind": {}, "owner": {}, "role": {}}
@@ -374,39 +472,13 @@ func (e *Exporter) finish() error {
 			h := hash(data)
 			e.manifest.Facets[name][v] = h
 			file := Dir + "/f/" + h + ".json"
-			e.files[file] = data
+			e.put(file, data)
 			e.facetFs[file] = true
 		}
 	}
-	all := sha256.New()
-	for _, data := range e.store {
-		all.Write(data)
-		all.Write([]byte{'\n'})
-	}
-	storeHash := hex.EncodeToString(all.Sum(nil))[:12]
-	if storeHash != e.storeHash || len(e.docs) != e.manifest.Docs {
-		if e.storeHash != "" {
-			for name := range e.files {
-				if strings.HasPrefix(name, Dir+"/d/") {
-					delete(e.files, name)
-				}
-			}
-		}
-		for i, data := range e.store {
-			e.files[storeFile(storeHash, i)] = data
-		}
-		e.storeHash = storeHash
-	}
-	e.manifest.Docs = len(e.docs)
-	e.manifest.Store = storeHash
-	manifest, err := json.Marshal(e.manifest)
-	if err != nil {
-		return err
-	}
-	e.files[Dir+"/manifest.json"] = manifest
 	return nil
 }
 
-func storeFile(storeHash string, i int) string {
-	return fmt.Sprintf("%s/d/%s/%d.json", Dir, storeHash, i)
+func storeFile(chunkHash string, i int) string {
+	return Dir + "/d/" + chunkHash + "/" + strconv.Itoa(i) + ".json"
 }
