@@ -4,13 +4,19 @@
 //
 // On install it saves the pages an on-call engineer needs with the network
 // down (alert pages, runbooks, checklists, the home page) and the browser's
-// search files, so that they open offline. Pages are fetched from the
+// search files, so that they open offline; on a large site, only what is
+// opened is saved (PAGE_BUDGET, SEARCH_BUDGET). Pages are fetched from the
 // network first and saved again each time; when the network fails, the
 // saved copy is served with a mark the page shows as "offline copy".
 "use strict";
 var CACHE = "playbook-v1";
 var base = new URL("./", self.location).pathname;
 var KINDS = { alert: 1, runbook: 1, checklist: 1 };
+// Past these, a site is too large to save whole on a first visit (a
+// phone's data plan, a slow link): its pages and search files are saved
+// as they are opened instead.
+var PAGE_BUDGET = 400; // alert pages, runbooks and checklists
+var SEARCH_BUDGET = 1200; // files of the search index
 
 function abs(u) { return base + String(u).replace(/^\//, ""); }
 
@@ -58,7 +64,8 @@ function precache() {
   return caches.open(CACHE).then(function (cache) {
     var pages = fetch(abs("pages.json")).then(function (r) { return r.json(); }).then(function (list) {
       var urls = [abs("/"), abs("404.html")];
-      list.forEach(function (p) { if (KINDS[p.kind]) urls.push(abs(p.url)); });
+      var onCall = list.filter(function (p) { return KINDS[p.kind]; });
+      if (onCall.length <= PAGE_BUDGET) onCall.forEach(function (p) { urls.push(abs(p.url)); });
       // The assets the pages use, found in the home page.
       return save(cache, abs("/")).then(function (resp) {
         return resp ? resp.text() : "";
@@ -69,7 +76,8 @@ function precache() {
       });
     }).catch(function () {});
     var search = fetch(abs("search/manifest.json")).then(function (r) { return r.json(); }).then(function (m) {
-      return inBatches(cache, searchFiles(m), 8);
+      var files = searchFiles(m);
+      return files.length <= SEARCH_BUDGET ? inBatches(cache, files, 8) : null;
     }).catch(function () {});
     return Promise.all([pages, search]);
   });
