@@ -33,8 +33,6 @@ type Exporter struct {
 	// characters, which split into shards independently).
 	post, xpost    map[string][]posting
 	groupT, groupX map[string]map[string]bool
-	keys           map[string]string // term -> shard key
-	shardGroup     map[string]string // shard key -> group
 	shardFile      map[string]string // shard key -> file name
 	files          map[string][]byte // the export, by name
 	manifest       Manifest
@@ -227,7 +225,7 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	for t := range e.xpost {
 		addTo(e.groupX, t)
 	}
-	e.keys, e.shardGroup, e.shardFile = map[string]string{}, map[string]string{}, map[string]string{}
+	e.shardFile = map[string]string{}
 	e.files = map[string][]byte{}
 	e.shardFiles, e.facetFs = map[string]bool{}, map[string]bool{}
 	e.manifest = Manifest{Version: 1, Shards: map[string]string{}}
@@ -316,9 +314,8 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 // shardGroups splits the terms of the given groups into shards again and
 // makes their files, as split and Export do for the whole site.
 func (e *Exporter) shardGroups(groups map[string]bool) error {
-	for k, g := range e.shardGroup {
-		if groups[g] {
-			delete(e.shardGroup, k)
+	for k := range e.shardFile {
+		if groups[group(k)] {
 			delete(e.shardFile, k)
 			delete(e.manifest.Shards, k)
 		}
@@ -330,7 +327,6 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 			terms[t] = e.post[t]
 		}
 		for t, k := range split(terms) {
-			e.keys[t] = k
 			if shards[k] == nil {
 				shards[k] = &shard{Terms: map[string][]int{}}
 			}
@@ -376,7 +372,6 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 	for i, k := range keys {
 		h := hash(data[i])
 		name := Dir + "/s/" + h + ".json"
-		e.shardGroup[k] = group(k)
 		e.shardFile[k] = name
 		e.manifest.Shards[k] = h
 		e.put(name, data[i])
