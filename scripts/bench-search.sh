@@ -123,7 +123,7 @@ Index build (wall time; peak RSS of the whole process):
 | of which the search export (median of 5) | ${export_ms} ms | | $export_files files, $export_bytes B |
 | pagefind --site | ${pf_wall} s | $((pf_rss / 1024)) MiB | $pf_files files, $pf_bytes B |
 
-First query in the browser, gzip, bytes on the wire (see TestFirstQueryBytes
+First query in the browser: bytes of the gzipped response bodies (see TestFirstQueryBytes
 in search/ for what is counted):
 
 $table
