@@ -56,8 +56,10 @@ func (r *Renderer) body(p *site.Page) (template.HTML, error) {
 			return cb.html, nil
 		}
 	}
-	var b bytes.Buffer
-	if err := r.opt.Markdown.Render(&b, p.Body, p.Doc); err != nil {
+	b := r.buffers.Get().(*bytes.Buffer)
+	defer r.buffers.Put(b)
+	b.Reset()
+	if err := r.opt.Markdown.Render(b, p.Body, p.Doc); err != nil {
 		return "", fmt.Errorf("%s: rendering markdown: %w", p.File, err)
 	}
 	h := template.HTML(b.String())

@@ -55,8 +55,11 @@ type Renderer struct {
 	// The sidebar's sections that do not hold the page shown are the
 	// same on every page: their NavSection and HTML, by section page.
 	navCache, navHTMLCache sync.Map
-	sd                     *SiteData
-	findings               map[string][]diag.Finding // by file
+	// buffers are the buffers pages and bodies are written into: each is
+	// copied out once, at its size, rather than grown anew every time.
+	buffers  sync.Pool
+	sd       *SiteData
+	findings map[string][]diag.Finding // by file
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -71,6 +74,7 @@ func Site(s *site.Site, w output.Writer, opt Options) error {
 // New prepares templates and assets.
 func New(s *site.Site, opt Options) (*Renderer, error) {
 	r := &Renderer{opt: opt, site: s, base: "/", assets: map[string]string{}, assetOut: map[string][]byte{}}
+	r.buffers.New = func() any { return new(bytes.Buffer) }
 	if s.Config.BaseURL != "" {
 		if u, err := url.Parse(s.Config.BaseURL); err == nil && u.Path != "" {
 			r.base = strings.TrimSuffix(u.Path, "/") + "/"
@@ -338,15 +342,17 @@ func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]by
 	if p.URL == "/" {
 		name = "home.html"
 	}
-	var b bytes.Buffer
-	if err := r.tmpl[name].ExecuteTemplate(&b, "base", d); err != nil {
+	b := r.buffers.Get().(*bytes.Buffer)
+	defer r.buffers.Put(b)
+	b.Reset()
+	if err := r.tmpl[name].ExecuteTemplate(b, "base", d); err != nil {
 		file := p.File
 		if file == "" {
 			file = p.URL
 		}
 		return nil, fmt.Errorf("%s: layouts/%s: %w", file, name, err)
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(b.Bytes()), nil
 }
 
 func (r *Renderer) notFound(w output.Writer) error {
