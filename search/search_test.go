@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -190,7 +191,11 @@ func TestBrowserListsWhatPlaybookSearchLists(t *testing.T) {
 // does.
 func TestFingerprintDirIsFingerprint(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{"a.md": "a", "b/c.md": "c", "b/d/e.md": "e", "b.md": "b", "z.md": "z"} {
+	files := map[string]string{"a.md": "a", "b/c.md": "c", "b/d/e.md": "e", "b.md": "b", "z.md": "z"}
+	for i := range 100 { // a folder of many files is read in parallel
+		files[fmt.Sprintf("many/p%03d.md", i)] = strings.Repeat("x", i)
+	}
+	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
