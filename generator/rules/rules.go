@@ -80,9 +80,168 @@ func Parse(files []File) ([]*Rule, []diag.Finding) {
 	return out, finds
 }
 
+// MaxAliasExpansion is how many YAML nodes a rule file may reach through
+// aliases, on top of the nodes it spells out: rules that share labels
+// or annotations through anchors stay far below it, while an alias bomb
+// (aliases of lists of aliases, each level multiplying the one below)
+// would make millions of rules from a few kilobytes. A file past it is
+// refused with a rule/invalid finding.
+const MaxAliasExpansion = 100_000
+
+// errAliasBomb is the error of a file past MaxAliasExpansion.
+var errAliasBomb = fmt.Errorf("aliases expand to more than %d YAML nodes (an alias bomb?); write the rules out or share less", MaxAliasExpansion)
+
+// reader walks a file's YAML nodes, following aliases and merge keys
+// ("<<: *name") as YAML defines them, and counts the nodes it reaches
+// through aliases against MaxAliasExpansion.
+type reader struct {
+	expanded int
+	sizes    map[*yaml.Node]int
+	err      error
+}
+
+// deref follows an alias to the node it names and counts that node's
+// size as expanded; nil when the budget is spent.
+func (r *reader) deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		if r.err != nil {
+			return nil
+		}
+		n = n.Alias
+		r.expanded += r.size(n)
+		if r.expanded > MaxAliasExpansion {
+			r.err = errAliasBomb
+			return nil
+		}
+	}
+	return n
+}
+
+// size is the number of nodes under n, counting an alias as one.
+func (r *reader) size(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	if s, ok := r.sizes[n]; ok {
+		return s
+	}
+	s := 1
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			s += r.size(c)
+		}
+	}
+	if r.sizes == nil {
+		r.sizes = map[*yaml.Node]int{}
+	}
+	r.sizes[n] = s
+	return s
+}
+
+// pairs calls fn for each key and value of a mapping, the mapping's own
+// keys first and then those merged in with "<<" that it does not set
+// itself, as YAML 1.1's merge key defines.
+func (r *reader) pairs(n *yaml.Node, fn func(k, v *yaml.Node)) {
+	r.pairsSeen(n, map[string]bool{}, 0, fn)
+}
+
+func (r *reader) pairsSeen(n *yaml.Node, seen map[string]bool, depth int, fn func(k, v *yaml.Node)) {
+	n = r.deref(n)
+	if n == nil || n.Kind != yaml.MappingNode || depth > 32 {
+		return
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+			merges = append(merges, n.Content[i+1])
+			continue
+		}
+		if seen[k.Value] {
+			continue
+		}
+		seen[k.Value] = true
+		fn(k, n.Content[i+1])
+	}
+	for _, m := range merges {
+		m = r.deref(m)
+		if m != nil && m.Kind == yaml.SequenceNode {
+			for _, e := range m.Content {
+				r.pairsSeen(e, seen, depth+1, fn)
+			}
+			continue
+		}
+		r.pairsSeen(m, seen, depth+1, fn)
+	}
+}
+
+// key returns the key node and the value of a key of a mapping, or nils.
+func (r *reader) key(n *yaml.Node, key string) (k, v *yaml.Node) {
+	r.pairs(n, func(kn, vn *yaml.Node) {
+		if k == nil && kn.Value == key {
+			k, v = kn, vn
+		}
+	})
+	return k, r.deref(v)
+}
+
+// get returns the value of a key of a mapping, or nil.
+func (r *reader) get(n *yaml.Node, key string) *yaml.Node {
+	_, v := r.key(n, key)
+	return v
+}
+
+// items returns the entries of a list, aliases followed.
+func (r *reader) items(n *yaml.Node) []*yaml.Node {
+	n = r.deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, e := range n.Content {
+		if e = r.deref(e); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (r *reader) scalar(n *yaml.Node) string {
+	n = r.deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// stringMap reads a mapping of strings; lines, when not nil, gets the
+// line of each key.
+func (r *reader) stringMap(n *yaml.Node, lines map[string]int) map[string]string {
+	m := map[string]string{}
+	r.pairs(n, func(k, v *yaml.Node) {
+		m[k.Value] = r.scalar(v)
+		if lines != nil {
+			lines[k.Value] = k.Line
+		}
+	})
+	return m
+}
+
+// isEmpty reports whether a YAML document holds nothing: a "---" with
+// nothing after it, or only comments, as Helm writes for a template that
+// renders to nothing. kubectl, Helm and Prometheus skip such documents.
+func isEmpty(doc *yaml.Node) bool {
+	if len(doc.Content) == 0 {
+		return true
+	}
+	root := doc.Content[0]
+	return root.Kind == yaml.ScalarNode && root.Tag == "!!null" && (root.Value == "" || root.Value == "~" || root.Value == "null")
+}
+
 func parseFile(f File) ([]*Rule, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
 	var out []*Rule
+	r := &reader{}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -92,110 +251,81 @@ func parseFile(f File) ([]*Rule, error) {
 		if err != nil {
 			return out, err
 		}
-		if len(doc.Content) == 0 {
+		if isEmpty(&doc) {
 			continue
 		}
-		root := doc.Content[0]
-		if root.Kind != yaml.MappingNode {
-			return out, fmt.Errorf("line %d: want a rule file (groups:) or a PrometheusRule (spec.groups)", root.Line)
+		rs, err := r.document(f, doc.Content[0])
+		out = append(out, rs...)
+		if err == nil {
+			err = r.err
 		}
-		groups := get(root, "groups")
-		if groups == nil {
-			if spec := get(root, "spec"); spec != nil {
-				groups = get(spec, "groups")
-			}
-		}
-		if groups == nil {
-			if get(root, "kind") != nil {
-				continue // another Kubernetes object in the same file
-			}
-			return out, fmt.Errorf("line %d: no groups: this is neither a rule file nor a PrometheusRule", root.Line)
-		}
-		if groups.Kind != yaml.SequenceNode {
-			return out, fmt.Errorf("line %d: groups must be a list", groups.Line)
-		}
-		for _, g := range groups.Content {
-			name := scalar(get(g, "name"))
-			rules := get(g, "rules")
-			if rules == nil {
-				continue
-			}
-			if rules.Kind != yaml.SequenceNode {
-				return out, fmt.Errorf("line %d: rules must be a list", rules.Line)
-			}
-			for _, r := range rules.Content {
-				alert := get(r, "alert")
-				if alert == nil {
-					continue // a recording rule
-				}
-				rule := &Rule{
-					Alert:       scalar(alert),
-					Expr:        strings.TrimSpace(scalar(get(r, "expr"))),
-					For:         scalar(get(r, "for")),
-					Labels:      stringMap(get(r, "labels")),
-					Annotations: stringMap(get(r, "annotations")),
-					Group:       name,
-					File:        f.Path,
-					Line:        alert.Line,
-					LabelLines:  map[string]int{},
-				}
-				rule.RunbookLine = rule.Line
-				if ann := get(r, "annotations"); ann != nil {
-					if u := keyNode(ann, "runbook_url"); u != nil {
-						rule.RunbookLine = u.Line
-					}
-				}
-				if labels := get(r, "labels"); labels != nil && labels.Kind == yaml.MappingNode {
-					for i := 0; i+1 < len(labels.Content); i += 2 {
-						rule.LabelLines[labels.Content[i].Value] = labels.Content[i].Line
-					}
-				}
-				out = append(out, rule)
-			}
+		if err != nil {
+			return out, err
 		}
 	}
 }
 
-// get returns the value of a key of a mapping, or nil.
-func get(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+// document reads the rules of one YAML document of a file.
+func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
+	line := root.Line
+	if root = r.deref(root); root == nil {
+		return nil, r.err
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("line %d: want a rule file (groups:) or a PrometheusRule (spec.groups)", line)
+	}
+	groups := r.get(root, "groups")
+	if groups == nil {
+		if spec := r.get(root, "spec"); spec != nil {
+			groups = r.get(spec, "groups")
 		}
 	}
-	return nil
-}
-
-// keyNode returns the key node itself, for its line.
-func keyNode(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+	if groups == nil {
+		if r.get(root, "kind") != nil {
+			return nil, nil // another Kubernetes object in the same file
+		}
+		return nil, fmt.Errorf("line %d: no groups: this is neither a rule file nor a PrometheusRule", root.Line)
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i]
+	if groups.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("line %d: groups must be a list", groups.Line)
+	}
+	var out []*Rule
+	for _, g := range r.items(groups) {
+		name := r.scalar(r.get(g, "name"))
+		rules := r.get(g, "rules")
+		if rules == nil {
+			continue
+		}
+		if rules.Kind != yaml.SequenceNode {
+			return out, fmt.Errorf("line %d: rules must be a list", rules.Line)
+		}
+		for _, rn := range r.items(rules) {
+			alertKey, alert := r.key(rn, "alert")
+			if alert == nil {
+				continue // a recording rule
+			}
+			rule := &Rule{
+				Alert:       r.scalar(alert),
+				Expr:        strings.TrimSpace(r.scalar(r.get(rn, "expr"))),
+				For:         r.scalar(r.get(rn, "for")),
+				Annotations: map[string]string{},
+				Group:       name,
+				File:        f.Path,
+				Line:        alertKey.Line,
+				LabelLines:  map[string]int{},
+			}
+			rule.Labels = r.stringMap(r.get(rn, "labels"), rule.LabelLines)
+			rule.RunbookLine = rule.Line
+			ann := r.get(rn, "annotations")
+			rule.Annotations = r.stringMap(ann, nil)
+			if u, _ := r.key(ann, "runbook_url"); u != nil {
+				rule.RunbookLine = u.Line
+			}
+			if r.err != nil {
+				return out, r.err
+			}
+			out = append(out, rule)
 		}
 	}
-	return nil
-}
-
-func scalar(n *yaml.Node) string {
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
-}
-
-func stringMap(n *yaml.Node) map[string]string {
-	m := map[string]string{}
-	if n == nil || n.Kind != yaml.MappingNode {
-		return m
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		m[n.Content[i].Value] = scalar(n.Content[i+1])
-	}
-	return m
+	return out, r.err
 }
