@@ -31,6 +31,7 @@ var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 //	-- want/findings --            the findings, as "check" prints them
 //	-- want/runbooks/db/ --        the <main> element of the page at that URL
 //	-- want/contains/404.html --   lines that the output file must contain
+//	-- want/lacks/_redirects --    lines that the output file must not contain
 //
 // With -update the findings and <main> sections are rewritten from the
 // build; contains/ sections are kept as they are.
@@ -58,6 +59,15 @@ func TestSites(t *testing.T) {
 					var b bytes.Buffer
 					diag.Write(&b, diag.Text, finds)
 					got = b.String()
+				case strings.HasPrefix(name, "lacks/"):
+					out := strings.TrimPrefix(name, "lacks/")
+					data, _ := mem.File(out)
+					for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+						if line = strings.TrimSpace(line); line != "" && bytes.Contains(data, []byte(line)) {
+							t.Errorf("%s contains\n\t%s\n--- it is:\n%s", out, line, data)
+						}
+					}
+					continue
 				case strings.HasPrefix(name, "contains/"):
 					out := strings.TrimPrefix(name, "contains/")
 					data, ok := mem.File(out)

@@ -61,6 +61,11 @@ func build(args []string, stdout, stderr io.Writer) int {
 		w.Abort()
 		return fail(stderr, "build", err, buildHelp)
 	}
+	if err := s.noPages(res); err != nil {
+		w.Abort()
+		return fail(stderr, "build", err, buildHelp)
+	}
+	s.noConfigNote(stderr, "build", res)
 	out := stderr
 	if s.format == diag.JSON {
 		out = stdout

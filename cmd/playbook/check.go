@@ -39,6 +39,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "check", err, checkHelp)
 	}
+	if err := s.noPages(res); err != nil {
+		return fail(stderr, "check", err, checkHelp)
+	}
+	s.noConfigNote(stderr, "check", res)
 	if err := diag.Write(stdout, s.format, res.Findings); err != nil {
 		return fail(stderr, "check", err, checkHelp)
 	}

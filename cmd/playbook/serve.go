@@ -63,6 +63,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if code, stop := parseFlags(fl, args, serveHelp, stdout, stderr); stop {
 		return code
 	}
+	if port < 0 || port > 65535 {
+		return fail(stderr, "serve", usageError{fmt.Errorf("--port %d: a port is a number from 1 to 65535 (0 picks a free one)", port)}, serveHelp)
+	}
 	var opts generator.Options
 	var site *siteSetup
 	what := ""

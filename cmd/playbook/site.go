@@ -247,3 +247,62 @@ func summary(verb string, pages int, finds []diag.Finding, d time.Duration) stri
 	errs, warns := diag.Count(finds)
 	return fmt.Sprintf("%s %s in %s: %s, %s", verb, plural(pages, "page"), d.Round(time.Millisecond), plural(errs, "error"), plural(warns, "warning"))
 }
+
+// noPages refuses a site with no page at all: the command was most likely
+// run in the wrong folder, and a build of nothing would replace a site.
+func (s *siteSetup) noPages(res *generator.Result) error {
+	if res.Sources > 0 {
+		return nil
+	}
+	what := "no playbook.yaml and no markdown pages"
+	if s.config.Found {
+		what = "no markdown pages"
+	}
+	return fmt.Errorf("%s has %s (.md, .markdown): run playbook in a site folder, or give -s DIR", displayPath(s.contentDir), what)
+}
+
+// noConfigNote says, when the site has no playbook.yaml and something was
+// found, that every finding is a warning for that reason, and where
+// playbook.yaml was looked for; when a folder above has one (the command
+// ran inside content/), it names it.
+func (s *siteSetup) noConfigNote(stderr io.Writer, cmd string, res *generator.Result) {
+	if s.config.Found {
+		return
+	}
+	above := findConfigAbove(s.dir)
+	if len(res.Findings) == 0 && above == "" {
+		return
+	}
+	where, err := filepath.Abs(s.dir)
+	if err != nil {
+		where = s.dir
+	}
+	fmt.Fprintf(stderr, "playbook %s: no %s in %s: read as another tool's documentation, so every finding is a warning\n", cmd, config.FileName, where)
+	if above != "" {
+		dir := filepath.Dir(above)
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, dir); err == nil {
+				dir = rel
+			}
+		}
+		fmt.Fprintf(stderr, "playbook %s: %s is in a folder above: run playbook there, or give -s %s\n", cmd, above, dir)
+	}
+}
+
+// findConfigAbove returns the nearest playbook.yaml in a folder above dir,
+// or "".
+func findConfigAbove(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		p := filepath.Join(d, config.FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}

@@ -10,8 +10,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	pathpkg "path"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
@@ -162,9 +166,8 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		c.Title = f.Title
 	}
 	if f.BaseURL != "" {
-		u, err := url.Parse(f.BaseURL)
-		if err != nil || !u.IsAbs() || u.Host == "" {
-			out.Errorf("config/invalid", path, lineOf("base_url"), "base_url must be an absolute URL such as https://playbook.example.org/, got %q", f.BaseURL)
+		if why := checkBaseURL(f.BaseURL); why != "" {
+			out.Errorf("config/invalid", path, lineOf("base_url"), "base_url must be an absolute URL such as https://playbook.example.org/ or https://org.github.io/playbook/: %q %s", f.BaseURL, why)
 		} else {
 			c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
 		}
@@ -179,7 +182,11 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 	}
 	c.Rules, c.NoIndex, c.UnsafeHTML, c.Fields = f.Rules, f.NoIndex, f.UnsafeHTML, f.Fields
 	if f.Destination != "" {
-		c.Destination = f.Destination
+		if why := checkDestination(f.Destination); why != "" {
+			out.Errorf("config/invalid", path, lineOf("destination"), "destination must be a folder inside the site folder, such as public: %q %s; to write elsewhere, give -d to playbook build", f.Destination, why)
+		} else {
+			c.Destination = f.Destination
+		}
 	}
 	if f.TeamLabel != "" {
 		c.TeamLabel = f.TeamLabel
@@ -232,4 +239,70 @@ func keyLine(doc *yaml.Node, keys ...string) int {
 		}
 	}
 	return line
+}
+
+// checkBaseURL says what is wrong with a base_url, or "" when nothing is.
+// A base URL is an http or https URL with a host and a path of plain
+// segments (it is put before every page's URL, in pages, sitemap.xml,
+// _redirects and _headers): no user, query, fragment, backslash, empty
+// segment, "." or "..", space or control character.
+func checkBaseURL(raw string) string {
+	if strings.ContainsAny(raw, "\\ \t") || strings.ContainsFunc(raw, unicode.IsControl) {
+		return "holds a backslash, a space or a control character"
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "is not a URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "is not an http or https URL"
+	case u.Host == "" || u.Opaque != "":
+		return "has no host"
+	case u.User != nil:
+		return "holds a user name"
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
+		return "holds a query or a fragment"
+	case u.Port() != "" && !validPort(u.Port()):
+		return "has a port out of range"
+	}
+	if strings.HasPrefix(u.Host, ".") || strings.HasSuffix(strings.TrimSuffix(u.Hostname(), "."), ".") || strings.Contains(u.Host, "..") {
+		return "has an invalid host"
+	}
+	p := strings.TrimSuffix(u.EscapedPath(), "/")
+	if p != "" && !strings.HasPrefix(p, "/") {
+		return "has a relative path"
+	}
+	for _, seg := range strings.Split(p, "/")[1:] {
+		if seg == "" || seg == "." || seg == ".." {
+			return "has an empty, \".\" or \"..\" path segment"
+		}
+	}
+	return ""
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n <= 65535
+}
+
+// checkDestination says what is wrong with a destination set in
+// playbook.yaml, or "" when nothing is: it must be a relative path that
+// stays inside the site folder, since the file comes with the site (from a
+// pull request) and the build replaces the folder it names.
+func checkDestination(d string) string {
+	if strings.ContainsFunc(d, unicode.IsControl) {
+		return "holds a control character"
+	}
+	slash := strings.ReplaceAll(d, "\\", "/")
+	if strings.HasPrefix(slash, "/") || filepath.IsAbs(d) || filepath.VolumeName(d) != "" || (len(slash) > 1 && slash[1] == ':') {
+		return "is an absolute path"
+	}
+	clean := pathpkg.Clean(slash)
+	if clean == "." {
+		return "is the site folder itself"
+	}
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "leaves the site folder"
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -89,3 +90,43 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRefusesBaseURLsThatCannotPrefixPages(t *testing.T) {
+	for _, bad := range []string{
+		"https://x//host/", `https:\\host\docs`, `https://host\docs/`, "https://host/a b/",
+		"https://host/docs//", "https://host/docs/../x/", "https://host/?q=1", "https://host/#top",
+		"ftp://host/", "https://user@host/", "https:///docs/", "https://host:99999/", "//host/",
+	} {
+		c, finds := Parse("playbook.yaml", []byte("base_url: "+strconvQuote(bad)+"\n"))
+		if len(finds) != 1 || finds[0].Line != 1 || !strings.Contains(finds[0].Message, "base_url") {
+			t.Errorf("base_url %q: findings %v", bad, finds)
+		}
+		if c.BaseURL != "" {
+			t.Errorf("base_url %q kept as %q", bad, c.BaseURL)
+		}
+	}
+	for _, good := range []string{"https://playbook.example.org", "https://org.github.io/playbook/", "http://127.0.0.1:8080/docs/ops/", "https://x.example/%7Eops/"} {
+		if _, finds := Parse("playbook.yaml", []byte("base_url: "+good+"\n")); len(finds) != 0 {
+			t.Errorf("base_url %q: %v", good, finds)
+		}
+	}
+}
+
+func TestParseKeepsTheDestinationInsideTheSiteFolder(t *testing.T) {
+	for _, bad := range []string{"../somewhere", "/var/www", "public/../../x", ".", "..", `C:\www`, `..\up`} {
+		c, finds := Parse("playbook.yaml", []byte("title: x\ndestination: "+strconvQuote(bad)+"\n"))
+		if len(finds) != 1 || finds[0].Line != 2 || !strings.Contains(finds[0].Message, "inside the site folder") {
+			t.Errorf("destination %q: findings %v", bad, finds)
+		}
+		if c.Destination != "public" {
+			t.Errorf("destination %q kept as %q", bad, c.Destination)
+		}
+	}
+	for _, good := range []string{"public", "build/site", "./out", "out/../public"} {
+		if c, finds := Parse("playbook.yaml", []byte("destination: "+good+"\n")); len(finds) != 0 || c.Destination != good {
+			t.Errorf("destination %q: %v, %q", good, finds, c.Destination)
+		}
+	}
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

@@ -65,9 +65,19 @@ func ParsePeriod(s string) (Period, error) {
 // IsZero reports whether no period was given.
 func (p Period) IsZero() bool { return p.Days == 0 && p.Months == 0 }
 
-// After returns the day the period ends when it starts on d.
+// After returns the day the period ends when it starts on d. Months are
+// added first and clamped to the end of the target month, as calendars
+// count them: 31 August + 6 months is 28 (or 29) February, 29 February +
+// 1 year is 28 February; then the days are added.
 func (p Period) After(d Date) Date {
-	return Date{d.AddDate(0, p.Months, p.Days)}
+	t := d.Time
+	if p.Months != 0 {
+		y, m, day := t.Date()
+		first := time.Date(y, m+time.Month(p.Months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+		last := first.AddDate(0, 1, -1).Day()
+		t = first.AddDate(0, 0, min(day, last)-1)
+	}
+	return Date{t.AddDate(0, 0, p.Days)}
 }
 
 func (p Period) String() string {

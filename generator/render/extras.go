@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/output"
@@ -13,11 +14,15 @@ import (
 // extras writes the files for hosts, crawlers and bots: sitemap.xml,
 // robots.txt and pages.json.
 func (r *Renderer) extras(w output.Writer) error {
+	// abs makes a URL that already holds the base path ("/playbook/x/")
+	// absolute: base_url's scheme and host go before it, not its path,
+	// which it has.
 	abs := func(u string) string {
-		if r.site.Config.BaseURL == "" {
+		b, err := url.Parse(r.site.Config.BaseURL)
+		if r.site.Config.BaseURL == "" || err != nil {
 			return u
 		}
-		return strings.TrimSuffix(r.site.Config.BaseURL, "/") + "/" + strings.TrimPrefix(u, "/")
+		return b.Scheme + "://" + b.Host + u
 	}
 	type entry struct {
 		Title     string   `json:"title"`
@@ -59,7 +64,7 @@ func (r *Renderer) extras(w output.Writer) error {
 	if r.site.Config.NoIndex {
 		robots = "User-agent: *\nDisallow: /\n"
 	} else if r.site.Config.BaseURL != "" {
-		robots += "Sitemap: " + abs("/sitemap.xml") + "\n"
+		robots += "Sitemap: " + abs(r.base+"sitemap.xml") + "\n"
 	}
 	if err := w.WriteFile("sitemap.xml", sm.Bytes()); err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/frontmatter"
 	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/site"
@@ -369,7 +370,7 @@ func (r *Renderer) siteHome() *site.Page {
 	if r.site.Home != nil {
 		return r.site.Home
 	}
-	return &site.Page{}
+	return &site.Page{URL: "/", Title: r.site.Config.Title, Meta: &frontmatter.Meta{Lines: map[string]int{}}}
 }
 
 // Pages renders only the given pages into w, for a live preview that
