@@ -7,11 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/names"
 	"github.com/opsplaybook/playbook/generator/parse"
 	"github.com/opsplaybook/playbook/generator/scaffold"
 	"github.com/opsplaybook/playbook/generator/site"
@@ -49,26 +52,83 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "playbook new: %v\n\n%s", err, newHelp)
 		return exitUsage
 	}
-	kind, path := site.Kind(strings.ToLower(fl.Arg(0))), fl.Arg(1)
-	if !load.IsMarkdown(path) {
-		path += ".md"
+	kind, arg := site.Kind(strings.ToLower(fl.Arg(0))), fl.Arg(1)
+	if !load.IsMarkdown(arg) {
+		arg += ".md"
 	}
-	ref := load.Ref(filepath.ToSlash(path))
-	id := filepath.Base(ref)
+	content, rel, err := newPagePath(arg)
+	if err != nil {
+		return fail(stderr, "new", err, newHelp)
+	}
+	path, err := names.Under(content, rel)
+	if err != nil {
+		return fail(stderr, "new", fmt.Errorf("%s: a page must be inside the content folder %s, and this path %v", arg, displayPath(content), err), newHelp)
+	}
+	ref := load.Ref(rel)
+	id := pathpkg.Base(ref)
 	page, err := scaffold.Page(kind, parse.Readable(ref, ""), id)
 	if err != nil {
 		fmt.Fprintf(stderr, "playbook new: %v\n\n%s", err, newHelp)
 		return exitUsage
 	}
-	if err := writeNew(path, page); err != nil {
+	if err := writeNew(content, path, page); err != nil {
 		return fail(stderr, "new", err, newHelp)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", path)
+	fmt.Fprintf(stdout, "wrote %s\n", displayPath(path))
 	return exitOK
 }
 
-// writeNew writes a file that must not exist yet.
-func writeNew(path string, data []byte) error {
+// newPagePath finds the content folder a new page belongs in and the
+// page's path inside it, from the path given to "playbook new": a path
+// inside the content folder stays as it is; at the site folder, a path
+// that is not under content/ is taken as content-relative
+// ("runbooks/x.md" is content/runbooks/x.md). A path outside the content
+// folder is refused: the page would be silently left out of the site.
+func newPagePath(arg string) (content, rel string, err error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", "", err
+	}
+	site := wd
+	if !isSiteDir(wd) {
+		if above := findConfigAbove(wd); above != "" {
+			site = filepath.Dir(above)
+		}
+	}
+	content = filepath.Join(site, "content")
+	if st, err := os.Stat(content); err != nil || !st.IsDir() {
+		content = site
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return "", "", err
+	}
+	if r, err := filepath.Rel(content, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return content, filepath.ToSlash(r), nil
+	}
+	if !filepath.IsAbs(arg) && site == wd {
+		return content, filepath.ToSlash(arg), nil
+	}
+	return "", "", fmt.Errorf("%s: a page must be inside the content folder %s, and this path is outside it: the page would not be part of the site", arg, displayPath(content))
+}
+
+// isSiteDir reports whether dir holds playbook.yaml or a content/ folder.
+func isSiteDir(dir string) bool {
+	for _, name := range []string{config.FileName, "content"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// writeNew writes a file that must not exist yet, at path inside the
+// folder root; it refuses a path whose folders lead out of root through a
+// symbolic link.
+func writeNew(root, path string, data []byte) error {
+	if err := insideFolder(root, filepath.Dir(path)); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -123,12 +183,17 @@ func newAlerts(args []string, stdout, stderr io.Writer) int {
 		if target, _ := validate.RunbookURL(res.Site, r.RunbookURL()); target != nil && target.Kind == site.Runbook {
 			runbook = target.Ref
 		}
-		path := filepath.Join(s.contentDir, "alerts", r.Alert+".md")
+		path, err := names.Under(s.contentDir, "alerts/"+names.FileName(r.Alert)+".md")
+		if err != nil {
+			fmt.Fprintf(stderr, "playbook new: alert %q: %v\n", r.Alert, err)
+			kept++
+			continue
+		}
 		var roles []string
 		if res.Site.Personas["on-call"] != nil {
 			roles = []string{"on-call"}
 		}
-		if err := writeNew(path, scaffold.Alert(r, owner, runbook, roles)); err != nil {
+		if err := writeNew(s.contentDir, path, scaffold.Alert(r, owner, runbook, roles)); err != nil {
 			fmt.Fprintf(stderr, "playbook new: %v\n", err)
 			kept++
 			continue
@@ -138,4 +203,34 @@ func newAlerts(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "%s written, %d kept as they were; each needs a ticket, and a runbook where none was found\n", plural(written, "alert page"), kept)
 	return exitOK
+}
+
+// insideFolder refuses dir when, with the symbolic links of its existing
+// part followed, it is not inside root (followed too).
+func insideFolder(root, dir string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	existing, rest := dir, ""
+	for {
+		if _, err := os.Lstat(existing); err == nil {
+			break
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			break
+		}
+		rest = filepath.Join(filepath.Base(existing), rest)
+		existing = parent
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return err
+	}
+	real = filepath.Join(real, rest)
+	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", displayPath(dir), displayPath(root))
+	}
+	return nil
 }

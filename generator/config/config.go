@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	pathpkg "path"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
+	"github.com/opsplaybook/playbook/generator/names"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -180,7 +179,14 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 			c.AlertURL = f.AlertURL
 		}
 	}
-	c.Rules, c.NoIndex, c.UnsafeHTML, c.Fields = f.Rules, f.NoIndex, f.UnsafeHTML, f.Fields
+	c.NoIndex, c.UnsafeHTML, c.Fields = f.NoIndex, f.UnsafeHTML, f.Fields
+	for _, g := range f.Rules {
+		if _, err := names.Rel(g); err != nil {
+			out.Errorf("config/invalid", path, lineOf("rules"), "rules: %q %v: rule files named in playbook.yaml must be inside the site folder (give --rules for others)", g, err)
+			continue
+		}
+		c.Rules = append(c.Rules, g)
+	}
 	if f.Destination != "" {
 		if why := checkDestination(f.Destination); why != "" {
 			out.Errorf("config/invalid", path, lineOf("destination"), "destination must be a folder inside the site folder, such as public: %q %s; to write elsewhere, give -d to playbook build", f.Destination, why)
@@ -290,19 +296,12 @@ func validPort(p string) bool {
 // stays inside the site folder, since the file comes with the site (from a
 // pull request) and the build replaces the folder it names.
 func checkDestination(d string) string {
-	if strings.ContainsFunc(d, unicode.IsControl) {
-		return "holds a control character"
+	c, err := names.Rel(d)
+	if err != nil {
+		return err.Error()
 	}
-	slash := strings.ReplaceAll(d, "\\", "/")
-	if strings.HasPrefix(slash, "/") || filepath.IsAbs(d) || filepath.VolumeName(d) != "" || (len(slash) > 1 && slash[1] == ':') {
-		return "is an absolute path"
-	}
-	clean := pathpkg.Clean(slash)
-	if clean == "." {
+	if c == "." {
 		return "is the site folder itself"
-	}
-	if clean == ".." || strings.HasPrefix(clean, "../") {
-		return "leaves the site folder"
 	}
 	return ""
 }

@@ -130,3 +130,13 @@ func TestParseKeepsTheDestinationInsideTheSiteFolder(t *testing.T) {
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func TestParseKeepsRuleFilesInsideTheSiteFolder(t *testing.T) {
+	c, finds := Parse("playbook.yaml", []byte("title: x\nrules:\n  - rules/*.yaml\n  - /etc/*\n  - ../../other/*.yaml\n"))
+	if len(finds) != 2 || finds[0].Line != 2 || !strings.Contains(finds[0].Message, "inside the site folder") {
+		t.Errorf("findings %v", finds)
+	}
+	if len(c.Rules) != 1 || c.Rules[0] != "rules/*.yaml" {
+		t.Errorf("rules %q", c.Rules)
+	}
+}

@@ -131,7 +131,8 @@ func URL(ref string) string {
 }
 
 // Slug makes one URL segment: letters and digits lowercased, runs of
-// anything else one hyphen, "." and "_" kept.
+// anything else one hyphen, "." and "_" kept; a name of nothing but dots
+// is "-".
 func Slug(s string) string {
 	var b strings.Builder
 	hyphen := false
@@ -148,8 +149,8 @@ func Slug(s string) string {
 		}
 	}
 	out := strings.TrimRight(b.String(), "-")
-	if out == "" {
-		return "-"
+	if strings.Trim(out, ".") == "" {
+		return "-" // never "", "." or "..", which are no segment
 	}
 	return out
 }
@@ -160,5 +161,8 @@ func AliasURL(a string) string {
 	a = strings.TrimSpace(a)
 	a = strings.TrimSuffix(a, "index.html")
 	a = strings.TrimSuffix(a, ".html")
+	if strings.Trim(a, "/") == "" {
+		return "/"
+	}
 	return URL(strings.Trim(a, "/") + "/index")
 }

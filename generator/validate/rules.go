@@ -6,6 +6,7 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/names"
 	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -41,7 +42,7 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 			resolved = true
 		}
 		if page == nil && !resolved {
-			out.Errorf("rule/no-page", r.File, r.Line, "alert %q has no alert page and no runbook_url that leads to one: run \"playbook new alerts --from-rules\" or write content/alerts/%s.md", r.Alert, r.Alert)
+			out.Errorf("rule/no-page", r.File, r.Line, "alert %q has no alert page and no runbook_url that leads to one: run \"playbook new alerts --from-rules\" or write content/alerts/%s.md", r.Alert, names.FileName(r.Alert))
 		}
 		if page != nil && label != "" {
 			team := r.Labels[label]

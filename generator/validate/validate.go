@@ -9,9 +9,13 @@ package validate
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/names"
+	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/site"
 )
 
@@ -73,7 +77,7 @@ func (v *checker) page(p *site.Page) {
 		v.err(p, "owner/missing", top, "%s has no owner: add \"owner: <team id>\"%s", p.Kind, v.teamHint())
 	}
 	if m.Owner != "" && p.OwnerTeam == nil {
-		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q is no team: there is no teams/%s.md%s", m.Owner, site.TeamID(m.Owner), v.teamHint())
+		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q is no team: there is no teams/%s.md%s", m.Owner, names.FileName(site.TeamID(m.Owner)), v.teamHint())
 	}
 	if (p.Kind == site.Runbook || p.Kind == site.Alert) && len(m.Tickets) == 0 {
 		v.err(p, "ticket/missing", top, "%s has no ticket: add \"ticket: <id>\" for the work that made it", p.Kind)
@@ -103,7 +107,7 @@ func (v *checker) page(p *site.Page) {
 	}
 	for _, r := range m.Roles {
 		if v.site.Personas[r] == nil {
-			v.err(p, "role/unknown", m.Line("roles", top), "role %q is no persona: there is no personas/%s.md%s", r, r, v.personaHint())
+			v.err(p, "role/unknown", m.Line("roles", top), "role %q is no persona: there is no personas/%s.md%s", r, names.FileName(r), v.personaHint())
 		}
 	}
 	for i, target := range p.PathPages {
@@ -166,6 +170,16 @@ func (v *checker) alerts() {
 			continue
 		}
 		line := p.Meta.Line("alert", 1)
+		if err := names.Segment(a); err != nil {
+			// Prometheus 3 accepts any UTF-8 alert name; the page's own
+			// URL is made of the name's letters and digits, but the
+			// exact spelling cannot be a path, so it gets no redirect.
+			sev := diag.Warning
+			if strings.ContainsFunc(a, unicode.IsControl) || !utf8.ValidString(a) {
+				sev = diag.Error
+			}
+			v.out.Add("alert/invalid-name", sev, p.File, line, "alert name %q %v, so it cannot be a URL path segment: no redirect from its exact spelling is written; the page is at %s", a, err, p.URL)
+		}
 		if first := v.site.Alerts[a]; first != p {
 			v.err(p, "alert/duplicate", line, "alert %q already has a page: %s", a, first.File)
 			continue
@@ -185,6 +199,10 @@ func (v *checker) aliases() {
 		for _, a := range p.Meta.Aliases {
 			u := load.AliasURL(a)
 			line := p.Meta.Line("aliases", 1)
+			if err := resolve.AliasError(a); err != nil {
+				v.err(p, "redirect/invalid", line, "alias %q %v; no redirect is written for it", a, err)
+				continue
+			}
 			if live := v.site.ByURL[u]; live != nil {
 				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, which is the page %s", a, u, nameOf(live))
 				continue
