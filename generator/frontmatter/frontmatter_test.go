@@ -56,11 +56,11 @@ severity: critical
 path:
   - guides/one
   - guides/two
-layout: wide
+cover: wide
 `
 	m, finds := Decode("x.md", []byte(src), 2, Options{})
 	if len(finds) != 1 || finds[0].Check != "frontmatter/unknown-field" || finds[0].Severity != diag.Warning || finds[0].Line != 20 {
-		t.Fatalf("findings = %v, want one warning for layout on line 20", finds)
+		t.Fatalf("findings = %v, want one warning for cover on line 20", finds)
 	}
 	if m.Title != "High error rate" || m.Summary != "From another tool" || m.Kind != "runbook" || m.Owner != "group:default/payments" {
 		t.Errorf("strings: %+v", m)
@@ -74,8 +74,8 @@ layout: wide
 	if !slices.Equal(m.PathLines, []int{18, 19}) || m.Line("owner", 0) != 6 {
 		t.Errorf("lines: path %v, owner %d", m.PathLines, m.Line("owner", 0))
 	}
-	if m.Param("layout") != "wide" {
-		t.Errorf("extra field layout = %q", m.Param("layout"))
+	if m.Param("cover") != "wide" {
+		t.Errorf("extra field cover = %q", m.Param("cover"))
 	}
 }
 
@@ -87,13 +87,9 @@ func TestDecodeSuggestsTheKeyMeantForSlips(t *testing.T) {
 		{"last-reviewed", `did you mean "last_reviewed"`},
 		{"tag", `did you mean "tags"`},
 		{"runbok", `did you mean "runbook"`},
-		// Keys of other tools are not slips.
-		{"id", ""},
-		{"type", ""},
-		{"layout", ""},
-		{"sidebar_position", ""},
-		{"owner_slack", ""},
+		// Keys that no tool defines get no suggestion.
 		{"cover", ""},
+		{"hero", ""},
 	}
 	for _, tt := range tests {
 		_, finds := Decode("x.md", []byte(tt.key+": x\n"), 2, Options{})
@@ -114,9 +110,72 @@ func TestDecodeSuggestsTheKeyMeantForSlips(t *testing.T) {
 }
 
 func TestDecodeKeepsDeclaredFieldsQuietly(t *testing.T) {
-	m, finds := Decode("x.md", []byte("owner_slack: '#ops'\n"), 2, Options{Allowed: []string{"owner_slack"}})
-	if len(finds) != 0 || m.Param("owner_slack") != "#ops" {
-		t.Errorf("findings %v, value %q", finds, m.Param("owner_slack"))
+	m, finds := Decode("x.md", []byte("cover: '#ops'\n"), 2, Options{Allowed: []string{"cover"}})
+	if len(finds) != 0 || m.Param("cover") != "#ops" {
+		t.Errorf("findings %v, value %q", finds, m.Param("cover"))
+	}
+}
+
+func TestDecodeKnowsOtherToolsFields(t *testing.T) {
+	src := `id: caring
+slug: /crockery/mugs
+sidebar_label: Descale
+sidebar_position: 2.6
+owner_slack: "#kettles"
+old_paths: [/manual/old.html]
+layout: wide
+type: learn
+section: Kettles
+parent: /manual.html
+hide_table_of_contents: true
+bookToc: false
+cascade:
+  owner: kettles
+`
+	m, finds := Decode("x.md", []byte(src), 2, Options{})
+	if len(finds) != 0 {
+		t.Fatalf("findings for fields other tools define: %v", finds)
+	}
+	if m.DocID != "caring" || m.Slug != "/crockery/mugs" || m.NavLabel != "Descale" || m.Weight != 3 ||
+		m.OwnerSlack != "#kettles" || !slices.Equal(m.Aliases, []string{"/manual/old.html"}) {
+		t.Errorf("mapped fields: %+v", m)
+	}
+	if m.Cascade != "owner: kettles" || m.CascadeLine != 14 || m.Param("layout") != "wide" {
+		t.Errorf("cascade %q at %d, layout %q", m.Cascade, m.CascadeLine, m.Param("layout"))
+	}
+}
+
+func TestSplitAnyReadsTOMLAndJSON(t *testing.T) {
+	tests := []struct {
+		name, src string
+		format    Format
+		title     string
+		weight    int
+		body      string
+		line      int
+	}{
+		{"toml", "+++\ntitle = \"Kettle\"\nweight = 2\n[params]\nx = 1\n+++\nBody\n", TOML, "Kettle", 2, "Body\n", 7},
+		{"json", "{\n  \"title\": \"Kettle\",\n  \"weight\": 2\n}\nBody\n", JSON, "Kettle", 2, "Body\n", 5},
+		{"yaml", "---\ntitle: Kettle\nweight: 2\n---\nBody\n", YAML, "Kettle", 2, "Body\n", 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fm, format, body, line, ok := SplitAny([]byte(tt.src))
+			if !ok || format != tt.format || string(body) != tt.body || line != tt.line {
+				t.Fatalf("SplitAny = %q, %v, %q, %d, %v", fm, format, body, line, ok)
+			}
+			m, finds := DecodeAny("x.md", fm, format, 2, Options{})
+			if len(finds) != 0 || m.Title != tt.title || m.Weight != tt.weight {
+				t.Errorf("title %q weight %d findings %v", m.Title, m.Weight, finds)
+			}
+			if tt.format == TOML && (m.Line("weight", 0) != 3 || m.Line("params", 0) != 4) {
+				t.Errorf("lines: weight %d params %d", m.Line("weight", 0), m.Line("params", 0))
+			}
+		})
+	}
+	_, finds := DecodeAny("x.md", []byte("title = \n"), TOML, 2, Options{})
+	if len(finds) != 1 || finds[0].Check != "frontmatter/invalid" || finds[0].Line != 2 {
+		t.Errorf("bad TOML: %v", finds)
 	}
 }
 

@@ -3,6 +3,7 @@ package frontmatter
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -45,6 +46,23 @@ type Meta struct {
 
 	// Personas: the onboarding path, as page references.
 	Path []string
+
+	// Fields of other documentation tools that mean something to us.
+	//
+	// NavLabel is the page's label in navigation, where it differs from
+	// its title: Docusaurus sidebar_label, Hugo linkTitle.
+	NavLabel string
+	// DocID and Slug are Docusaurus' id and slug, which decide a page's
+	// URL; Slug is also Hugo's slug (the last segment of the URL).
+	DocID string
+	Slug  string
+	// OwnerSlack is the owning team's Slack channel (GOV.UK tech docs'
+	// owner_slack).
+	OwnerSlack string
+	// Cascade is Hugo's cascade: front matter that a folder's _index.md
+	// gives every page below it, as YAML; CascadeLine is its line.
+	Cascade     string
+	CascadeLine int
 
 	// Extra holds the keys the content model does not know, in file order,
 	// for templates to use.
@@ -91,6 +109,7 @@ const (
 	boolean
 	date
 	period
+	number // a whole or decimal number, rounded to a whole one
 )
 
 // field describes one known key: its type and where it goes.
@@ -135,6 +154,46 @@ func fields() map[string]field {
 		"escalation":      l(func(m *Meta) *[]string { return &m.Escalation }),
 		"tickets_project": s(func(m *Meta) *string { return &m.TicketsProject }),
 		"path":            l(func(m *Meta) *[]string { return &m.Path }),
+
+		// Other tools' fields that map onto ours.
+		"sidebar_label":    s(func(m *Meta) *string { return &m.NavLabel }),
+		"linkTitle":        s(func(m *Meta) *string { return &m.NavLabel }),
+		"sidebar_position": {number, func(m *Meta, _ string, _ []string, n int, _ bool, _ Date, _ Period) { m.Weight = n }},
+		"id":               s(func(m *Meta) *string { return &m.DocID }),
+		"slug":             s(func(m *Meta) *string { return &m.Slug }),
+		"owner_slack":      s(func(m *Meta) *string { return &m.OwnerSlack }),
+		"old_paths":        l(func(m *Meta) *[]string { return &m.Aliases }),
+		"last_reviewed_on": {date, func(m *Meta, _ string, _ []string, _ int, _ bool, d Date, _ Period) { m.LastReviewed = d }},
+		"review_in":        {period, func(m *Meta, _ string, _ []string, _ int, _ bool, _ Date, p Period) { m.ReviewEvery = p }},
+	}
+}
+
+// toolFields are front matter keys that Docusaurus, MkDocs (Material), Hugo
+// (with the hugo-book and learn themes) and Middleman (GOV.UK tech docs)
+// define and that playbook has no use for: they are kept in Meta.Extra,
+// without a finding. Sources: docusaurus.io/docs/api/plugins/
+// @docusaurus/plugin-content-docs#markdown-front-matter,
+// squidfunk.github.io/mkdocs-material/reference/, gohugo.io/content-
+// management/front-matter/, tdt-documentation.london.cloudapps.digital/
+// (page settings).
+func toolFields() []string {
+	return []string{
+		// Docusaurus docs.
+		"sidebar_class_name", "sidebar_custom_props", "displayed_sidebar", "hide_title",
+		"hide_table_of_contents", "toc_min_heading_level", "toc_max_heading_level",
+		"pagination_label", "pagination_next", "pagination_prev", "parse_number_prefixes",
+		"custom_edit_url", "keywords", "image", "unlisted", "last_update", "sidebar_key",
+		// MkDocs and Material for MkDocs.
+		"template", "hide", "status", "search", "icon", "subtitle", "authors", "date",
+		// Hugo.
+		"build", "expiryDate", "headless", "isCJKLanguage", "lastmod", "layout", "markup",
+		"menu", "menus", "outputs", "params", "publishDate", "resources", "sitemap",
+		"translationKey", "type", "url", "categories", "series", "toc", "author",
+		"bookToc", "bookHidden", "bookCollapseSection", "bookFlatSection", "bookSearchExclude",
+		"bookComments", "BookComments", "chapter", "pre", "post", "alwaysopen", "cascade",
+		// Middleman, GOV.UK tech docs.
+		"section", "parent", "subsection", "related_repos", "important", "hide_in_navigation",
+		"source_url", "review_by",
 	}
 }
 
@@ -173,7 +232,13 @@ func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.
 	if len(doc.Content) == 0 {
 		return m, nil
 	}
-	root := doc.Content[0]
+	return decodeNode(path, doc.Content[0], firstLine, opt)
+}
+
+// decodeNode reads a decoded YAML document's root node into a Meta.
+func decodeNode(path string, root *yaml.Node, firstLine int, opt Options) (*Meta, []diag.Finding) {
+	m := &Meta{Lines: map[string]int{}}
+	var out diag.List
 	lineOf := func(n *yaml.Node) int { return firstLine + n.Line - 1 }
 	if root.Kind != yaml.MappingNode {
 		out.Errorf("frontmatter/invalid", path, lineOf(root), "front matter must be a mapping of keys to values")
@@ -192,9 +257,12 @@ func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.
 			continue
 		}
 		m.Lines[key] = line
+		if key == "cascade" {
+			m.Cascade, m.CascadeLine = nodeText(v), line
+		}
 		f, known := schema[key]
 		if !known {
-			if slices.Contains(opt.Allowed, key) {
+			if slices.Contains(opt.Allowed, key) || slices.Contains(toolFields(), key) {
 				m.Extra = append(m.Extra, Field{Key: key, Value: nodeText(v), Line: line})
 				continue
 			}
@@ -273,6 +341,16 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 			return fmt.Errorf("want a whole number, got %q", s)
 		}
 		f.set(m, "", nil, n, false, Date{}, Period{})
+	case number:
+		s, err := scalar()
+		if err != nil {
+			return err
+		}
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(n) || math.Abs(n) > 1e9 {
+			return fmt.Errorf("want a number, got %q", s)
+		}
+		f.set(m, "", nil, int(math.Round(n)), false, Date{}, Period{})
 	case boolean:
 		s, err := scalar()
 		if err != nil {

@@ -5,6 +5,7 @@
 package load
 
 import (
+	"bytes"
 	"io/fs"
 	"path"
 	"slices"
@@ -24,11 +25,23 @@ type Content struct {
 	Files   []string // other files to copy, sorted
 }
 
-// IsMarkdown reports whether a file name is a page: .md, .markdown, and
-// .md.erb (Middleman templates, read as markdown and never evaluated).
+// IsMarkdown reports whether a file name is a page: .md, .markdown, .mdx
+// (Docusaurus), and .md.erb (Middleman templates, read as markdown and
+// never evaluated).
 func IsMarkdown(name string) bool {
 	n := strings.ToLower(name)
-	return strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".markdown") || strings.HasSuffix(n, ".md.erb")
+	return strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".markdown") || strings.HasSuffix(n, ".mdx") || strings.HasSuffix(n, ".md.erb")
+}
+
+// isHTMLPage reports whether a file is an HTML page with front matter
+// (Middleman's and Jekyll's .html pages): a page, not a file to copy.
+func isHTMLPage(name string, data []byte) bool {
+	n := strings.ToLower(name)
+	if !strings.HasSuffix(n, ".html") && !strings.HasSuffix(n, ".html.erb") {
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), []byte("---\n")) ||
+		bytes.HasPrefix(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), []byte("---\r\n"))
 }
 
 // skipped reports whether a file or folder is left out: dot files, and
@@ -44,7 +57,7 @@ func skipped(name string, dir bool) bool {
 	case "_category_.json", "_category_.yml", "_category_.yaml", "Thumbs.db":
 		return true
 	}
-	return strings.HasSuffix(name, ".erb") && !IsMarkdown(name)
+	return strings.HasSuffix(name, ".erb") && !IsMarkdown(name) && !strings.HasSuffix(strings.ToLower(name), ".html.erb")
 }
 
 // Load reads every page and file of a content folder.
@@ -66,13 +79,21 @@ func Load(fsys fs.FS) (*Content, error) {
 		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			return nil
 		}
-		if !IsMarkdown(d.Name()) {
+		lower := strings.ToLower(d.Name())
+		htmlFile := strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".html.erb")
+		if !IsMarkdown(d.Name()) && !htmlFile {
 			c.Files = append(c.Files, p)
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
+		}
+		if htmlFile && !isHTMLPage(d.Name(), data) {
+			if !strings.HasSuffix(lower, ".erb") {
+				c.Files = append(c.Files, p)
+			}
+			return nil
 		}
 		c.Sources = append(c.Sources, Source{Path: p, Data: data})
 		return nil
@@ -90,7 +111,7 @@ func Load(fsys fs.FS) (*Content, error) {
 // "alerts/Foo".
 func Ref(p string) string {
 	lower := strings.ToLower(p)
-	for _, ext := range []string{".md.erb", ".markdown", ".md"} {
+	for _, ext := range []string{".md.erb", ".html.erb", ".markdown", ".mdx", ".md", ".html"} {
 		if strings.HasSuffix(lower, ext) {
 			p = p[:len(p)-len(ext)]
 			lower = lower[:len(lower)-len(ext)]

@@ -229,6 +229,9 @@ func parseDirective(b []byte) *Callout {
 	}
 	n := newCallout(name, title, hasTitle)
 	n.fence = fence
+	// ":::details Title" is collapsible, like Docusaurus' <details> and
+	// Hugo's details shortcode that Prepare turns into it.
+	n.Collapsible = n.CalloutType == "details"
 	return n
 }
 

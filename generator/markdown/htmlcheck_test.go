@@ -16,9 +16,10 @@ func safeTag(name string) (known, container bool) {
 	switch name {
 	case "p", "a", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
 		"pre", "code", "span", "em", "strong", "del", "table", "thead", "tbody", "tr",
-		"th", "td", "dl", "dt", "dd", "div", "details", "summary", "sup":
+		"th", "td", "dl", "dt", "dd", "div", "details", "summary", "sup",
+		"sub", "kbd", "small", "u", "mark", "abbr", "caption", "colgroup", "tfoot", "figure", "figcaption":
 		return true, true
-	case "img", "input", "hr", "br":
+	case "img", "input", "hr", "br", "col":
 		return true, false
 	}
 	return false, false
@@ -29,7 +30,7 @@ func safeTag(name string) (known, container bool) {
 func safeOutputAttribute(name string) bool {
 	switch name {
 	case "href", "src", "alt", "title", "id", "class", "role", "target", "rel", "width",
-		"height", "start", "type", "checked", "disabled", "open", "align":
+		"height", "start", "type", "checked", "disabled", "open", "align", "colspan", "rowspan", "span":
 		return true
 	}
 	return false
@@ -62,7 +63,7 @@ func checkSafeHTML(out string) error {
 			stack = stack[:len(stack)-1]
 			continue
 		}
-		name, attrs, _ := strings.Cut(tag, " ")
+		name, attrs, _ := strings.Cut(strings.TrimSpace(strings.TrimSuffix(tag, "/")), " ")
 		known, container := safeTag(name)
 		if !known {
 			return fmt.Errorf("element <%s> in safe mode", tag)

@@ -9,7 +9,10 @@
 // goldmark AST, an Outline, and HTML.
 //
 // Raw HTML is shown to the reader as escaped text unless Options.UnsafeHTML
-// is set; HTML comments are dropped. Under UnsafeHTML the raw HTML is the
+// is set, except a safe list of elements (see safeElements) that other
+// documentation tools' authors use, which pass through bluemonday; HTML
+// comments are dropped. Prepare rewrites the syntax of other tools (MDX,
+// Hugo shortcodes, MkDocs tabs, ERB) before parsing. Under UnsafeHTML the raw HTML is the
 // author's own, with one exception: an attribute whose value is a
 // javascript:, vbscript: or (non-image) data: URL is neutralised to "#".
 package markdown
@@ -18,6 +21,7 @@ import (
 	"bytes"
 	"io"
 
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -35,11 +39,14 @@ type Options struct {
 
 // Markdown parses and renders page bodies. It is safe for concurrent use.
 type Markdown struct {
-	md goldmark.Markdown
+	md     goldmark.Markdown
+	unsafe bool
+	policy *bluemonday.Policy
 }
 
 // New returns a converter with the playbook's extensions.
 func New(opt Options) *Markdown {
+	policy := allowPolicy()
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			// GFM, with table cell alignment as align attributes rather
@@ -57,14 +64,14 @@ func New(opt Options) *Markdown {
 			headingIDs{},
 			// Links, images and raw HTML: urlPolicy replaces goldmark's
 			// renderers for them, its own Unsafe option included.
-			urlPolicy{unsafe: opt.UnsafeHTML},
+			urlPolicy{unsafe: opt.UnsafeHTML, policy: policy},
 		),
 		// Heading ids come from the headingIDs extension, which reads the
 		// heading's text after inline parsing; the parser only has to read
 		// {#id .class} attribute blocks after headings.
 		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
-	return &Markdown{md: md}
+	return &Markdown{md: md, unsafe: opt.UnsafeHTML, policy: policy}
 }
 
 // Parse parses a page body.

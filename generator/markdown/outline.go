@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"sort"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -13,8 +14,13 @@ import (
 type Outline struct {
 	// H1 is the first level-one heading when it comes before any other
 	// content, the page's title by default; nil when there is none.
-	H1       *ast.Heading
-	H1Text   string
+	H1     *ast.Heading
+	H1Text string
+	// Heading is what the page shows as its h1 when that is not its
+	// title: the text of a body H1 that opens a page whose front matter
+	// also has a title, as Docusaurus, MkDocs and hugo-book show it (the
+	// title stays for navigation, search and <title>). Parse sets it.
+	Heading  string
 	Headings []Heading
 	Links    []Link
 	Tasks    []Task
@@ -94,7 +100,12 @@ func ReadOutline(doc ast.Node, src []byte, lines Lines) Outline {
 		case *ast.Image:
 			o.Links = append(o.Links, Link{Dest: string(n.Destination), Line: inlineLine(n, lines), Image: true, Node: n})
 		case *ast.AutoLink:
-			o.Links = append(o.Links, Link{Dest: string(n.URL(src)), Line: inlineLine(n, lines), Node: n})
+			dest := string(n.URL(src))
+			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
+				// GFM and CommonMark make e-mail addresses mailto: links.
+				dest = "mailto:" + dest
+			}
+			o.Links = append(o.Links, Link{Dest: dest, Line: inlineLine(n, lines), Node: n})
 		case *east.TaskCheckBox:
 			// The text of the item's own paragraph, not of its sub-items.
 			o.Tasks = append(o.Tasks, Task{

@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
@@ -25,18 +27,23 @@ import (
 //     value in it that is a dangerous URL becomes "#".
 type urlPolicy struct {
 	unsafe bool
+	policy *bluemonday.Policy
 }
 
 // Extend implements goldmark.Extender.
 func (e urlPolicy) Extend(m goldmark.Markdown) {
+	if !e.unsafe {
+		m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(htmlBalancer{policy: e.policy}, 900)))
+	}
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(
-		util.Prioritized(&policyRenderer{Config: html.NewConfig(), unsafe: e.unsafe}, 100),
+		util.Prioritized(&policyRenderer{Config: html.NewConfig(), unsafe: e.unsafe, policy: e.policy}, 100),
 	))
 }
 
 type policyRenderer struct {
 	html.Config
 	unsafe bool
+	policy *bluemonday.Policy
 }
 
 // SetOption implements renderer.SetOptioner, so that the renderer shares
@@ -151,7 +158,11 @@ func (r *policyRenderer) renderRawHTML(w util.BufWriter, src []byte, node ast.No
 	case r.unsafe:
 		writeRaw(w, neutralizeURLs(raw))
 	case !isComment(raw):
-		writeEscaped(w, raw)
+		if res := resultOf(n); res != nil {
+			_, _ = w.Write(res.out)
+		} else {
+			writeEscaped(w, raw)
+		}
 	}
 	return ast.WalkSkipChildren, nil
 }
@@ -173,9 +184,22 @@ func (r *policyRenderer) renderHTMLBlock(w util.BufWriter, src []byte, node ast.
 	case r.unsafe:
 		writeRaw(w, neutralizeURLs(raw))
 	case !isComment(raw):
-		_, _ = w.WriteString("<p>")
-		writeEscaped(w, bytes.TrimRight(raw, " \t\r\n"))
-		_, _ = w.WriteString("</p>\n")
+		res := resultOf(n)
+		switch {
+		case res == nil:
+			_, _ = w.WriteString("<p>")
+			writeEscaped(w, bytes.TrimRight(raw, " \t\r\n"))
+			_, _ = w.WriteString("</p>\n")
+		case res.allowed || len(res.jsx) > 0 && len(res.escaped) == 0:
+			if !isBlankHTML(res.out) {
+				_, _ = w.Write(res.out)
+				_ = w.WriteByte('\n')
+			}
+		default:
+			_, _ = w.WriteString("<p>")
+			_, _ = w.Write(res.out)
+			_, _ = w.WriteString("</p>\n")
+		}
 	}
 	return ast.WalkSkipChildren, nil
 }

@@ -7,6 +7,7 @@
 package parse
 
 import (
+	"fmt"
 	"path"
 	"runtime"
 	"strings"
@@ -58,26 +59,66 @@ func All(srcs []load.Source, opt Options) ([]*site.Page, []diag.Finding) {
 	wg.Wait()
 	var out []*site.Page
 	var all []diag.Finding
+	unknown := map[string]*unknownField{}
 	for i, p := range pages {
-		all = append(all, finds[i]...)
+		for _, f := range finds[i] {
+			if key, ok := unknownKey(f); ok {
+				if u := unknown[key]; u != nil {
+					u.pages++
+					continue
+				}
+				unknown[key] = &unknownField{at: len(all), pages: 1}
+			}
+			all = append(all, f)
+		}
 		if p.Meta.Draft && !opt.Drafts {
 			continue
 		}
 		out = append(out, p)
 	}
+	for key, u := range unknown {
+		if u.pages > 1 {
+			all[u.at].Message = fmt.Sprintf("unknown field %q is kept for templates but not checked (on %d pages; this is the first)", key, u.pages)
+		}
+	}
 	return out, all
+}
+
+// unknownField counts the pages with one unknown front matter field,
+// reported once, at its first page.
+type unknownField struct {
+	at    int // index of the first finding
+	pages int
+}
+
+// unknownKey returns the key of an unknown-field warning (not of an error
+// that suggests a known key, which each page gets).
+func unknownKey(f diag.Finding) (string, bool) {
+	if f.Check != "frontmatter/unknown-field" || f.Severity != diag.Warning {
+		return "", false
+	}
+	var key string
+	if _, err := fmt.Sscanf(f.Message, "unknown field %q", &key); err != nil {
+		return "", false
+	}
+	return key, true
 }
 
 // Page parses one source.
 func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
 	file := opt.FilePrefix + src.Path
 	var out diag.List
-	yml, body, bodyLine, ok := frontmatter.Split(src.Data)
+	fm, format, body, bodyLine, ok := frontmatter.SplitAny(src.Data)
 	if !ok {
-		out.Errorf("frontmatter/invalid", file, 1, "front matter starts with --- but has no closing --- line")
+		open, closing := fences(format)
+		out.Errorf("frontmatter/invalid", file, 1, "front matter starts with %s but has no closing %s line", open, closing)
 	}
-	meta, finds := frontmatter.Decode(file, yml, 2, frontmatter.Options{Allowed: opt.Config.Fields})
+	meta, finds := frontmatter.DecodeAny(file, fm, format, fmLine(format), frontmatter.Options{Allowed: opt.Config.Fields})
 	out = append(out, finds...)
+	body, notes := markdown.Prepare(body, strings.HasSuffix(strings.ToLower(src.Path), ".erb"))
+	for _, n := range notes {
+		out.Warnf(n.Check, file, bodyLine+n.Line-1, "%s", n.Message)
+	}
 
 	ref := load.Ref(src.Path)
 	p := &site.Page{
@@ -109,10 +150,56 @@ func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
 	default:
 		p.Title, p.TitleFromName = Readable(ref, opt.Config.Title), true
 	}
+	if h1 := p.Outline.H1; h1 != nil && !p.TitleFromH1 {
+		// The body opens with its own H1: that is the page's heading, as
+		// other tools show it, and the page has one h1.
+		if !sameWords(p.Outline.H1Text, p.Title) {
+			p.Outline.Heading = p.Outline.H1Text
+		}
+		p.Doc.RemoveChild(p.Doc, h1)
+	}
 	if p.TitleFromH1 {
 		p.Doc.RemoveChild(p.Doc, p.Outline.H1)
 	}
+	for _, n := range opt.Markdown.RawHTMLNotes(p.Doc, body, markdown.NewLines(body, bodyLine)) {
+		out.Warnf(n.Check, file, n.Line, "%s", n.Message)
+	}
 	return p, out
+}
+
+// sameWords reports whether two titles are the same but for case, spaces
+// and punctuation: "KettleLidOpen" and "Kettle Lid Open".
+func sameWords(a, b string) bool {
+	norm := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	return norm(a) == norm(b)
+}
+
+// fences names the opening and closing lines of front matter in a
+// message.
+func fences(f frontmatter.Format) (open, closing string) {
+	switch f {
+	case frontmatter.TOML:
+		return "+++", "+++"
+	case frontmatter.JSON:
+		return "{", "}"
+	}
+	return "---", "---"
+}
+
+// fmLine is the file line on which front matter of a format starts: JSON
+// includes its opening brace on line 1.
+func fmLine(f frontmatter.Format) int {
+	if f == frontmatter.JSON {
+		return 1
+	}
+	return 2
 }
 
 // AlertURL returns an alert page's URL from the site's pattern.

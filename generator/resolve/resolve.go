@@ -326,7 +326,7 @@ func sectionTitle(dir, siteTitle string) string {
 // has an extension, and not one of a page.
 func isFile(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
-	case "", ".md", ".markdown", ".html", ".htm", ".erb":
+	case "", ".md", ".mdx", ".markdown", ".html", ".htm", ".erb":
 		return false
 	}
 	return true

@@ -142,7 +142,11 @@ func (v *checker) link(p *site.Page, l site.Link) {
 	}
 	if l.File {
 		if l.Missing {
-			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file in the content folder", what, l.Dest)
+			hint := ""
+			if looksLikeEmail(l.Dest) {
+				hint = `: add "mailto:" for an e-mail address`
+			}
+			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file in the content folder%s", what, l.Dest, hint)
 		}
 		return
 	}
@@ -239,4 +243,11 @@ func hint(prefix string, ids []string) string {
 		ids = append(ids[:8:8], "…")
 	}
 	return prefix + strings.Join(ids, ", ") + ")"
+}
+
+// looksLikeEmail reports whether a link destination is an e-mail address
+// written without "mailto:".
+func looksLikeEmail(dest string) bool {
+	at := strings.IndexByte(dest, '@')
+	return at > 0 && !strings.ContainsAny(dest, "/?#") && strings.Contains(dest[at:], ".")
 }
