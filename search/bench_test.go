@@ -47,7 +47,7 @@ func BenchmarkSearch10000(b *testing.B) {
 	opts := generator.Options{Content: content, Config: cfg, ConfigFile: "playbook.yaml", Layouts: playbook.Layouts(), Assets: playbook.Assets(), Now: now}
 	cache := b.TempDir()
 	build := func() ([]search.Doc, error) {
-		res, _, err := generator.Check(opts)
+		res, err := generator.Check(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +85,7 @@ func BenchmarkExport10000(b *testing.B) {
 	site := benchSite(b, "10000")
 	cfg, _ := os.ReadFile(filepath.Join(site, "playbook.yaml"))
 	opts := generator.Options{Content: os.DirFS(filepath.Join(site, "content")), Config: cfg, ConfigFile: "playbook.yaml", Layouts: playbook.Layouts(), Assets: playbook.Assets(), Now: now}
-	res, _, err := generator.Check(opts)
+	res, err := generator.Check(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func BenchmarkExporterEdit10000(b *testing.B) {
 	site := benchSite(b, "10000")
 	cfg, _ := os.ReadFile(filepath.Join(site, "playbook.yaml"))
 	opts := generator.Options{Content: os.DirFS(filepath.Join(site, "content")), Config: cfg, ConfigFile: "playbook.yaml", Layouts: playbook.Layouts(), Assets: playbook.Assets(), Now: now}
-	res, _, err := generator.Check(opts)
+	res, err := generator.Check(opts)
 	if err != nil {
 		b.Fatal(err)
 	}

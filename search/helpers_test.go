@@ -85,7 +85,7 @@ func corpusOptions(c corpus) generator.Options {
 // docsOf checks a site and returns its pages as the index sees them.
 func docsOf(t testing.TB, o generator.Options) []search.Doc {
 	t.Helper()
-	res, _, err := generator.Check(o)
+	res, err := generator.Check(o)
 	if err != nil {
 		t.Fatal(err)
 	}

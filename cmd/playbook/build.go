@@ -77,13 +77,13 @@ func build(args []string, stdout, stderr io.Writer) int {
 	code := exitFor(res.Findings, f.strict)
 	if code != exitOK {
 		w.Abort()
-		fmt.Fprintln(stderr, summary("checked", res.Sources, res.Findings, time.Since(start))+"; nothing written")
+		fmt.Fprintln(stderr, summary("checked", res.Pages, res.Findings, time.Since(start))+"; nothing written")
 		return code
 	}
 	if err := w.Commit(); err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
-	fmt.Fprintln(stderr, summary("built", res.Sources, res.Findings, time.Since(start))+" into "+displayPath(dest))
+	fmt.Fprintln(stderr, summary("built", res.Pages, res.Findings, time.Since(start))+" into "+displayPath(dest))
 	return exitOK
 }
 

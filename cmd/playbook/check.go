@@ -35,7 +35,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "check", err, checkHelp)
 	}
 	start := time.Now()
-	res, _, err := generator.Check(s.opts)
+	res, err := generator.Check(s.opts)
 	if err != nil {
 		return fail(stderr, "check", err, checkHelp)
 	}
@@ -48,7 +48,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitFor(res.Findings, f.strict)
 	if len(res.Findings) > 0 && s.format != diag.JSON {
-		fmt.Fprintln(stderr, summary("checked", res.Sources, res.Findings, time.Since(start)))
+		fmt.Fprintln(stderr, summary("checked", res.Pages, res.Findings, time.Since(start)))
 	}
 	return code
 }

@@ -167,7 +167,7 @@ func newAlerts(args []string, stdout, stderr io.Writer) int {
 	if len(s.opts.Rules) == 0 {
 		return fail(stderr, "new", usageError{errors.New("no rule files: set rules: in playbook.yaml or give --rules")}, newHelp)
 	}
-	res, _, err := generator.Check(s.opts)
+	res, err := generator.Check(s.opts)
 	if err != nil {
 		return fail(stderr, "new", err, newHelp)
 	}

@@ -130,7 +130,7 @@ func searchIndex(s *siteSetup, cache string, drafts bool, q search.Query) ([]sea
 		return search.FingerprintDir(s.contentDir, s.opts.Config, []byte(version()), []byte(fmt.Sprint(drafts)))
 	}
 	return search.SearchCached(cache, fingerprint, func() ([]search.Doc, error) {
-		res, _, err := generator.Check(s.opts)
+		res, err := generator.Check(s.opts)
 		if err != nil {
 			return nil, err
 		}

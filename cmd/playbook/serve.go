@@ -23,10 +23,10 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
 	"github.com/opsplaybook/playbook/generator/rules"
-	"github.com/opsplaybook/playbook/search"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
@@ -95,21 +95,25 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		what = displayPath(site.contentDir)
 	}
 	opts.Now = time.Now()
+	opts.SearchAPI = true
 	format, _ := diag.ParseFormat(f.format)
-	start := time.Now()
-	session, res, err := live.New(opts)
-	report(stderr, format, res, err)
-	fmt.Fprintln(stderr, summary("built", pageCount(res), res.Snapshot.Findings, time.Since(start))+" from "+what)
-	lv := preview.NewLive(res.Snapshot, status(res, err))
+	eng, res, err := engine.New(context.Background(), opts)
+	var report bytes.Buffer
+	if err != nil {
+		fmt.Fprintf(&report, "playbook serve: %v\n", err)
+	} else {
+		diag.Write(&report, format, res.Snapshot.Findings)
+	}
+	stderr.Write(report.Bytes())
+	fmt.Fprintln(stderr, summary("built", res.Snapshot.Pages, res.Snapshot.Findings, res.Took)+" from "+what)
+	lv := preview.NewLive(res.Snapshot, preview.StatusOf(res, err))
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
 	if err != nil {
 		return fail(stderr, "serve", err, serveHelp)
 	}
-	api := &search.Live{}
-	api.Set(session.Docs())
 	mux := http.NewServeMux()
-	mux.Handle("/api/search", api)
+	mux.Handle("/api/search", eng.SearchAPI())
 	mux.Handle("/", &preview.Handler{Live: lv})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	srv.RegisterOnShutdown(lv.Close)
@@ -130,7 +134,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not watching for changes: %v\n", err)
 		} else {
-			go rebuild(w, session, lv, api, &f, format, stderr)
+			rb := &preview.Rebuilder{
+				Engine: eng, Batches: w.Batches(), Live: lv, Log: stderr, Format: format, Reported: report.String(),
+				Reopen: func() (*engine.Options, error) {
+					s, err := openSite(&f)
+					if err != nil {
+						return nil, err
+					}
+					s.opts.Now, s.opts.SearchAPI = opts.Now, true
+					return &s.opts, nil
+				},
+			}
+			go rb.Run(ctx)
 		}
 	}
 	done := make(chan error, 1)
@@ -148,99 +163,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
-
-// indexDelay is how long the preview waits after the last change before
-// it brings the search export up to date: saves in a row reload their
-// pages without waiting for the index.
-const indexDelay = 250 * time.Millisecond
-
-// rebuild applies each batch of changes to the session and tells the
-// pages; once changes stop, it brings the search export up to date.
-func rebuild(w *live.Watcher, s *live.Session, lv *preview.Live, api *search.Live, f *siteFlags, format diag.Format, stderr io.Writer) {
-	var idle <-chan time.Time
-	var st preview.Status
-	for {
-		var batch live.Batch
-		select {
-		case b, ok := <-w.Batches():
-			if !ok {
-				return
-			}
-			batch = b
-		case <-idle:
-			idle = nil
-			// The pages have reloaded; now the search export.
-			if res, err := s.Index(); err != nil {
-				fmt.Fprintf(stderr, "playbook serve: %v\n", err)
-			} else if !st.Failed {
-				lv.Publish(res.Snapshot, st, preview.Nothing, nil)
-				api.Set(s.Docs())
-			}
-			continue
-		}
-		start := time.Now()
-		prev := s.Snapshot()
-		var res *live.Result
-		var err error
-		if batch.Site {
-			// The configuration, layouts, assets or rules changed: open
-			// the site again, as a new command would.
-			site, oerr := openSite(f)
-			if oerr != nil {
-				lv.Publish(nil, preview.Status{Report: oerr.Error() + "\n", Failed: true}, preview.Reload, nil)
-				fmt.Fprintf(stderr, "playbook serve: %v\n", oerr)
-				continue
-			}
-			site.opts.Now = time.Now()
-			res, err = s.Reset(site.opts, batch.Content...)
-		} else {
-			res, err = s.Update(batch.Content)
-		}
-		st = status(res, err)
-		var served preview.Files = res.Snapshot
-		if st.Failed && prev != nil {
-			served = nil // the last good site stays up
-		}
-		ev := preview.Nothing
-		var swaps map[string]string
-		if len(res.Changed) > 0 || len(res.Removed) > 0 {
-			ev = preview.Reload
-			if swaps = res.StyleSwaps(prev); swaps != nil {
-				ev = preview.Styles
-			}
-		}
-		lv.Publish(served, st, ev, swaps)
-		api.Set(s.Docs())
-		if ev != preview.Nothing || err != nil {
-			report(stderr, format, res, err)
-			fmt.Fprintln(stderr, summary("rebuilt", res.Rendered, res.Snapshot.Findings, time.Since(start)))
-		}
-		if err == nil && res.IndexStale {
-			idle = time.After(indexDelay)
-		}
-	}
-}
-
-// status is what the pages show of a build: the findings as "playbook
-// check" prints them, or the error that stopped it.
-func status(res *live.Result, err error) preview.Status {
-	if err != nil {
-		return preview.Status{Report: err.Error() + "\n", Failed: true}
-	}
-	var b bytes.Buffer
-	diag.Write(&b, diag.Text, res.Snapshot.Findings)
-	return preview.Status{Report: b.String(), Failed: res.Snapshot.Errors() > 0}
-}
-
-func report(stderr io.Writer, format diag.Format, res *live.Result, err error) {
-	if err != nil {
-		fmt.Fprintf(stderr, "playbook serve: %v\n", err)
-		return
-	}
-	diag.Write(stderr, format, res.Snapshot.Findings)
-}
-
-func pageCount(res *live.Result) int { return res.Rendered }
 
 // isSite reports whether a folder holds a site: playbook.yaml or content/.
 func isSite(dir string) bool {

@@ -16,6 +16,11 @@ import (
 // Meta is a page's front matter, typed. Fields that accept either one value
 // or a list ("ticket: OPS-1" or "tickets: [OPS-1, OPS-2]") are lists here.
 type Meta struct {
+	// Unreadable is true when the front matter could not be read at all
+	// (not YAML, or not a mapping): its fields are then unknown, not
+	// missing, and checks of them would only repeat that finding.
+	Unreadable bool
+
 	Title        string
 	Summary      string // also read from "description", as MkDocs and Docusaurus name it
 	Kind         string
@@ -227,6 +232,7 @@ func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line, msg := yamlErrorLine(err)
 		out.Errorf("frontmatter/invalid", path, firstLine+max(line, 1)-1, "front matter is not valid YAML: %s", msg)
+		m.Unreadable = true
 		return m, out
 	}
 	if len(doc.Content) == 0 {
@@ -242,6 +248,7 @@ func decodeNode(path string, root *yaml.Node, firstLine int, opt Options) (*Meta
 	lineOf := func(n *yaml.Node) int { return firstLine + n.Line - 1 }
 	if root.Kind != yaml.MappingNode {
 		out.Errorf("frontmatter/invalid", path, lineOf(root), "front matter must be a mapping of keys to values")
+		m.Unreadable = true
 		return m, out
 	}
 	schema := fields()

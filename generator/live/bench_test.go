@@ -15,6 +15,7 @@ import (
 
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/live"
 )
 
@@ -87,7 +88,7 @@ func BenchmarkEdit(b *testing.B) {
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
 	pageLayout, _ := fsRead(playbook.Layouts(), "page.html")
 	opt := benchOptions(b, dir)
-	s, res, err := live.New(opt)
+	s, res, err := engine.New(context.Background(), opt)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,17 +111,18 @@ func BenchmarkEdit(b *testing.B) {
 		}
 	}
 	// apply waits for the batch of one write and rebuilds.
-	apply := func(write func()) (time.Duration, *live.Result) {
+	apply := func(write func()) (time.Duration, *engine.Result) {
 		start := time.Now()
 		write()
 		batch := <-w.Batches()
-		var res *live.Result
+		var res *engine.Result
 		var err error
+		ch := engine.Change{Content: batch.Content}
 		if batch.Site {
-			res, err = s.Reset(opt, batch.Content...)
-		} else {
-			res, err = s.Update(batch.Content)
+			o := opt
+			ch.Options = &o
 		}
+		res, err = s.Update(context.Background(), ch)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -153,7 +155,7 @@ func BenchmarkEdit(b *testing.B) {
 			for b.Loop() {
 				d, res := apply(func() { e.write(i) })
 				times = append(times, d)
-				if res.Full {
+				if res.Rendered >= len(res.Snapshot.Site.Pages) {
 					full++
 				}
 				i++
@@ -184,7 +186,7 @@ func BenchmarkMemoryAfterEdits(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		s, _, err := live.New(opt)
+		s, _, err := engine.New(context.Background(), opt)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -199,12 +201,7 @@ func BenchmarkMemoryAfterEdits(b *testing.B) {
 				data = []byte(strings.Replace(string(data), line, line+" x", 1))
 			}
 			os.WriteFile(full, data, 0o644)
-			res, err := s.Update([]string{p})
-			if err == nil && res.IndexStale && (i%50 == 49 || i == 999) {
-				// The search export takes about a second on these pages
-				// (see Session.Index); it runs now and then, and last.
-				_, err = s.Index()
-			}
+			_, err := s.Update(context.Background(), engine.Change{Content: []string{p}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"context"
 	"bytes"
 	"fmt"
 	"io/fs"
@@ -16,7 +17,7 @@ import (
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
-	"github.com/opsplaybook/playbook/generator/live"
+	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/rules"
 )
@@ -66,7 +67,7 @@ func writeFile(name string, data []byte) error {
 
 // sameAsBuild fails unless the session's site and findings are those of a
 // fresh full build of the same files.
-func sameAsBuild(t testing.TB, snap *live.Snapshot, opt generator.Options, step string) {
+func sameAsBuild(t testing.TB, snap *engine.Snapshot, opt generator.Options, step string) {
 	t.Helper()
 	mem := output.NewMemory()
 	res, err := generator.Build(opt, mem)
@@ -259,7 +260,7 @@ func dropLine(s, prefix string) string {
 
 func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 	dir, opt := exampleSite(t)
-	s, _, err := live.New(opt)
+	s, _, err := engine.New(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,12 +278,9 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 		for range 1 + r.Intn(2) {
 			touched = append(touched, e.do(r, dir, pages)...)
 		}
-		res, _ := s.Update(touched)
-		if !res.Full {
+		res, _ := s.Update(context.Background(), engine.Change{Content: touched})
+		if res.Rendered < len(res.Snapshot.Site.Pages) {
 			quick++
-		}
-		if res.IndexStale {
-			res, _ = s.Index()
 		}
 		sameAsBuild(t, res.Snapshot, opt, fmt.Sprintf("step %d (%s %v)", i, e.name, touched))
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
 )
@@ -22,7 +23,7 @@ type server struct {
 	t       *testing.T
 	dir     string
 	opt     generator.Options
-	session *live.Session
+	session *engine.Engine
 	live    *preview.Live
 	mu      sync.Mutex
 	last    time.Time // when the last batch was applied
@@ -32,7 +33,7 @@ type server struct {
 
 func startServer(t *testing.T) *server {
 	dir, opt := exampleSite(t)
-	s, res, err := live.New(opt)
+	s, res, err := engine.New(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,10 +49,7 @@ func startServer(t *testing.T) *server {
 			srv.mu.Lock()
 			srv.busy = true
 			srv.mu.Unlock()
-			res, err := s.Update(b.Content)
-			if err == nil && res.IndexStale {
-				res, err = s.Index()
-			}
+			res, err := s.Update(context.Background(), engine.Change{Content: b.Content})
 			st := status(res, err)
 			var served preview.Files = res.Snapshot
 			if st.Failed {
@@ -66,7 +64,7 @@ func startServer(t *testing.T) *server {
 	return srv
 }
 
-func status(res *live.Result, err error) preview.Status {
+func status(res *engine.Result, err error) preview.Status {
 	if err != nil {
 		return preview.Status{Report: err.Error() + "\n", Failed: true}
 	}

@@ -6,6 +6,7 @@ package load
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"path"
 	"slices"
@@ -61,9 +62,26 @@ func skipped(name string, dir bool) bool {
 }
 
 // Load reads every page and file of a content folder.
-func Load(fsys fs.FS) (*Content, error) {
+func Load(fsys fs.FS) (*Content, error) { return Path(fsys, ".") }
+
+// Path reads the pages and files at or under p, a slash-separated path in
+// the content folder ("." for all of it), by the same rules as Load: a
+// skipped file, or one in a skipped folder, is not read. Nothing there is
+// not an error: it gives an empty Content.
+func Path(fsys fs.FS, p string) (*Content, error) {
 	c := &Content{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	if p != "." {
+		segs := strings.Split(p, "/")
+		for i, seg := range segs {
+			if skipped(seg, i < len(segs)-1) {
+				return c, nil
+			}
+		}
+		if _, err := fs.Stat(fsys, p); errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+	}
+	err := fs.WalkDir(fsys, p, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Options configure the converter.
@@ -84,6 +86,36 @@ func (m *Markdown) Parse(src []byte) ast.Node {
 // parsed from.
 func (m *Markdown) Render(w io.Writer, src []byte, doc ast.Node) error {
 	return m.md.Renderer().Render(w, src, doc)
+}
+
+// Destinations gives the destination a link or image node is rendered
+// with, in place of the one written in the markdown; ok is false to keep
+// the written one. Resolve works these out; the document is not changed.
+type Destinations func(n ast.Node) (dest []byte, ok bool)
+
+// RenderLinks is Render with the destinations of links and images taken
+// from dests. doc is only read, so one parsed document can be rendered by
+// several goroutines at once.
+func (m *Markdown) RenderLinks(w io.Writer, src []byte, doc ast.Node, dests Destinations) error {
+	bw := &destWriter{Writer: bufio.NewWriter(w), dests: dests}
+	return m.md.Renderer().Render(bw, src, doc)
+}
+
+// destWriter carries a render's link destinations to the link and image
+// renderers: goldmark hands every node renderer the writer it was given.
+type destWriter struct {
+	*bufio.Writer
+	dests Destinations
+}
+
+// destination returns the destination n is rendered with.
+func destination(w util.BufWriter, n ast.Node, written []byte) []byte {
+	if dw, ok := w.(*destWriter); ok && dw.dests != nil {
+		if d, ok := dw.dests(n); ok {
+			return d
+		}
+	}
+	return written
 }
 
 // Convert parses and renders in one step.

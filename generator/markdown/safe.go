@@ -63,7 +63,7 @@ func (r *policyRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) 
 
 func (r *policyRenderer) renderLink(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
-	dest := util.URLEscape(n.Destination, true)
+	dest := util.URLEscape(destination(w, n, n.Destination), true)
 	if dangerousURL(dest, false) {
 		// The text of the link, without the link.
 		return ast.WalkContinue, nil
@@ -90,7 +90,7 @@ func (r *policyRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
-	dest := util.URLEscape(n.Destination, true)
+	dest := util.URLEscape(destination(w, n, n.Destination), true)
 	if dangerousURL(dest, true) {
 		// The alternative text, as text.
 		r.writeTexts(w, src, n)

@@ -7,7 +7,9 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
+	"hash/fnv"
 	"path"
 	"runtime"
 	"strings"
@@ -39,16 +41,15 @@ type Options struct {
 }
 
 // All parses every source, using every core. Pages come back in the order
-// of the sources; drafts are left out unless opt.Drafts.
-func All(srcs []load.Source, opt Options) ([]*site.Page, []diag.Finding) {
-	pages := make([]*site.Page, len(srcs))
-	finds := make([][]diag.Finding, len(srcs))
+// of the sources, drafts included (Parsed.Meta.Draft tells them).
+func All(srcs []load.Source, opt Options) []*site.Parsed {
+	pages := make([]*site.Parsed, len(srcs))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				pages[i], finds[i] = Page(srcs[i], opt)
+				pages[i] = Page(srcs[i], opt)
 			}
 		})
 	}
@@ -57,31 +58,32 @@ func All(srcs []load.Source, opt Options) ([]*site.Page, []diag.Finding) {
 	}
 	close(next)
 	wg.Wait()
-	var out []*site.Page
+	return pages
+}
+
+// Summarize returns findings with the warnings about one unknown front
+// matter field made one finding, at its first page, that counts the pages
+// (a site from another tool can have a field on every page). Errors that
+// suggest a known field stay, one per page.
+func Summarize(finds []diag.Finding) []diag.Finding {
 	var all []diag.Finding
 	unknown := map[string]*unknownField{}
-	for i, p := range pages {
-		for _, f := range finds[i] {
-			if key, ok := unknownKey(f); ok {
-				if u := unknown[key]; u != nil {
-					u.pages++
-					continue
-				}
-				unknown[key] = &unknownField{at: len(all), pages: 1}
+	for _, f := range finds {
+		if key, ok := unknownKey(f); ok {
+			if u := unknown[key]; u != nil {
+				u.pages++
+				continue
 			}
-			all = append(all, f)
+			unknown[key] = &unknownField{at: len(all), pages: 1}
 		}
-		if p.Meta.Draft && !opt.Drafts {
-			continue
-		}
-		out = append(out, p)
+		all = append(all, f)
 	}
 	for key, u := range unknown {
 		if u.pages > 1 {
 			all[u.at].Message = fmt.Sprintf("unknown field %q is kept for templates but not checked (on %d pages; this is the first)", key, u.pages)
 		}
 	}
-	return out, all
+	return all
 }
 
 // unknownField counts the pages with one unknown front matter field,
@@ -104,8 +106,8 @@ func unknownKey(f diag.Finding) (string, bool) {
 	return key, true
 }
 
-// Page parses one source.
-func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
+// Page parses one source. Its findings are in Parsed.Findings.
+func Page(src load.Source, opt Options) *site.Parsed {
 	file := opt.FilePrefix + src.Path
 	var out diag.List
 	fm, format, body, bodyLine, ok := frontmatter.SplitAny(src.Data)
@@ -115,19 +117,28 @@ func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
 	}
 	meta, finds := frontmatter.DecodeAny(file, fm, format, fmLine(format), frontmatter.Options{Allowed: opt.Config.Fields})
 	out = append(out, finds...)
+	if !ok {
+		meta.Unreadable = true
+	}
 	body, notes := markdown.Prepare(body, strings.HasSuffix(strings.ToLower(src.Path), ".erb"))
 	for _, n := range notes {
 		out.Warnf(n.Check, file, bodyLine+n.Line-1, "%s", n.Message)
 	}
 
 	ref := load.Ref(src.Path)
-	p := &site.Page{
-		Path:     src.Path,
-		File:     file,
-		Ref:      ref,
-		Meta:     meta,
-		Body:     body,
-		BodyLine: bodyLine,
+	h := fnv.New64a()
+	h.Write([]byte(file))
+	h.Write([]byte{0})
+	h.Write(src.Data)
+	p := &site.Parsed{
+		Path:        src.Path,
+		File:        file,
+		Ref:         ref,
+		Meta:        meta,
+		Body:        body,
+		BodyLine:    bodyLine,
+		FrontMatter: bytes.Clone(fm),
+		Sum:         h.Sum64(),
 	}
 	p.Kind = kind(p, &out)
 	p.ID = id(ref)
@@ -164,7 +175,34 @@ func Page(src load.Source, opt Options) (*site.Page, []diag.Finding) {
 	for _, n := range opt.Markdown.RawHTMLNotes(p.Doc, body, markdown.NewLines(body, bodyLine)) {
 		out.Warnf(n.Check, file, n.Line, "%s", n.Message)
 	}
-	return p, out
+	p.Findings = out
+	p.Iface = iface(p)
+	return p
+}
+
+// iface hashes what other pages show of p: everything but its body text.
+func iface(p *site.Parsed) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{p.File, p.Ref, p.URL, string(p.Kind), p.ID, p.Title, p.Outline.H1Text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write(p.FrontMatter)
+	h.Write([]byte{0, b2b(p.TitleFromH1), b2b(p.TitleFromName), b2b(p.Meta.Unreadable)})
+	for _, hd := range p.Outline.Headings {
+		h.Write([]byte(hd.ID))
+		h.Write([]byte{0, byte(hd.Level)})
+		h.Write([]byte(hd.Text))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+func b2b(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sameWords reports whether two titles are the same but for case, spaces
@@ -207,7 +245,7 @@ func AlertURL(pattern, alert string) string {
 	return strings.ReplaceAll(pattern, "{alert}", load.Slug(alert))
 }
 
-func kind(p *site.Page, out *diag.List) site.Kind {
+func kind(p *site.Parsed, out *diag.List) site.Kind {
 	if k := strings.ToLower(p.Meta.Kind); k != "" {
 		for _, known := range site.Kinds() {
 			if site.Kind(k) == known {

@@ -28,15 +28,14 @@ type cachedBody struct {
 }
 
 // linkKey is what a page's body depends on besides its parse: where its
-// links go once rewritten.
-func linkKey(p *site.Page) string {
+// links go.
+func linkKey(p *site.Page, dests map[ast.Node][]byte) string {
 	var b strings.Builder
 	for _, l := range p.Links {
-		switch n := l.Node.(type) {
-		case *ast.Link:
-			b.Write(n.Destination)
-		case *ast.Image:
-			b.Write(n.Destination)
+		if d, ok := dests[l.Node]; ok {
+			b.Write(d)
+		} else {
+			b.WriteString(l.Dest)
 		}
 		b.WriteByte(0)
 	}
@@ -46,9 +45,10 @@ func linkKey(p *site.Page) string {
 // body renders the markdown body of p, or takes it from the cache.
 func (r *Renderer) body(p *site.Page) (template.HTML, error) {
 	c := r.opt.Bodies
+	dests := linkDests(p, r.base)
 	var key string
 	if c != nil {
-		key = linkKey(p)
+		key = linkKey(p, dests)
 		c.mu.Lock()
 		cb, ok := c.m[p.Doc]
 		c.mu.Unlock()
@@ -59,7 +59,8 @@ func (r *Renderer) body(p *site.Page) (template.HTML, error) {
 	b := r.buffers.Get().(*bytes.Buffer)
 	defer r.buffers.Put(b)
 	b.Reset()
-	if err := r.opt.Markdown.Render(b, p.Body, p.Doc); err != nil {
+	lookup := func(n ast.Node) ([]byte, bool) { d, ok := dests[n]; return d, ok }
+	if err := r.opt.Markdown.RenderLinks(b, p.Body, p.Doc, lookup); err != nil {
 		return "", fmt.Errorf("%s: rendering markdown: %w", p.File, err)
 	}
 	h := template.HTML(b.String())

@@ -42,6 +42,14 @@ func (r *Renderer) funcs() template.FuncMap {
 			return r.site.Config.EditURL + p.Path
 		},
 		"byKind": byKind,
+		// findingCount is the number of findings on a page, of every
+		// stage.
+		"findingCount": func(p *site.Page) int {
+			if p == nil || p.File == "" {
+				return 0
+			}
+			return len(r.findings[p.File])
+		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -57,7 +57,7 @@ func (r *Renderer) redirects(w output.Writer) error {
 		if err := redirectPage.Execute(&page, struct{ To string }{names.EscapePath(to)}); err != nil {
 			return err
 		}
-		if err := w.WriteFile(outName(rd.From), page.Bytes()); err != nil {
+		if err := w.WriteFile(OutName(rd.From), page.Bytes()); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"net/url"
@@ -37,22 +39,62 @@ type Options struct {
 	Assets   fs.FS // files copied under hashed names
 	Content  fs.FS // the content folder, for files that are not pages
 	Markdown *markdown.Markdown
+	// Theme, when set, is the parsed layouts and assets of an earlier
+	// render with the same Layouts, Assets and base_url, which are then
+	// not read again.
+	Theme *Theme
 	// Bodies, when set, keeps rendered bodies for the next build.
 	Bodies   *BodyCache
 	Findings []diag.Finding
 	Now      time.Time
 	// Version is printed in the generator meta tag.
 	Version string
+	// Salt is mixed into every dependency key: a hash of the inputs that
+	// reach the layouts by other ways (the configuration).
+	Salt uint64
 }
 
-// Renderer holds parsed templates and asset names for one build.
-type Renderer struct {
-	opt      Options
-	site     *site.Site
+// Theme is the layouts and assets of a site, parsed and hashed once: the
+// part of rendering that does not depend on the pages.
+type Theme struct {
 	base     string            // the path of base_url, "/" by default
 	assets   map[string]string // asset name -> hashed URL path
 	assetOut map[string][]byte // hashed output name -> bytes
 	tmpl     map[string]*template.Template
+	// serviceWorker is assets/sw.js, served unhashed from the root.
+	serviceWorker []byte
+	// Sum is a hash of the layouts, the assets and the base path, for
+	// dependency keys.
+	Sum uint64
+}
+
+// NewTheme parses the layouts and hashes the assets for a site whose
+// base_url is baseURL. Errors name the layout file and line.
+func NewTheme(layouts, assets fs.FS, baseURL string) (*Theme, error) {
+	t := &Theme{base: "/", assets: map[string]string{}, assetOut: map[string][]byte{}}
+	if baseURL != "" {
+		if u, err := url.Parse(baseURL); err == nil && u.Path != "" {
+			t.base = strings.TrimSuffix(u.Path, "/") + "/"
+		}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(t.base))
+	if err := t.loadAssets(assets, h); err != nil {
+		return nil, err
+	}
+	if err := t.loadTemplates(layouts, h); err != nil {
+		return nil, err
+	}
+	t.Sum = h.Sum64()
+	return t, nil
+}
+
+// Renderer renders the pages of one site graph.
+type Renderer struct {
+	*Theme
+	opt  Options
+	site *site.Site
+	tmpl map[string]*template.Template // the theme's, with this renderer's functions
 	// The sidebar's sections that do not hold the page shown are the
 	// same on every page: their NavSection and HTML, by section page.
 	navCache, navHTMLCache sync.Map
@@ -61,6 +103,7 @@ type Renderer struct {
 	buffers  sync.Pool
 	sd       *SiteData
 	findings map[string][]diag.Finding // by file
+	keys     *keyData
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -72,20 +115,25 @@ func Site(s *site.Site, w output.Writer, opt Options) error {
 	return r.All(w)
 }
 
-// New prepares templates and assets.
+// New prepares a renderer of s: the theme (opt.Theme, or parsed from
+// opt.Layouts and opt.Assets) bound to this site.
 func New(s *site.Site, opt Options) (*Renderer, error) {
-	r := &Renderer{opt: opt, site: s, base: "/", assets: map[string]string{}, assetOut: map[string][]byte{}}
-	r.buffers.New = func() any { return new(bytes.Buffer) }
-	if s.Config.BaseURL != "" {
-		if u, err := url.Parse(s.Config.BaseURL); err == nil && u.Path != "" {
-			r.base = strings.TrimSuffix(u.Path, "/") + "/"
+	th := opt.Theme
+	if th == nil {
+		var err error
+		if th, err = NewTheme(opt.Layouts, opt.Assets, s.Config.BaseURL); err != nil {
+			return nil, err
 		}
 	}
-	if err := r.loadAssets(); err != nil {
-		return nil, err
-	}
-	if err := r.loadTemplates(); err != nil {
-		return nil, err
+	r := &Renderer{Theme: th, opt: opt, site: s, tmpl: map[string]*template.Template{}, keys: &keyData{}}
+	r.buffers.New = func() any { return new(bytes.Buffer) }
+	funcs := r.funcs()
+	for name, t := range th.tmpl {
+		c, err := t.Clone()
+		if err != nil {
+			return nil, err
+		}
+		r.tmpl[name] = c.Funcs(funcs)
 	}
 	r.sd = r.siteData()
 	r.findings = map[string][]diag.Finding{}
@@ -95,27 +143,32 @@ func New(s *site.Site, opt Options) (*Renderer, error) {
 	return r, nil
 }
 
-func (r *Renderer) loadAssets() error {
+func (t *Theme) loadAssets(assets fs.FS, h hash.Hash64) error {
 	add := func(name string, data []byte) {
 		sum := sha256.Sum256(data)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-		r.assets[name] = r.base + "assets/" + hashed
-		r.assetOut["assets/"+hashed] = data
+		t.assets[name] = t.base + "assets/" + hashed
+		t.assetOut["assets/"+hashed] = data
+		h.Write([]byte(name))
+		h.Write(sum[:])
 	}
 	add("highlight.css", markdown.HighlightCSS())
-	if r.opt.Assets == nil {
+	if assets == nil {
 		return nil
 	}
-	return fs.WalkDir(r.opt.Assets, ".", func(p string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(r.opt.Assets, p)
+		data, err := fs.ReadFile(assets, p)
 		if err != nil {
 			return err
 		}
 		add(p, data)
+		if p == "sw.js" {
+			t.serviceWorker = data
+		}
 		return nil
 	})
 }
@@ -129,34 +182,47 @@ func layoutFor(k site.Kind) string {
 	return "page.html"
 }
 
-func (r *Renderer) loadTemplates() error {
-	partials, err := fs.Glob(r.opt.Layouts, "partials/*.html")
+// layoutNames are the layouts a theme has, one per kind of page.
+func layoutNames() []string {
+	return []string{"page.html", "home.html", "runbook.html", "alert.html", "checklist.html", "team.html", "persona.html", "section.html", "404.html"}
+}
+
+func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
+	partials, err := fs.Glob(layouts, "partials/*.html")
 	if err != nil {
 		return err
 	}
-	base, err := template.New("base.html").Funcs(r.funcs()).ParseFS(r.opt.Layouts, append([]string{"base.html"}, partials...)...)
+	files := append([]string{"base.html"}, partials...)
+	for _, name := range append(slices.Clone(files), layoutNames()...) {
+		data, err := fs.ReadFile(layouts, name)
+		if err != nil {
+			return fmt.Errorf("layouts: %w", err)
+		}
+		h.Write([]byte(name))
+		h.Write([]byte{0})
+		h.Write(data)
+	}
+	// The functions are bound to each Renderer (New); these only name them.
+	base, err := template.New("base.html").Funcs((&Renderer{}).funcs()).ParseFS(layouts, files...)
 	if err != nil {
 		return fmt.Errorf("layouts: %w", err)
 	}
-	r.tmpl = map[string]*template.Template{}
-	for _, name := range []string{"page.html", "home.html", "runbook.html", "alert.html", "checklist.html", "team.html", "persona.html", "section.html", "404.html"} {
-		t, err := base.Clone()
+	t.tmpl = map[string]*template.Template{}
+	for _, name := range layoutNames() {
+		c, err := base.Clone()
 		if err != nil {
 			return err
 		}
-		if _, err := t.ParseFS(r.opt.Layouts, name); err != nil {
+		if _, err := c.ParseFS(layouts, name); err != nil {
 			return fmt.Errorf("layouts: %w", err)
 		}
-		r.tmpl[name] = t
+		t.tmpl[name] = c
 	}
 	return nil
 }
 
-// bodies rewrites the links of pages, then renders their markdown bodies.
-// Links are all rewritten before any body is rendered: an alert page
-// renders its runbook's body too, from another goroutine.
+// bodies renders the markdown bodies of pages.
 func (r *Renderer) bodies(pages []*site.Page) (map[*site.Page]template.HTML, error) {
-	forEach(pages, func(p *site.Page) error { rewriteLinks(p, r.base); return nil })
 	bodies := make(map[*site.Page]template.HTML, len(pages))
 	var mu sync.Mutex
 	err := forEach(pages, func(p *site.Page) error {
@@ -175,7 +241,8 @@ func (r *Renderer) bodies(pages []*site.Page) (map[*site.Page]template.HTML, err
 	return bodies, err
 }
 
-// All renders everything.
+// All renders everything: every page, the site-wide files and the
+// content folder's other files.
 func (r *Renderer) All(w output.Writer) error {
 	pages := r.site.Pages
 	bodies, err := r.bodies(pages)
@@ -188,18 +255,13 @@ func (r *Renderer) All(w output.Writer) error {
 		if err != nil {
 			return err
 		}
-		return w.WriteFile(outName(p.URL), html)
+		return w.WriteFile(OutName(p.URL), html)
 	})
 	if err != nil {
 		return err
 	}
-	if err := r.notFound(w); err != nil {
+	if err := r.SiteFiles(w); err != nil {
 		return err
-	}
-	for _, name := range sortedKeys(r.assetOut) {
-		if err := w.WriteFile(name, r.assetOut[name]); err != nil {
-			return err
-		}
 	}
 	for _, f := range r.site.Files {
 		data, err := fs.ReadFile(r.opt.Content, f)
@@ -207,6 +269,37 @@ func (r *Renderer) All(w output.Writer) error {
 			return err
 		}
 		if err := w.WriteFile(f, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Page renders one page: its layout with its body and, for an alert page,
+// its runbook's body. It returns the output file's name and bytes.
+func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
+	bodies := map[*site.Page]template.HTML{}
+	for _, q := range []*site.Page{p, p.RunbookOf} {
+		if q == nil || q.Doc == nil {
+			continue
+		}
+		if bodies[q], err = r.body(q); err != nil {
+			return "", nil, err
+		}
+	}
+	html, err = r.page(p, bodies)
+	return OutName(p.URL), html, err
+}
+
+// SiteFiles writes the files that are not pages of their own: the 404
+// page, the hashed assets, redirects and their pages, _headers, the
+// service worker, sitemap.xml, robots.txt and pages.json.
+func (r *Renderer) SiteFiles(w output.Writer) error {
+	if err := r.notFound(w); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(r.assetOut) {
+		if err := w.WriteFile(name, r.assetOut[name]); err != nil {
 			return err
 		}
 	}
@@ -218,18 +311,16 @@ func (r *Renderer) All(w output.Writer) error {
 	}
 	// The service worker is served unhashed from the site's root: its
 	// scope is the folder it is served from.
-	if r.opt.Assets != nil {
-		if data, err := fs.ReadFile(r.opt.Assets, "sw.js"); err == nil {
-			if err := w.WriteFile("sw.js", data); err != nil {
-				return err
-			}
+	if r.serviceWorker != nil {
+		if err := w.WriteFile("sw.js", r.serviceWorker); err != nil {
+			return err
 		}
 	}
 	return r.extras(w)
 }
 
-// outName is the file that serves a URL: "/a/b/" is "a/b/index.html".
-func outName(u string) string {
+// OutName is the file that serves a URL: "/a/b/" is "a/b/index.html".
+func OutName(u string) string {
 	name := strings.TrimPrefix(u, "/")
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
@@ -261,8 +352,10 @@ func forEach(pages []*site.Page, f func(*site.Page) error) error {
 	return first
 }
 
-// rewriteLinks points each resolved link of a page at its target's URL.
-func rewriteLinks(p *site.Page, base string) {
+// linkDests returns the destinations p's links are rendered with: each
+// resolved link's target URL under the site's base path.
+func linkDests(p *site.Page, base string) map[ast.Node][]byte {
+	var m map[ast.Node][]byte
 	for _, l := range p.Links {
 		if !l.Local || (l.Target == nil && !l.File) || l.Missing {
 			continue
@@ -271,13 +364,12 @@ func rewriteLinks(p *site.Page, base string) {
 		if strings.HasPrefix(dest, "/") {
 			dest = base + strings.TrimPrefix(dest, "/")
 		}
-		switch n := l.Node.(type) {
-		case *ast.Link:
-			n.Destination = []byte(dest)
-		case *ast.Image:
-			n.Destination = []byte(dest)
+		if m == nil {
+			m = make(map[ast.Node][]byte, len(p.Links))
 		}
+		m[l.Node] = []byte(dest)
 	}
+	return m
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -357,7 +449,7 @@ func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]by
 }
 
 func (r *Renderer) notFound(w output.Writer) error {
-	p := &site.Page{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}
+	p := &site.Page{Parsed: &site.Parsed{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}}
 	d := &Page{Page: p, Site: r.sd}
 	var b bytes.Buffer
 	if err := r.tmpl["404.html"].ExecuteTemplate(&b, "base", d); err != nil {
@@ -370,33 +462,5 @@ func (r *Renderer) siteHome() *site.Page {
 	if r.site.Home != nil {
 		return r.site.Home
 	}
-	return &site.Page{URL: "/", Title: r.site.Config.Title, Meta: &frontmatter.Meta{Lines: map[string]int{}}}
-}
-
-// Pages renders only the given pages into w, for a live preview that
-// re-renders what an edit changed. An alert page among them renders its
-// runbook's current body too. Listing pages, assets and the site-wide files
-// are left as they are.
-func (r *Renderer) Pages(w output.Writer, pages []*site.Page) error {
-	need := make([]*site.Page, 0, len(pages))
-	seen := map[*site.Page]bool{}
-	for _, p := range pages {
-		for _, q := range []*site.Page{p, p.RunbookOf} {
-			if q != nil && !seen[q] {
-				seen[q] = true
-				need = append(need, q)
-			}
-		}
-	}
-	bodies, err := r.bodies(need)
-	if err != nil {
-		return err
-	}
-	return forEach(pages, func(p *site.Page) error {
-		html, err := r.page(p, bodies)
-		if err != nil {
-			return err
-		}
-		return w.WriteFile(outName(p.URL), html)
-	})
+	return &site.Page{Parsed: &site.Parsed{URL: "/", Title: r.site.Config.Title, Meta: &frontmatter.Meta{Lines: map[string]int{}}}}
 }

@@ -20,11 +20,20 @@ import (
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
 )
 
-// Site builds the site graph. now decides which pages are due for review.
-func Site(cfg *config.Config, pages []*site.Page, files []string, now time.Time) *site.Site {
+// Site builds the site graph over the parsed pages (drafts already left
+// out, as the caller decides), making a new Page for each; it changes
+// none of them. now decides which pages are due for review.
+func Site(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time) *site.Site {
+	pages := make([]*site.Page, len(parsed))
+	nodes := make([]site.Page, len(parsed))
+	for i, p := range parsed {
+		nodes[i].Parsed = p
+		pages[i] = &nodes[i]
+	}
 	s := &site.Site{
 		Config:   cfg,
 		Files:    files,
@@ -258,7 +267,7 @@ func sections(s *site.Site) {
 		if fp, ok := folderPage[dir]; ok {
 			return fp
 		}
-		fp := &site.Page{
+		pp := &site.Parsed{
 			Ref:   dir + "/index",
 			URL:   load.URL(dir + "/index"),
 			Kind:  site.Section,
@@ -267,8 +276,9 @@ func sections(s *site.Site) {
 			Title: sectionTitle(dir, s.Config.Title),
 		}
 		if dir == "" {
-			fp.Ref, fp.URL = "index", "/"
+			pp.Ref, pp.URL = "index", "/"
 		}
+		fp := &site.Page{Parsed: pp}
 		if _, taken := s.ByURL[fp.URL]; taken {
 			return nil
 		}
@@ -330,4 +340,15 @@ func isFile(p string) bool {
 		return false
 	}
 	return true
+}
+
+// Rules links each alert page to the first alerting rule that defines its
+// alert (Page.Rule), so that a page without an expr of its own shows the
+// rule's. It changes only the pages of s, which Site made.
+func Rules(s *site.Site, rs []*rules.Rule) {
+	for _, r := range rs {
+		if p := s.Alerts[r.Alert]; p != nil && r.Alert != "" && p.Rule == nil {
+			p.Rule = r
+		}
+	}
 }

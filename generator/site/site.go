@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
 	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -61,8 +63,11 @@ func (k Kind) Label() string {
 // Plural returns the kind's heading for a list: "Runbooks".
 func (k Kind) Plural() string { return k.Label() + "s" }
 
-// Page is one page of the site.
-type Page struct {
+// Parsed is one markdown file as the Parse stage leaves it: its place in
+// the site, its typed front matter and its parsed body. No later stage
+// writes to it, so an engine can keep it from one build to the next and
+// hand it to Resolve again.
+type Parsed struct {
 	// Path is the content-relative, slash-separated source path
 	// ("runbooks/payments/high-error-rate.md"); "" for generated pages.
 	Path string
@@ -90,8 +95,27 @@ type Page struct {
 
 	Body     []byte // markdown after the front matter
 	BodyLine int    // file line of the body's first line
-	Doc      ast.Node
-	Outline  markdown.Outline
+	// Doc is the parsed body. Render reads it and never changes it: link
+	// destinations resolved by Resolve reach the renderer at render time.
+	Doc     ast.Node
+	Outline markdown.Outline
+
+	// FrontMatter is the front matter's bytes as written; Findings are
+	// the findings of parsing this file (front matter, kind).
+	FrontMatter []byte
+	Findings    []diag.Finding
+	// Sum is a hash of the file's name and bytes; Iface is a hash of
+	// what other pages show of it (front matter, title, URL, kind, id,
+	// headings), which an edit of its body alone leaves as it is. Both
+	// are dependency keys.
+	Sum, Iface uint64
+}
+
+// Page is one page of the site graph, as Resolve makes it: a parsed file
+// (or a generated listing) and its edges to other pages. Each build makes
+// new Pages; the Parsed under them are shared between builds.
+type Page struct {
+	*Parsed
 
 	// Filled in by Resolve.
 	Links      []Link
@@ -99,13 +123,24 @@ type Page struct {
 	RunbookOf  *Page   // an alert page's runbook
 	AlertPages []*Page // a runbook's alert pages, by alert name
 	Owned      []*Page // a team's pages, sorted by URL
-	PathPages  []*Page // a persona's path, in order; nil entries are broken
+	PathPages  []*Page // a persona's onboarding path, in order; nil entries are broken
 	Personas   []*Page // the personas named in roles that exist
 	Children   []*Page // a folder page's pages, sorted by weight then title
 	Parent     *Page   // the folder page above it, if any
 	ReviewDue  frontmatter.Date
 	Stale      bool
-	Findings   int // the number of findings on this page
+	// Rule is the Prometheus alerting rule of an alert page, when the
+	// rule files define its alert.
+	Rule *rules.Rule
+}
+
+// Expression is an alert page's PromQL expression: its own expr, or else
+// its rule's.
+func (p *Page) Expression() string {
+	if p.Meta.Expr != "" || p.Rule == nil {
+		return p.Meta.Expr
+	}
+	return p.Rule.Expr
 }
 
 // Link is a link in a page's body, resolved.
@@ -130,7 +165,7 @@ type Link struct {
 // fragment matches an id exactly, or else when both are the same with runs
 // of hyphens taken as one: MkDocs and GitHub spell "A - B" as "a-b" and
 // "a---b".
-func (p *Page) Anchor(fragment string) (string, bool) {
+func (p *Parsed) Anchor(fragment string) (string, bool) {
 	for _, h := range p.Outline.Headings {
 		if h.ID == fragment {
 			return h.ID, true
@@ -163,7 +198,7 @@ func squash(id string) string {
 }
 
 // Summary returns the page's summary.
-func (p *Page) Summary() string { return p.Meta.Summary }
+func (p *Parsed) Summary() string { return p.Meta.Summary }
 
 // Site is every page and the indexes between them.
 type Site struct {

@@ -55,9 +55,6 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 				out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q", r.Alert, label, team, page.File, owner)
 			}
 		}
-		if page != nil && page.Meta.Expr == "" {
-			page.Meta.Expr = r.Expr
-		}
 	}
 	if len(rs) > 0 {
 		for _, p := range s.Pages {

@@ -41,28 +41,12 @@ func Site(s *site.Site) []diag.Finding {
 	v.alerts()
 	v.aliases()
 	diag.Sort(v.out)
-	for _, f := range v.out {
-		if p := v.byFile(f.Path); p != nil {
-			p.Findings++
-		}
-	}
 	return v.out
 }
 
 type checker struct {
-	site  *site.Site
-	out   diag.List
-	files map[string]*site.Page
-}
-
-func (v *checker) byFile(file string) *site.Page {
-	if v.files == nil {
-		v.files = map[string]*site.Page{}
-		for _, p := range v.site.Pages {
-			v.files[p.File] = p
-		}
-	}
-	return v.files[file]
+	site *site.Site
+	out  diag.List
 }
 
 func (v *checker) err(p *site.Page, check string, line int, format string, args ...any) {
@@ -71,6 +55,11 @@ func (v *checker) err(p *site.Page, check string, line int, format string, args 
 
 func (v *checker) page(p *site.Page) {
 	m := p.Meta
+	if m.Unreadable {
+		// Parse reported the front matter; what it would have said is
+		// unknown, so checks of it would only bury that finding.
+		return
+	}
 	top := m.Line("kind", 1)
 	needsOwner := p.Kind == site.Runbook || p.Kind == site.Alert || p.Kind == site.Checklist
 	if needsOwner && m.Owner == "" {

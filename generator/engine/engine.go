@@ -1,0 +1,543 @@
+// Package engine is playbook's one build engine. It runs the stages of
+// DESIGN.md in order,
+//
+//	Load -> Parse -> Resolve -> Validate -> Render -> Index -> Write
+//
+// and it is incremental: an Engine keeps what each stage made, and an
+// Update with the paths that changed re-reads and re-parses only those
+// files, resolves and checks the site graph again from the parsed pages,
+// and renders again only the output files whose dependency key changed
+// (render.Renderer.Key: the page, and what it shows of other pages,
+// folders, teams, personas, rules, layouts, assets and configuration). A
+// full build is the first update, over every file; `build`, `check`,
+// `serve` and `search` all run it.
+//
+// Its input is Options (the content folder as an fs.FS, the configuration,
+// layouts, assets and rule files) and then Changes; its output is findings,
+// the site graph, and the site's files: either kept in memory as an
+// immutable Snapshot (the live preview, tests) or written as they are made
+// to an output.Writer (a build). No stage writes to what an earlier stage
+// made: parsed pages are shared from one update to the next, and each
+// update makes a new graph over them.
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"maps"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/render"
+	"github.com/opsplaybook/playbook/generator/resolve"
+	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/opsplaybook/playbook/generator/validate"
+	"github.com/opsplaybook/playbook/search"
+)
+
+// Options are the inputs of a build.
+type Options struct {
+	// Content is the content folder.
+	Content fs.FS
+	// ContentPrefix is put before content paths in findings ("content/").
+	ContentPrefix string
+	// Config is the bytes of playbook.yaml, or nil when the site has none;
+	// ConfigFile names it in findings.
+	Config     []byte
+	ConfigFile string
+	// Layouts and Assets are the theme: the site's own files over the
+	// embedded ones (see generator.Overlay).
+	Layouts fs.FS
+	Assets  fs.FS
+	// NavTitles are page titles from another tool's navigation, by content
+	// path (see load.MkDocsTitles).
+	NavTitles map[string]string
+	// Rules are Prometheus rule files to check the alerts against.
+	Rules []rules.File
+	// Now is the time reviews are measured against.
+	Now     time.Time
+	Version string
+	Drafts  bool
+
+	// CheckOnly stops each update after Validate: findings and the site
+	// graph, no files.
+	CheckOnly bool
+	// Out, when set, receives every output file as it is made, and the
+	// Snapshot keeps none of them (a one-shot build). Otherwise the
+	// files are kept in memory, in Snapshots.
+	Out output.Writer
+	// SearchAPI keeps a bleve index of the pages up to date with each
+	// update, for Engine.Search (the live preview's /api/search).
+	SearchAPI bool
+}
+
+// Change is what changed since the last update.
+type Change struct {
+	// Content are content paths that changed (slash-separated, relative
+	// to the content folder); a folder stands for everything under it,
+	// "." for the whole folder.
+	Content []string
+	// Options, when set, replaces the options: the configuration,
+	// layouts, assets or rule files changed. Pages are parsed again only
+	// when what Parse reads changed (the configuration, the content
+	// prefix, drafts, navigation titles).
+	Options *Options
+}
+
+// Snapshot is a built site as one update left it. It never changes once
+// made; a later update makes a new one that shares the unchanged files.
+type Snapshot struct {
+	files    map[string][]byte
+	Findings []diag.Finding
+	// Site is the site graph; Pages the number of its pages made from
+	// markdown files (drafts left out unless asked for; not the listings
+	// made for folders), Sources the number of markdown files.
+	Site    *site.Site
+	Pages   int
+	Sources int
+	// Err is an error that stopped the update (a template error, an
+	// unreadable file); the files and findings are then those of the
+	// last update that did not fail.
+	Err error
+}
+
+// File returns a file of the site.
+func (s *Snapshot) File(name string) ([]byte, bool) {
+	b, ok := s.files[name]
+	return b, ok
+}
+
+// Names returns the site's file names, sorted.
+func (s *Snapshot) Names() []string { return slices.Sorted(maps.Keys(s.files)) }
+
+// Errors returns the number of findings of error severity.
+func (s *Snapshot) Errors() int { e, _ := diag.Count(s.Findings); return e }
+
+// Result tells what an update did.
+type Result struct {
+	Snapshot *Snapshot
+	// Changed are the output files that are new or differ; Removed those
+	// that are gone. Both are sorted.
+	Changed []string
+	Removed []string
+	// Parsed is the number of markdown files parsed, Rendered the number
+	// of pages rendered.
+	Parsed   int
+	Rendered int
+	// Took is how long the update took.
+	Took time.Duration
+}
+
+// Engine is the incremental build of one site. Its methods must not be
+// called concurrently; Search may be, from any goroutine.
+type Engine struct {
+	opt      Options
+	cfg      *config.Config
+	cfgFind  []diag.Finding
+	salt     uint64
+	md       *markdown.Markdown
+	parsed   map[string]*site.Parsed // by content path
+	files    map[string]bool         // content files that are not pages
+	rules    []*rules.Rule
+	ruleFind []diag.Finding
+	theme    *render.Theme
+	bodies   render.BodyCache
+
+	// What the last update made.
+	keys     map[string]uint64 // page output file -> dependency key
+	siteKey  uint64
+	siteOut  map[string]bool // the site-wide files
+	docs     map[string]search.Doc
+	exporter search.Exporter
+	snap     *Snapshot
+	// stale are content files changed since the last update that did
+	// not fail, to be copied again.
+	stale map[string]bool
+	// full is true until an update succeeds: the next renders all.
+	full bool
+
+	api *search.Live
+}
+
+// New builds the site once, over every file.
+func New(ctx context.Context, opt Options) (*Engine, *Result, error) {
+	e := &Engine{full: true}
+	if opt.SearchAPI {
+		e.api = &search.Live{}
+	}
+	res, err := e.Update(ctx, Change{Options: &opt})
+	return e, res, err
+}
+
+// Snapshot returns the site as the last update left it.
+func (e *Engine) Snapshot() *Snapshot { return e.snap }
+
+// Search runs a query on the pages as the last update left them (with
+// Options.SearchAPI). The index is built in the background after the
+// first update and kept current by each update, never by a query; a
+// query that comes before it is ready waits for it.
+func (e *Engine) Search(q search.Query) ([]search.Hit, error) {
+	if e.api == nil {
+		return nil, errors.New("engine: no search index (Options.SearchAPI)")
+	}
+	return e.api.Search(q)
+}
+
+// SearchAPI returns the engine's search index, which serves
+// /api/search, or nil without Options.SearchAPI.
+func (e *Engine) SearchAPI() *search.Live { return e.api }
+
+// Docs returns the pages as the search index has them, sorted by URL.
+func (e *Engine) Docs() []search.Doc {
+	return slices.SortedFunc(maps.Values(e.docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+}
+
+// Update applies a change and rebuilds what it changes. When ctx is
+// cancelled (a newer change supersedes this one), it stops between stages
+// and returns ctx.Err(); the engine stays ready for the next update, which
+// then covers this change too.
+func (e *Engine) Update(ctx context.Context, ch Change) (*Result, error) {
+	start := time.Now()
+	res, err := e.update(ctx, ch)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &Result{Snapshot: e.snap}, ctx.Err()
+		}
+		return e.failed(err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
+	res := &Result{}
+	reparse := e.parsed == nil
+	if ch.Options != nil {
+		old := e.opt
+		e.opt = *ch.Options
+		reparse = reparse || !bytes.Equal(old.Config, e.opt.Config) || old.ConfigFile != e.opt.ConfigFile ||
+			old.ContentPrefix != e.opt.ContentPrefix || old.Drafts != e.opt.Drafts || !maps.Equal(old.NavTitles, e.opt.NavTitles) ||
+			old.Content != e.opt.Content
+		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
+		e.theme = nil
+	}
+	if reparse {
+		e.cfg, e.cfgFind = config.Default(), nil
+		if e.opt.Config != nil {
+			e.cfg, e.cfgFind = config.Parse(e.opt.ConfigFile, e.opt.Config)
+		}
+		h := fnv.New64a()
+		h.Write(e.opt.Config)
+		h.Write([]byte(e.opt.ContentPrefix))
+		e.salt = h.Sum64()
+		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
+		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
+		e.full, e.stale = true, nil
+		n, err := e.reload(".")
+		if err != nil {
+			return nil, fmt.Errorf("reading content: %w", err)
+		}
+		res.Parsed = n
+	} else {
+		for _, p := range cleanPaths(ch.Content) {
+			n, err := e.reload(p)
+			if err != nil {
+				return nil, err
+			}
+			res.Parsed += n
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Resolve and Validate, over the parsed pages.
+	paths := slices.Sorted(maps.Keys(e.parsed))
+	finds := slices.Clone(e.cfgFind)
+	parsed := make([]*site.Parsed, 0, len(paths))
+	var pf []diag.Finding
+	for _, p := range paths {
+		pp := e.parsed[p]
+		pf = append(pf, pp.Findings...)
+		if pp.Meta.Draft && !e.opt.Drafts {
+			continue
+		}
+		parsed = append(parsed, pp)
+	}
+	finds = append(finds, parse.Summarize(pf)...)
+	st := resolve.Site(e.cfg, parsed, slices.Sorted(maps.Keys(e.files)), e.opt.Now)
+	resolve.Rules(st, e.rules)
+	finds = append(finds, e.ruleFind...)
+	finds = append(finds, validate.Rules(st, e.rules)...)
+	finds = append(finds, validate.Site(st)...)
+	if !e.cfg.Found {
+		// A folder without playbook.yaml is documentation written for
+		// another tool: every finding is reported, as a warning, so that
+		// it still builds. playbook.yaml makes it a playbook, held to
+		// the checks.
+		for i := range finds {
+			finds[i].Severity = diag.Warning
+		}
+	}
+	diag.Sort(finds)
+	snap := &Snapshot{Findings: finds, Site: st, Pages: len(parsed), Sources: len(paths)}
+	if e.opt.CheckOnly {
+		e.snap, res.Snapshot = snap, snap
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Render: the pages whose key changed, then the site-wide files.
+	if e.theme == nil {
+		th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		e.theme = th
+	}
+	r, err := render.New(st, render.Options{
+		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies,
+		Findings: finds, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w := e.writer()
+	keys := make(map[string]uint64, len(st.Pages))
+	var todo []*site.Page
+	for _, p := range st.Pages {
+		name := render.OutName(p.URL)
+		k := r.Key(p)
+		if _, dup := keys[name]; dup {
+			continue // validate reports the conflict; the first page has it
+		}
+		keys[name] = k
+		if old, ok := e.keys[name]; e.full || !ok || old != k {
+			todo = append(todo, p)
+		}
+	}
+	if err := forEach(ctx, todo, func(p *site.Page) error {
+		name, html, err := r.Page(p)
+		if err != nil {
+			return err
+		}
+		return w.WriteFile(name, html)
+	}); err != nil {
+		return nil, err
+	}
+	res.Rendered = len(todo)
+	for name := range e.keys {
+		if _, ok := keys[name]; !ok {
+			w.remove(name)
+		}
+	}
+	siteKey := r.SiteKey()
+	siteOut := e.siteOut
+	if e.full || siteKey != e.siteKey {
+		rec := &recorder{w: w, names: map[string]bool{}}
+		if err := r.SiteFiles(rec); err != nil {
+			return nil, err
+		}
+		for name := range e.siteOut {
+			if !rec.names[name] && keys[name] == 0 {
+				w.remove(name)
+			}
+		}
+		siteOut = rec.names
+	}
+
+	// The content folder's other files: those that changed.
+	var copyFiles []string
+	if e.full {
+		copyFiles = st.Files
+	} else {
+		copyFiles = slices.Sorted(maps.Keys(e.stale))
+	}
+	for _, f := range copyFiles {
+		if !e.files[f] {
+			if !siteOut[f] && keys[f] == 0 {
+				w.remove(f)
+			}
+			continue
+		}
+		data, err := fs.ReadFile(e.opt.Content, f)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Gone between its event and now (an editor's temporary
+			// file renamed away): its own event follows.
+			delete(e.files, f)
+			w.remove(f)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := w.WriteFile(f, data); err != nil {
+			return nil, err
+		}
+	}
+
+	// Index: the search documents of the pages rendered again.
+	docs := make(map[string]search.Doc, len(st.Pages))
+	rendered := make(map[*site.Page]bool, len(todo))
+	for _, p := range todo {
+		rendered[p] = true
+	}
+	for _, p := range st.Pages {
+		if d, ok := e.docs[p.URL]; ok && !rendered[p] && !e.full {
+			docs[p.URL] = d
+		} else if d, ok := search.DocOf(p); ok {
+			docs[p.URL] = d
+		}
+	}
+	list := slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+	changed, removed, err := e.exporter.Update(list)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range removed {
+		w.remove(name)
+	}
+	if e.full {
+		// The sink started empty: every file of the export, not only
+		// those that changed.
+		changed = slices.Sorted(maps.Keys(e.exporter.Files()))
+	}
+	for _, name := range changed {
+		if err := w.WriteFile(name, e.exporter.Files()[name]); err != nil {
+			return nil, err
+		}
+	}
+
+	// Publish.
+	e.keys, e.siteKey, e.siteOut, e.docs, e.stale, e.full = keys, siteKey, siteOut, docs, nil, false
+	snap.files = w.files
+	res.Snapshot = snap
+	res.Changed, res.Removed = w.changes(e.snap)
+	e.snap = snap
+	if e.api != nil {
+		e.api.Set(list)
+	}
+	return res, nil
+}
+
+// reload forgets the pages and files at or under content path p, reads
+// them again, and returns the number of pages parsed.
+func (e *Engine) reload(p string) (int, error) {
+	under := func(k string) bool { return p == "." || k == p || strings.HasPrefix(k, p+"/") }
+	for k := range e.parsed {
+		if under(k) {
+			delete(e.parsed, k)
+		}
+	}
+	for k := range e.files {
+		if under(k) {
+			delete(e.files, k)
+			e.markStale(k)
+		}
+	}
+	c, err := load.Path(e.opt.Content, p)
+	if err != nil {
+		return 0, err
+	}
+	opt := parse.Options{
+		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,
+		NavTitles: e.opt.NavTitles, Drafts: e.opt.Drafts,
+	}
+	for _, pp := range parse.All(c.Sources, opt) {
+		e.parsed[pp.Path] = pp
+	}
+	for _, f := range c.Files {
+		e.files[f] = true
+		e.markStale(f)
+	}
+	return len(c.Sources), nil
+}
+
+func (e *Engine) markStale(f string) {
+	if e.stale == nil {
+		e.stale = map[string]bool{}
+	}
+	e.stale[f] = true
+}
+
+// failed keeps the last site and findings, with the error that stopped
+// the update.
+func (e *Engine) failed(err error) (*Result, error) {
+	snap := &Snapshot{files: map[string][]byte{}, Err: err}
+	if e.snap != nil {
+		snap.files, snap.Findings, snap.Site, snap.Pages, snap.Sources = e.snap.files, e.snap.Findings, e.snap.Site, e.snap.Pages, e.snap.Sources
+	}
+	e.snap = snap
+	e.full = e.full || e.keys == nil
+	return &Result{Snapshot: snap}, err
+}
+
+// cleanPaths makes changed paths content-relative and drops those under
+// another; a path outside the content folder stands for all of it.
+func cleanPaths(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		p = path.Clean(strings.TrimPrefix(p, "/"))
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+			return []string{"."}
+		}
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	var top []string
+	for _, p := range out {
+		if n := len(top); n > 0 && strings.HasPrefix(p, top[n-1]+"/") {
+			continue
+		}
+		top = append(top, p)
+	}
+	return top
+}
+
+// forEach runs f on every page, using every core, and returns the first
+// error, or ctx's when it is cancelled.
+func forEach(ctx context.Context, pages []*site.Page, f func(*site.Page) error) error {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	next := make(chan *site.Page)
+	for range min(runtime.GOMAXPROCS(0), max(len(pages), 1)) {
+		wg.Go(func() {
+			for p := range next {
+				if err := f(p); err != nil {
+					once.Do(func() { first = err })
+				}
+			}
+		})
+	}
+	for _, p := range pages {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
+}
