@@ -1,8 +1,8 @@
 package live_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"maps"
