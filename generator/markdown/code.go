@@ -3,11 +3,13 @@ package markdown
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/dlclark/regexp2/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -20,6 +22,24 @@ import (
 // inline styles. Code without a language, or in one chroma does not know,
 // is written as goldmark writes it: <pre><code class="language-X">.
 type codeBlocks struct{}
+
+func init() {
+	// chroma gives each of its lexers' regular expressions a 250 ms match
+	// timeout (chroma's regexp.go), and a match that times out is taken
+	// as no match: on a loaded machine a keyword then comes out as a
+	// name, and the same page highlights differently from one build to
+	// the next. regexp2 measures those timeouts with a clock that ticks
+	// once per check period and adds the period to every deadline; a
+	// period of a day turns the timeouts off in practice, and highlighting
+	// is the same on every build. What the timeout guarded against, a
+	// lexer's regexp taking long on a hostile block, is bounded instead
+	// by highlighting no block longer than maxHighlighted.
+	regexp2.SetTimeoutCheckPeriod(24 * time.Hour)
+}
+
+// maxHighlighted is the longest code block that is highlighted, in bytes;
+// a longer one is written as plain code.
+const maxHighlighted = 64 << 10
 
 // Extend implements goldmark.Extender.
 func (codeBlocks) Extend(m goldmark.Markdown) {
@@ -115,7 +135,12 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, node ast.Node, enter
 	}
 	n := node.(*ast.FencedCodeBlock)
 	lang := n.Language(src)
-	if len(lang) > 0 {
+	size := 0
+	for i := 0; i < n.Lines().Len(); i++ {
+		s := n.Lines().At(i)
+		size += s.Stop - s.Start
+	}
+	if len(lang) > 0 && size <= maxHighlighted {
 		if l := r.lexer(string(lang)); l != nil {
 			var code strings.Builder
 			for i := 0; i < n.Lines().Len(); i++ {

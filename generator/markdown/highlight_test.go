@@ -95,3 +95,15 @@ func TestHighlightedCodeUsesClassesNotStyles(t *testing.T) {
 		t.Errorf("inline style in %q", out)
 	}
 }
+
+func TestAHugeCodeBlockIsWrittenPlain(t *testing.T) {
+	md := New(Options{})
+	small, _ := md.Convert([]byte("```go\nfunc main() {}\n```\n"))
+	if !strings.Contains(small, `class="chroma"`) {
+		t.Fatalf("a small go block is not highlighted:\n%s", small)
+	}
+	huge, _ := md.Convert([]byte("```go\n" + strings.Repeat("func main() {}\n", 5000) + "```\n"))
+	if strings.Contains(huge, `class="chroma"`) || !strings.Contains(huge, `<pre><code class="language-go">func main() {}`) {
+		t.Fatalf("a 75 KB go block is highlighted, or not written as plain code:\n%.300s", huge)
+	}
+}
