@@ -144,8 +144,8 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // BenchmarkBuildToDisk times a full build written into a folder and swapped
-// in, as "playbook build" does. Each build goes into an empty destination;
-// removing the previous site is not timed.
+// in, as "playbook build" does. Each build goes into an empty destination
+// with no previous build beside it, as in CI; removing them is not timed.
 func BenchmarkBuildToDisk(b *testing.B) {
 	tools := benchTools(b)
 	root := b.TempDir()
@@ -171,6 +171,9 @@ func BenchmarkBuildToDisk(b *testing.B) {
 				}
 				b.StopTimer()
 				if err := os.RemoveAll(dest); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.RemoveAll(output.Previous(dest)); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()

@@ -15,9 +15,12 @@ import (
 
 const buildHelp = `Usage: playbook build [flags]
 
-Checks the site and writes it, complete, to the destination folder. The new
-site is written beside the destination and swapped in at the end: a build
-that fails leaves the previous site as it was. Findings are printed as by
+Checks the site and writes it, complete, to the destination folder. The
+previous build is kept in a hidden folder beside the destination
+(".public.previous" for "public"); the build writes there only the files
+whose bytes changed and swaps the two folders at the end, so readers see
+the old site or the new one, and a build that fails or is killed leaves
+the previous site as it was. Findings are printed as by
 "playbook check"; a build with errors (or, with --strict, any finding)
 writes nothing.
 
@@ -83,7 +86,9 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if err := w.Commit(); err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
-	fmt.Fprintln(stderr, summary("built", res.Pages, res.Findings, time.Since(start))+" into "+displayPath(dest))
+	st := w.Stats()
+	fmt.Fprintf(stderr, "%s into %s (%d files written, %d unchanged, %d removed)\n",
+		summary("built", res.Pages, res.Findings, time.Since(start)), displayPath(dest), st.Written, st.Unchanged, st.Removed)
 	return exitOK
 }
 

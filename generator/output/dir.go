@@ -1,0 +1,462 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Marker is the file that Dir writes at the root of every site it builds,
+// so that a folder can be recognised as an earlier build (see IsBuild).
+// Its bytes never change, so a rebuild does not rewrite it. Netlify does
+// not publish files whose names start with a dot.
+const Marker = ".playbook-build"
+
+const markerText = "This folder is a site written by \"playbook build\"; the next build replaces it.\n"
+
+// Dir writes a site into a folder: readers of the destination see the
+// previous site until Commit and the new one after it, never a mix and
+// never no folder (where the exchange of two folders is available).
+type Dir struct {
+	dest  string // the destination, cleaned
+	work  string // the hidden folder the new site is written into
+	aside string // the name the fallback swap moves the old site to
+	lock  func()
+
+	// exchange swaps two folders in one step (errNoExchange where it
+	// cannot); a field so that tests can take the fallback.
+	exchange func(a, b string) error
+
+	// existing is what work held when the build started: slash names
+	// relative to work, true for a folder. Read-only after NewDir.
+	existing map[string]bool
+
+	mu      sync.Mutex
+	written map[string]bool // names written by this build
+	dirs    map[string]bool // folders known to exist in work
+	stats   Stats
+	done    bool
+
+	caseInsensitive bool
+}
+
+// Stats counts what a build did to the files of the folder it updated.
+type Stats struct {
+	Written   int // files created or whose bytes changed
+	Unchanged int // files whose bytes were already right
+	Removed   int // files and folders of the previous site the new one no longer has
+}
+
+// Previous returns the folder beside dest that Dir keeps the previous
+// build in: ".public.previous" for ".../public".
+func Previous(dest string) string {
+	dest = filepath.Clean(dest)
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".previous")
+}
+
+// IsBuild reports whether dir holds a site that Dir wrote: its root has
+// the Marker file. A missing dir is not a build.
+func IsBuild(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	return err == nil && string(b) == markerText
+}
+
+// NewDir starts writing the site that will replace dest. The files go into
+// the folder Previous(dest), beside dest on the same file system; nothing in
+// dest changes until Commit. NewDir first clears what an interrupted build
+// left beside dest, and waits while another build writes beside dest.
+// It fails when the folder Previous(dest) exists, is not empty and is not
+// a playbook build, rather than overwrite someone's files.
+func NewDir(dest string) (*Dir, error) {
+	dest = filepath.Clean(dest)
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockDir(parent)
+	if err != nil {
+		return nil, fmt.Errorf("output: locking %s: %w", parent, err)
+	}
+	d := &Dir{
+		dest:     dest,
+		work:     Previous(dest),
+		aside:    filepath.Join(parent, "."+filepath.Base(dest)+".swap"),
+		lock:     unlock,
+		exchange: exchange,
+		written:  map[string]bool{},
+		dirs:     map[string]bool{".": true},
+	}
+	if err := d.prepare(); err != nil {
+		unlock()
+		return nil, err
+	}
+	d.caseInsensitive = probeCase(d.work)
+	return d, nil
+}
+
+// prepare recovers from an interrupted build, then makes sure the work
+// folder exists with the marker, and records what it holds.
+func (d *Dir) prepare() error {
+	base := filepath.Base(d.dest)
+	// Earlier versions wrote each build into ".public.new-XXXX" and moved
+	// the old site to ".public.new-XXXX.old"; a killed build left them.
+	old, _ := filepath.Glob(filepath.Join(filepath.Dir(d.dest), "."+globEscape(base)+".new-*"))
+	for _, o := range old {
+		if err := os.RemoveAll(o); err != nil {
+			return err
+		}
+	}
+	// A fallback swap stopped between its renames.
+	if exists(d.aside) {
+		switch {
+		case !exists(d.dest):
+			if err := os.Rename(d.aside, d.dest); err != nil {
+				return err
+			}
+		case !exists(d.work):
+			if err := os.Rename(d.aside, d.work); err != nil {
+				return err
+			}
+		default:
+			if err := os.RemoveAll(d.aside); err != nil {
+				return err
+			}
+		}
+	}
+	st, err := os.Lstat(d.work)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Mkdir(d.work, 0o755); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("output: %s is in the way of the build: it is not a folder", d.work)
+	default:
+		if !IsBuild(d.work) {
+			entries, err := os.ReadDir(d.work)
+			if err != nil {
+				return err
+			}
+			if len(entries) > 0 {
+				return fmt.Errorf("output: %s is in the way of the build: it holds files that playbook did not write; move it away", d.work)
+			}
+		}
+	}
+	if err := os.Chmod(d.work, 0o755); err != nil {
+		return err
+	}
+	if err := d.scan(); err != nil {
+		return err
+	}
+	if !IsBuild(d.work) {
+		// Written before any page, so that a build killed at any moment
+		// leaves a work folder that the next build recognises.
+		if err := os.WriteFile(filepath.Join(d.work, Marker), []byte(markerText), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scan records the files and folders of the work folder, and removes
+// anything else there (symbolic links, devices): a write must never
+// follow a link out of the site.
+func (d *Dir) scan() error {
+	d.existing = map[string]bool{}
+	return filepath.WalkDir(d.work, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == d.work {
+			return nil
+		}
+		rel, err := filepath.Rel(d.work, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case e.IsDir():
+			d.existing[rel] = true
+			d.dirs[rel] = true
+		case e.Type().IsRegular():
+			d.existing[rel] = false
+		default:
+			return os.Remove(p)
+		}
+		return nil
+	})
+}
+
+// probeCase reports whether a folder's file system takes "A" for "a".
+func probeCase(dir string) bool {
+	probe := filepath.Join(dir, ".case-probe")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		return false
+	}
+	defer os.Remove(probe)
+	_, err := os.Stat(filepath.Join(dir, ".CASE-PROBE"))
+	return err == nil
+}
+
+// CaseInsensitive reports whether the destination's file system does not
+// tell upper from lower case in names.
+func (d *Dir) CaseInsensitive() bool { return d.caseInsensitive }
+
+// Stats returns what the build has done to the files so far; after
+// Commit, what it did.
+func (d *Dir) Stats() Stats {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stats
+}
+
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// WriteFile puts one file of the new site in the work folder, unless the
+// file there already has these bytes.
+func (d *Dir) WriteFile(name string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if name == Marker {
+		return fmt.Errorf("output: %s is the name of the build's own marker file", name)
+	}
+	if err := d.makeParent(name); err != nil {
+		return err
+	}
+	full := filepath.Join(d.work, filepath.FromSlash(name))
+	changed, err := d.put(full, name, data)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.written[name] = true
+	if changed {
+		d.stats.Written++
+	} else {
+		d.stats.Unchanged++
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+// put writes data to full in place, reusing the file that is there, and
+// reports whether its bytes changed.
+func (d *Dir) put(full, name string, data []byte) (bool, error) {
+	isDir, found := d.existing[name]
+	if found && isDir {
+		// A folder of the previous site is now a file.
+		if err := os.RemoveAll(full); err != nil {
+			return false, err
+		}
+		found = false
+	}
+	if !found {
+		return true, os.WriteFile(full, data, 0o644)
+	}
+	f, err := os.OpenFile(full, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Removed since the scan (a folder above it became a file).
+		return true, os.WriteFile(full, data, 0o644)
+	}
+	if err != nil {
+		return false, err
+	}
+	same, err := sameBytes(f, data)
+	if err == nil && !same {
+		if _, err = f.WriteAt(data, 0); err == nil {
+			err = f.Truncate(int64(len(data)))
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return !same, err
+}
+
+// sameBytes reports whether the open file f holds exactly data.
+func sameBytes(f *os.File, data []byte) (bool, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	if st.Size() != int64(len(data)) {
+		return false, nil
+	}
+	bp := readBuffers.Get().(*[]byte)
+	defer readBuffers.Put(bp)
+	if cap(*bp) < len(data)+1 {
+		*bp = make([]byte, len(data)+1)
+	}
+	buf := (*bp)[:len(data)+1]
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	return n == len(data) && bytes.Equal(buf[:n], data), nil
+}
+
+// makeParent makes the folders above name in the work folder, removing a
+// file of the previous site that is in the way of one.
+func (d *Dir) makeParent(name string) error {
+	dir := path.Dir(name)
+	d.mu.Lock()
+	known := d.dirs[dir]
+	d.mu.Unlock()
+	if known {
+		return nil
+	}
+	full := filepath.Join(d.work, filepath.FromSlash(dir))
+	err := os.MkdirAll(full, 0o755)
+	if err != nil {
+		// A file of the previous site has a name the new site uses
+		// for a folder: remove it and try again.
+		for p := dir; p != "."; p = path.Dir(p) {
+			fp := filepath.Join(d.work, filepath.FromSlash(p))
+			if st, serr := os.Lstat(fp); serr == nil && !st.IsDir() {
+				if rerr := os.Remove(fp); rerr != nil {
+					return rerr
+				}
+			}
+		}
+		err = os.MkdirAll(full, 0o755)
+	}
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	for p := dir; p != "."; p = path.Dir(p) {
+		d.dirs[p] = true
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+// Commit removes what the previous site had and the new one has not, then
+// swaps the work folder with the destination, so that the destination is
+// the new site and the work folder the old one, which the next build
+// brings up to date.
+func (d *Dir) Commit() error {
+	if d.done {
+		return errors.New("output: the site was already committed or aborted")
+	}
+	defer d.finish()
+	if err := d.removeStale(); err != nil {
+		return fmt.Errorf("output: removing files the site no longer has: %w", err)
+	}
+	if !exists(d.dest) {
+		if err := os.Rename(d.work, d.dest); err != nil {
+			return fmt.Errorf("output: putting the new site in place: %w", err)
+		}
+		return nil
+	}
+	err := d.exchange(d.work, d.dest)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, errNoExchange) {
+		return fmt.Errorf("output: swapping the new site in: %w", err)
+	}
+	// No atomic exchange here: three renames, with a moment between the
+	// first two when there is no destination. An interruption is
+	// repaired by the next NewDir.
+	if err := os.Rename(d.dest, d.aside); err != nil {
+		return fmt.Errorf("output: moving the previous site aside: %w", err)
+	}
+	if err := os.Rename(d.work, d.dest); err != nil {
+		return errors.Join(fmt.Errorf("output: putting the new site in place: %w", err), os.Rename(d.aside, d.dest))
+	}
+	if err := os.Rename(d.aside, d.work); err != nil {
+		return fmt.Errorf("output: keeping the previous site for the next build: %w", err)
+	}
+	return nil
+}
+
+// removeStale removes the files and folders of the previous site that
+// this build did not write and that hold nothing it wrote.
+func (d *Dir) removeStale() error {
+	used := map[string]bool{Marker: true}
+	for name := range d.written {
+		used[name] = true
+		for p := path.Dir(name); p != "." && !used[p]; p = path.Dir(p) {
+			used[p] = true
+		}
+	}
+	names := make([]string, 0, len(d.existing))
+	for name := range d.existing {
+		if !used[name] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var removed []string // folders removed whole, in sorted order
+	for _, name := range names {
+		if n := len(removed); n > 0 && strings.HasPrefix(name, removed[n-1]+"/") {
+			continue
+		}
+		if ancestorWritten(name, d.written) != "" {
+			continue // a folder above it is now a file; it went with the folder
+		}
+		err := os.RemoveAll(filepath.Join(d.work, filepath.FromSlash(name)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		d.stats.Removed++
+		if d.existing[name] {
+			removed = append(removed, name)
+		}
+	}
+	return nil
+}
+
+// ancestorWritten returns the folder above name that the build wrote as a
+// file, or "".
+func ancestorWritten(name string, written map[string]bool) string {
+	for p := path.Dir(name); p != "."; p = path.Dir(p) {
+		if written[p] {
+			return p
+		}
+	}
+	return ""
+}
+
+// Abort gives the build up: the destination is untouched. The work folder
+// keeps what was written; the next build brings it up to date.
+func (d *Dir) Abort() {
+	if !d.done {
+		d.finish()
+	}
+}
+
+func (d *Dir) finish() {
+	d.done = true
+	d.lock()
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// globEscape quotes the characters filepath.Match gives a meaning to.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
