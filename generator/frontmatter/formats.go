@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/yamlline"
 	"github.com/pelletier/go-toml/v2"
 	"go.yaml.in/yaml/v3"
 )
@@ -87,7 +88,7 @@ func DecodeAny(path string, src []byte, format Format, firstLine int, opt Option
 			return m, []diag.Finding{{Check: "frontmatter/invalid", Path: path, Line: firstLine + max(tomlErrorLine(err), 1) - 1,
 				Message: fmt.Sprintf("front matter is not valid TOML: %s", tomlErrorText(err))}}
 		}
-		return decodeNode(path, y, firstLine, opt)
+		return decodeNode(path, y, firstLine, yamlline.Map{}, opt)
 	}
 	return Decode(path, src, firstLine, opt)
 }

@@ -237,10 +237,35 @@ func FuzzSplit(f *testing.F) {
 	})
 }
 
+// Findings point at the file's lines as editors count them ("\n"), also
+// when the YAML parser sees more lines (NEL, U+2028, U+2029, a lone "\r")
+// or reads the front matter as UTF-16 after a byte-order mark.
+func TestDecodeLinesAreFileLines(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want string
+	}{
+		{"\xff\xfe\x85\x00\x85\x00\x85\x00\x85\x00[\x00", "x.md:2: error: front matter starts with a UTF-16 byte-order mark: save the file as UTF-8 [frontmatter/invalid]"},
+		{"\xfe\xff\x00t\x00:\x00 \x00x\x00\n", "x.md:2: error: front matter starts with a UTF-16 byte-order mark: save the file as UTF-8 [frontmatter/invalid]"},
+		{"title: \"a\u2028b\u2029c\"\nweight: x\n", "x.md:3: error: weight: want a whole number, got \"x\" [frontmatter/invalid]"},
+		{"title: a\u0085\u0085\u0085\n[", "x.md:3: error: front matter is not valid YAML: could not find expected ':' [frontmatter/invalid]"},
+		{"title: a\r\r\r\nweight: x\n", "x.md:3: error: weight: want a whole number, got \"x\" [frontmatter/invalid]"},
+	} {
+		_, finds := Decode("x.md", []byte(tc.src), 2, Options{})
+		var got []string
+		for _, f := range finds {
+			got = append(got, f.String())
+		}
+		if strings.Join(got, "\n") != tc.want {
+			t.Errorf("%q: findings\n%s\nwant\n%s", tc.src, strings.Join(got, "\n"), tc.want)
+		}
+	}
+}
+
 // FuzzDecode checks that any YAML decodes without panicking and that every
 // finding points into the front matter.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{"title: A\nroles: [a, b]\n", "weight: x\n", "a: &x 1\nb: *x\n", "- list\n", "? [a]\n: b\n", "title: A\ntitle: B\n", "path:\n  - a\n  - [b]\n", "last_reviewed: 2026-02-30\n", "review_every: 99999999999999999999d\n"} {
+	for _, s := range []string{"title: A\nroles: [a, b]\n", "weight: x\n", "a: &x 1\nb: *x\n", "- list\n", "? [a]\n: b\n", "title: A\ntitle: B\n", "path:\n  - a\n  - [b]\n", "last_reviewed: 2026-02-30\n", "review_every: 99999999999999999999d\n", "\xff\xfe\x85\x00\x85\x00[\x00", "a: \u2028\u2028[", "\r\r\r["} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -248,10 +273,12 @@ func FuzzDecode(f *testing.F) {
 		if m == nil {
 			t.Fatal("nil meta")
 		}
-		lines := bytes.Count(src, []byte("\n")) + bytes.Count(src, []byte("\r")) + 2
+		// The front matter starts on line 2 and has as many lines as
+		// editors count: one more than its "\n".
+		last := 2 + bytes.Count(src, []byte("\n"))
 		for _, fd := range finds {
-			if fd.Path != "x.md" || fd.Line < 1 || fd.Line > lines+1 || fd.Check == "" || fd.Message == "" {
-				t.Fatalf("finding %+v outside the front matter of %d lines", fd, lines)
+			if fd.Path != "x.md" || fd.Line < 2 || fd.Line > last || fd.Check == "" || fd.Message == "" {
+				t.Fatalf("finding %+v outside the front matter, lines 2 to %d", fd, last)
 			}
 		}
 	})

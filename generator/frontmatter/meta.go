@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -228,24 +229,32 @@ func Decode(path string, src []byte, firstLine int, opt Options) (*Meta, []diag.
 	if len(strings.TrimSpace(string(src))) == 0 {
 		return m, nil
 	}
+	if yamlline.UTF16(src) {
+		out.Errorf("frontmatter/invalid", path, firstLine, "front matter starts with a UTF-16 byte-order mark: save the file as UTF-8")
+		m.Unreadable = true
+		return m, out
+	}
+	lines := yamlline.New(src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line, msg := yamlErrorLine(err)
-		out.Errorf("frontmatter/invalid", path, firstLine+max(line, 1)-1, "front matter is not valid YAML: %s", msg)
+		out.Errorf("frontmatter/invalid", path, firstLine+lines.Line(max(line, 1))-1, "front matter is not valid YAML: %s", msg)
 		m.Unreadable = true
 		return m, out
 	}
 	if len(doc.Content) == 0 {
 		return m, nil
 	}
-	return decodeNode(path, doc.Content[0], firstLine, opt)
+	return decodeNode(path, doc.Content[0], firstLine, lines, opt)
 }
 
-// decodeNode reads a decoded YAML document's root node into a Meta.
-func decodeNode(path string, root *yaml.Node, firstLine int, opt Options) (*Meta, []diag.Finding) {
+// decodeNode reads a decoded YAML document's root node into a Meta. lines
+// maps the parser's lines to the file's (the zero Map leaves them as
+// they are).
+func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map, opt Options) (*Meta, []diag.Finding) {
 	m := &Meta{Lines: map[string]int{}}
 	var out diag.List
-	lineOf := func(n *yaml.Node) int { return firstLine + n.Line - 1 }
+	lineOf := func(n *yaml.Node) int { return firstLine + lines.Line(max(n.Line, 1)) - 1 }
 	if root.Kind != yaml.MappingNode {
 		out.Errorf("frontmatter/invalid", path, lineOf(root), "front matter must be a mapping of keys to values")
 		m.Unreadable = true

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -95,10 +96,14 @@ var errAliasBomb = fmt.Errorf("aliases expand to more than %d YAML nodes (an ali
 // ("<<: *name") as YAML defines them, and counts the nodes it reaches
 // through aliases against MaxAliasExpansion.
 type reader struct {
+	lines    yamlline.Map
 	expanded int
 	sizes    map[*yaml.Node]int
 	err      error
 }
+
+// line is the file line of a node.
+func (r *reader) line(n *yaml.Node) int { return r.lines.Line(n.Line) }
 
 // deref follows an alias to the node it names and counts that node's
 // size as expanded; nil when the budget is spent.
@@ -221,7 +226,7 @@ func (r *reader) stringMap(n *yaml.Node, lines map[string]int) map[string]string
 	r.pairs(n, func(k, v *yaml.Node) {
 		m[k.Value] = r.scalar(v)
 		if lines != nil {
-			lines[k.Value] = k.Line
+			lines[k.Value] = r.line(k)
 		}
 	})
 	return m
@@ -239,9 +244,12 @@ func isEmpty(doc *yaml.Node) bool {
 }
 
 func parseFile(f File) ([]*Rule, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+	// A rule file may be UTF-16 (the parser reads it after a byte-order
+	// mark); lines are counted in the file's characters either way.
+	data := yamlline.ToUTF8(f.Data)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var out []*Rule
-	r := &reader{}
+	r := &reader{lines: yamlline.New(data)}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -249,6 +257,10 @@ func parseFile(f File) ([]*Rule, error) {
 			return out, nil
 		}
 		if err != nil {
+			if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				return out, fmt.Errorf("line %d: %s", r.lines.Line(n), strings.Replace(err.Error(), m[0], "", 1))
+			}
 			return out, err
 		}
 		if isEmpty(&doc) {
@@ -267,7 +279,7 @@ func parseFile(f File) ([]*Rule, error) {
 
 // document reads the rules of one YAML document of a file.
 func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
-	line := root.Line
+	line := r.line(root)
 	if root = r.deref(root); root == nil {
 		return nil, r.err
 	}
@@ -284,10 +296,10 @@ func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
 		if r.get(root, "kind") != nil {
 			return nil, nil // another Kubernetes object in the same file
 		}
-		return nil, fmt.Errorf("line %d: no groups: this is neither a rule file nor a PrometheusRule", root.Line)
+		return nil, fmt.Errorf("line %d: no groups: this is neither a rule file nor a PrometheusRule", r.line(root))
 	}
 	if groups.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("line %d: groups must be a list", groups.Line)
+		return nil, fmt.Errorf("line %d: groups must be a list", r.line(groups))
 	}
 	var out []*Rule
 	for _, g := range r.items(groups) {
@@ -297,7 +309,7 @@ func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
 			continue
 		}
 		if rules.Kind != yaml.SequenceNode {
-			return out, fmt.Errorf("line %d: rules must be a list", rules.Line)
+			return out, fmt.Errorf("line %d: rules must be a list", r.line(rules))
 		}
 		for _, rn := range r.items(rules) {
 			alertKey, alert := r.key(rn, "alert")
@@ -311,7 +323,7 @@ func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
 				Annotations: map[string]string{},
 				Group:       name,
 				File:        f.Path,
-				Line:        alertKey.Line,
+				Line:        r.line(alertKey),
 				LabelLines:  map[string]int{},
 			}
 			rule.Labels = r.stringMap(r.get(rn, "labels"), rule.LabelLines)
@@ -319,7 +331,7 @@ func (r *reader) document(f File, root *yaml.Node) ([]*Rule, error) {
 			ann := r.get(rn, "annotations")
 			rule.Annotations = r.stringMap(ann, nil)
 			if u, _ := r.key(ann, "runbook_url"); u != nil {
-				rule.RunbookLine = u.Line
+				rule.RunbookLine = r.line(u)
 			}
 			if r.err != nil {
 				return out, r.err

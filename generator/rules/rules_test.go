@@ -135,3 +135,42 @@ func TestAliasBombIsRefused(t *testing.T) {
 		t.Errorf("1,000 aliases of one rule: %d rules, findings %q", len(rs), finds)
 	}
 }
+
+// FuzzParse reads any bytes as a rule file: no panic, a finding or rules,
+// every line inside the file as editors count it, and no more rules than
+// the alias budget allows.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n",
+		"---\n# Source: x\n---\nkind: PrometheusRule\nspec:\n  groups: [{name: g, rules: [{alert: B, labels: {team: ops}}]}]\n",
+		"r: &r {alert: A}\ngroups: [{name: g, rules: [*r, *r]}]\n",
+		"l: &l {team: ops}\ngroups: [{rules: [{alert: A, labels: {<<: *l, x: y}}]}]\n",
+		"\xff\xfeg\x00r\x00o\x00u\x00p\x00s\x00:\x00\n\x00",
+		"groups:\u2028\u2028- name: g\n  rules: [{alert: A}]\n",
+		"a: &a [*a]\n", "- 1\n", "groups: 1\n", "", "---\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, finds := Parse([]File{{Path: "r.yaml", Data: data}})
+		last := 1 + strings.Count(string(data), "\n")
+		if len(rs) > MaxAliasExpansion {
+			t.Fatalf("%d rules", len(rs))
+		}
+		for _, r := range rs {
+			if r.File != "r.yaml" || r.Line < 1 || r.Line > last || r.RunbookLine < 1 || r.RunbookLine > last {
+				t.Fatalf("rule %q at line %d (runbook_url %d), file has %d lines", r.Alert, r.Line, r.RunbookLine, last)
+			}
+			for k, l := range r.LabelLines {
+				if l < 1 || l > last {
+					t.Fatalf("label %q at line %d, file has %d lines", k, l, last)
+				}
+			}
+		}
+		for _, fd := range finds {
+			if fd.Path != "r.yaml" || fd.Line < 0 || fd.Line > last || fd.Message == "" || fd.Check != "rule/invalid" {
+				t.Fatalf("finding %v, file has %d lines", fd, last)
+			}
+		}
+	})
+}
