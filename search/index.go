@@ -283,7 +283,7 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 		slices.Sort(scores)
 		cut = scores[len(scores)-limit]
 	}
-	hits := make([]scored, 0, limit)
+	hits := make([]scored, 0, min(limit, len(cands)))
 	for id, s := range cands {
 		if s < cut {
 			continue

@@ -2,10 +2,13 @@ package search
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 )
 
 // Live is the search of a site that changes while it is served, for the
@@ -80,6 +83,57 @@ func sameDoc(a, b Doc) bool {
 		slices.Equal(a.Alerts, b.Alerts) && slices.Equal(a.Headings, b.Headings)
 }
 
+// Bounds of the search API's parameters, so that a request (which a page
+// on any origin can send with an <img>) costs little: a search's work and
+// its answer grow with the number of results and the query's terms.
+const (
+	MaxLimit      = 100  // results, n
+	MaxQueryBytes = 256  // q
+	MaxFieldBytes = 128  // kind, owner and role, each
+	MaxRawQuery   = 2048 // the whole query string
+)
+
+// ParseQuery reads the search API's query string: q, kind, owner, role
+// and n, each given at most once and within its bound. Its error reads
+// "NAME: problem", for a 400 response.
+func ParseQuery(raw string) (Query, error) {
+	if len(raw) > MaxRawQuery {
+		return Query{}, fmt.Errorf("query string: %d bytes, at most %d", len(raw), MaxRawQuery)
+	}
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return Query{}, fmt.Errorf("query string: %v", err)
+	}
+	for name, vals := range v {
+		bound := MaxFieldBytes
+		switch name {
+		case "q":
+			bound = MaxQueryBytes
+		case "n", "kind", "owner", "role":
+		default:
+			continue // unknown parameters are ignored, as cache busters
+		}
+		if len(vals) > 1 {
+			return Query{}, fmt.Errorf("%s: given %d times, at most once", name, len(vals))
+		}
+		if len(vals[0]) > bound {
+			return Query{}, fmt.Errorf("%s: %d bytes, at most %d", name, len(vals[0]), bound)
+		}
+		if !utf8.ValidString(vals[0]) {
+			return Query{}, fmt.Errorf("%s: not valid UTF-8", name)
+		}
+	}
+	q := Query{Text: v.Get("q"), Kind: v.Get("kind"), Owner: v.Get("owner"), Role: v.Get("role")}
+	if n := v.Get("n"); n != "" {
+		limit, err := strconv.Atoi(n)
+		if err != nil || limit < 1 || limit > MaxLimit {
+			return Query{}, fmt.Errorf("n: want a number of results from 1 to %d", MaxLimit)
+		}
+		q.Limit = limit
+	}
+	return q, nil
+}
+
 // ServeHTTP answers GET ?q=QUERY (and kind, owner, role, n as the flags
 // of "playbook search") with the results as JSON, in the form "playbook
 // search --json" prints.
@@ -89,15 +143,10 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	v := r.URL.Query()
-	q := Query{Text: v.Get("q"), Kind: v.Get("kind"), Owner: v.Get("owner"), Role: v.Get("role")}
-	if n := v.Get("n"); n != "" {
-		limit, err := strconv.Atoi(n)
-		if err != nil || limit < 1 {
-			http.Error(w, "n: want a number of results, 1 or more", http.StatusBadRequest)
-			return
-		}
-		q.Limit = limit
+	q, err := ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	}
 	hits, err := l.Search(q)
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/opsplaybook/playbook/search"
@@ -88,5 +90,57 @@ func TestLiveAnswersOverHTTP(t *testing.T) {
 	}
 	if code, _ := get("q=rollback&n=none"); code != http.StatusBadRequest {
 		t.Errorf("n=none: %d, want 400", code)
+	}
+}
+
+// A page on any origin can send a request to /api/search (an <img> needs
+// no permission): every parameter is bounded, and a request past a bound
+// gets 400 quickly instead of costing memory.
+func TestLiveBoundsEveryParameter(t *testing.T) {
+	docs := docsOf(t, exampleOptions())
+	var live search.Live
+	live.Set(docs)
+	do := func(query string) (int, string) {
+		rec := httptest.NewRecorder()
+		live.ServeHTTP(rec, httptest.NewRequest("GET", "/api/search?"+query, nil))
+		return rec.Code, rec.Body.String()
+	}
+	do("q=pa") // builds the index before memory is measured
+	long := strings.Repeat("a", search.MaxQueryBytes+1)
+	for _, tc := range []struct {
+		query string
+		code  int
+		body  string
+	}{
+		{"q=pa&n=1000000000000", 400, "n: want a number of results from 1 to 100"},
+		{"q=pa&n=101", 400, "n: want"},
+		{"q=pa&n=-1", 400, "n: want"},
+		{"q=" + long, 400, "q: 257 bytes, at most 256"},
+		{"q=pa&kind=" + long, 400, "kind: 257 bytes"},
+		{"q=pa&owner=" + long, 400, "owner: 257 bytes"},
+		{"q=pa&role=" + long, 400, "role: 257 bytes"},
+		{"q=pa&q=pb", 400, "q: given 2 times"},
+		{"q=%ff", 400, "q: not valid UTF-8"},
+		{"q=%zz", 400, "query string"},
+		{"q=pa&x=" + strings.Repeat("b", search.MaxRawQuery), 400, "query string: "},
+		{"q=pa&n=100", 200, "["},
+		{"q=pa&n=1&cachebust=1", 200, "["},
+		{"q=" + strings.Repeat("a", search.MaxQueryBytes), 200, "["},
+	} {
+		code, body := do(tc.query)
+		if code != tc.code || !strings.Contains(body, tc.body) {
+			t.Errorf("%.60s: %d %.100q, want %d %q", tc.query, code, body, tc.code, tc.body)
+		}
+	}
+	// Index.Search itself keeps its memory to the hits it has, whatever
+	// the limit asked.
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := live.Search(search.Query{Text: "pa", Limit: 1 << 40}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("a search with a limit of 2^40 allocated %d MB", alloc>>20)
 	}
 }

@@ -115,7 +115,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	mux := http.NewServeMux()
 	mux.Handle("/api/search", eng.SearchAPI())
 	mux.Handle("/", &preview.Handler{Live: lv})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: &preview.Hosts{Bind: bind, Next: mux}, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(lv.Close)
 	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	if open {

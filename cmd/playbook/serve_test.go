@@ -236,3 +236,37 @@ func TestServeFollowsEdits(t *testing.T) {
 		return !strings.Contains(page, `id="playbook-overlay"`) && strings.Contains(page, "How partitions move")
 	})
 }
+
+// TestServeRefusesOtherHosts checks the guard against DNS rebinding and
+// the search API's bounds on the running server: a Host name that is not
+// loopback gets 403, the page and the search answer at 127.0.0.1 and
+// localhost, and n past its bound is a 400, not an out-of-memory crash.
+func TestServeRefusesOtherHosts(t *testing.T) {
+	base := startServe(t, writeServeSite(t), nil)
+	port := strings.TrimPrefix(base, "http://127.0.0.1:")
+	for _, tc := range []struct {
+		host, path string
+		code       int
+	}{
+		{"rebound.attacker.example:" + port, "/", http.StatusForbidden},
+		{"rebound.attacker.example:" + port, "/api/search?q=broker", http.StatusForbidden},
+		{"rebound.attacker.example:" + port, "/_playbook/events", http.StatusForbidden},
+		{"localhost:" + port, "/", http.StatusOK},
+		{"127.0.0.1:" + port, "/api/search?q=broker", http.StatusOK},
+		{"localhost:" + port, "/api/search?q=pa&n=1000000000000", http.StatusBadRequest},
+	} {
+		req, err := http.NewRequest("GET", base+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = tc.host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("Host %s %s: %v", tc.host, tc.path, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.code {
+			t.Errorf("Host %s, GET %s: %d, want %d", tc.host, tc.path, res.StatusCode, tc.code)
+		}
+	}
+}
