@@ -60,3 +60,54 @@ func BenchmarkConvertPlainGoldmark(b *testing.B) {
 		}
 	}
 }
+
+// worstAccepted are the costliest bodies CheckLimits lets through, one of
+// each shape whose cost grows faster than its size, each just under the
+// limits.
+func worstAccepted() map[string][]byte {
+	repeat := func(unit string) []byte {
+		return []byte(strings.Repeat(unit, (MaxPageBytes-1)/len(unit)))
+	}
+	var lists, footnotes strings.Builder
+	for i := range MaxNesting {
+		lists.WriteString(strings.Repeat("  ", i) + "- x\n")
+	}
+	lists.WriteString("\npara\n\n")
+	for i := range MaxFootnotes / 2 {
+		footnotes.WriteString("a[^" + strings.Repeat("n", i%7+1) + string(rune('a'+i%26)) + "] ")
+	}
+	footnotes.WriteString("\n\n")
+	for i := range MaxFootnotes / 2 {
+		footnotes.WriteString("[^" + strings.Repeat("n", i%7+1) + string(rune('a'+i%26)) + "]: note\n")
+	}
+	return map[string][]byte{
+		"callouts":  repeat(strings.Repeat(":::note\n", MaxNesting) + "x\n" + strings.Repeat(":::\n", MaxNesting)),
+		"lists":     repeat(lists.String()),
+		"quotes":    repeat(strings.Repeat("> ", MaxNesting) + "x\n\n"),
+		"headings":  repeat("## Heading\n\n"),
+		"text":      repeat("Some *text* with a [link](https://example.org) and `code`.\n\n"),
+		"footnotes": []byte(footnotes.String()),
+	}
+}
+
+// BenchmarkWorstAccepted converts each of worstAccepted's bodies, to
+// show that what CheckLimits accepts stays cheap (ns/op is per body).
+func BenchmarkWorstAccepted(b *testing.B) {
+	m := New(Options{})
+	for name, src := range worstAccepted() {
+		b.Run(name, func(b *testing.B) {
+			if err := CheckLimits(src); err != nil {
+				b.Fatalf("refused: %s", err.Msg)
+			}
+			var out bytes.Buffer
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				out.Reset()
+				if err := m.Render(&out, src, m.Parse(src)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -120,7 +120,19 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	if !ok {
 		meta.Unreadable = true
 	}
-	body, notes := markdown.Prepare(body, strings.HasSuffix(strings.ToLower(src.Path), ".erb"))
+	// Past a limit a body would cost more than a page may: the page is
+	// built without it. Checked before and after Prepare, which rewrites
+	// other tools' syntax.
+	lim := markdown.CheckLimits(body)
+	var notes []markdown.Note
+	if lim == nil {
+		body, notes = markdown.Prepare(body, strings.HasSuffix(strings.ToLower(src.Path), ".erb"))
+		lim = markdown.CheckLimits(body)
+	}
+	if lim != nil {
+		out.Errorf(lim.Check, file, bodyLine+max(lim.Line, 1)-1, "%s; the page is built without its body", lim.Msg)
+		body, notes = nil, nil
+	}
 	for _, n := range notes {
 		out.Warnf(n.Check, file, bodyLine+n.Line-1, "%s", n.Message)
 	}
