@@ -19,6 +19,9 @@ const (
 	// MaxNesting is the deepest nesting of block quotes, list items and
 	// callouts of any spelling.
 	MaxNesting = 32
+	// MaxHeadings is the most headings a page may have: each gets an id,
+	// an entry in the page's outline and in the search index.
+	MaxHeadings = 10_000
 	// MaxFootnotes is the most footnote references and definitions ("[^")
 	// a page may have.
 	MaxFootnotes = 2000
@@ -27,14 +30,17 @@ const (
 // A LimitError says which limit a body passes and where.
 type LimitError struct {
 	Line  int    // 1-based line in the body; 0 for the whole body
-	Check string // page/too-large, page/too-deep or page/too-many-footnotes
+	Check string // page/too-large, page/too-deep, page/too-many-headings or page/too-many-footnotes
 	Msg   string
 }
 
 func (e *LimitError) Error() string { return e.Msg }
 
 // CheckLimits reads a body once, in linear time, and returns a LimitError
-// when it passes MaxPageBytes, MaxNesting or MaxFootnotes, or nil. Nesting
+// when it passes MaxPageBytes, MaxNesting, MaxHeadings or MaxFootnotes, or
+// nil. Headings are counted as ATX headings ("## Title") outside fenced
+// code, lines that could be setext underlines ("---", "===") being
+// counted too, so the count is an upper bound. Nesting
 // is counted from the markers that open containers ("> ", list markers,
 // ":::type", "!!! type" and "??? type" with their indentation), so it is
 // an upper bound of goldmark's: a page it accepts nests no deeper.
@@ -49,6 +55,7 @@ func CheckLimits(body []byte) *LimitError {
 	}
 	docusaurus := 0 // open ":::" callouts
 	var open []byte // the fence of the code block the line is in
+	headings := 0
 	for line, rest := 1, body; len(rest) > 0; line++ {
 		l := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -67,6 +74,12 @@ func CheckLimits(body []byte) *LimitError {
 		if f := topLevelFence(l); f != nil {
 			open = f
 			continue
+		}
+		if isHeading(l) {
+			if headings++; headings > MaxHeadings {
+				return &LimitError{Line: line, Check: "page/too-many-headings", Msg: fmt.Sprintf(
+					"page has more than %d headings; split it into several pages", MaxHeadings)}
+			}
 		}
 		depth, fence := lineNesting(l)
 		switch {
@@ -151,4 +164,24 @@ func topLevelFence(l []byte) []byte {
 		return nil
 	}
 	return t[:n]
+}
+
+// isHeading reports whether l may be a heading: an ATX heading's "#" to
+// "######" after at most three spaces, or a setext underline.
+func isHeading(l []byte) bool {
+	t := bytes.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || len(t) == 0 {
+		return false
+	}
+	switch t[0] {
+	case '#':
+		n := 0
+		for n < len(t) && t[n] == '#' {
+			n++
+		}
+		return n <= 6 && (n == len(t) || t[n] == ' ' || t[n] == '\t' || t[n] == '\r')
+	case '=', '-':
+		return len(bytes.Trim(t, string(t[:1])+" \t\r")) == 0
+	}
+	return false
 }

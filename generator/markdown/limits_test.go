@@ -43,6 +43,7 @@ func TestCheckLimitsRefusesCostlyBodies(t *testing.T) {
 		}(), "page/too-deep", 17},
 		{"GitHub alerts in quotes", strings.Repeat("> ", 40) + "[!NOTE]\n", "page/too-deep", 1},
 		{"a fake fence in a quote does not hide what follows", "> ```\n" + strings.Repeat("- ", 100) + "x\n", "page/too-deep", 2},
+		{"100,000 headings", "# Headings\n" + strings.Repeat("## h\n", 100_000), "page/too-many-headings", MaxHeadings + 1},
 		{"50,000 footnotes", footnotes.String(), "page/too-many-footnotes", 0},
 		{"a page over 1 MiB", strings.Repeat("word ", MaxPageBytes/5+1), "page/too-large", 0},
 	} {
@@ -87,6 +88,7 @@ func TestCheckLimitsAcceptsRealPages(t *testing.T) {
 	for _, body := range []string{
 		deepYAML.String(),
 		nest8(),
+		strings.Repeat("## h\n", MaxHeadings) + "```\n" + strings.Repeat("# comment\n", 100) + "```\n",
 		strings.Repeat("[^a] ", 100) + "\n\n[^a]: one note\n",
 		strings.Repeat("word ", MaxPageBytes/5-1),
 	} {
