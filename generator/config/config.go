@@ -278,7 +278,10 @@ func checkBaseURL(raw string) string {
 	if p != "" && !strings.HasPrefix(p, "/") {
 		return "has a relative path"
 	}
-	for _, seg := range strings.Split(p, "/")[1:] {
+	// Both as written and decoded: pages are put under the decoded path,
+	// where "%2e%2e" is "..".
+	decoded := strings.TrimSuffix(u.Path, "/")
+	for _, seg := range append(strings.Split(p, "/")[1:], strings.Split(decoded, "/")[1:]...) {
 		if seg == "" || seg == "." || seg == ".." {
 			return "has an empty, \".\" or \"..\" path segment"
 		}

@@ -94,7 +94,7 @@ func FuzzParse(f *testing.F) {
 func TestParseRefusesBaseURLsThatCannotPrefixPages(t *testing.T) {
 	for _, bad := range []string{
 		"https://x//host/", `https:\\host\docs`, `https://host\docs/`, "https://host/a b/",
-		"https://host/docs//", "https://host/docs/../x/", "https://host/?q=1", "https://host/#top",
+		"https://host/docs//", "https://host/docs/../x/", "https://host/%2e%2e/", "https://host/a/%2E/", "https://host/a%2f%2e%2e/", "https://host/?q=1", "https://host/#top",
 		"ftp://host/", "https://user@host/", "https:///docs/", "https://host:99999/", "//host/",
 	} {
 		c, finds := Parse("playbook.yaml", []byte("base_url: "+strconvQuote(bad)+"\n"))

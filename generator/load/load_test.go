@@ -1,8 +1,12 @@
 package load
 
 import (
+	"github.com/opsplaybook/playbook/generator/names"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestURLsArePrettyAndLowercase(t *testing.T) {
@@ -69,4 +73,39 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// FuzzURL builds URLs from any page reference, alias and alert name: each
+// is a clean site path ("/" first and last, no empty, "." or ".."
+// segment), so that the file written for it stays in its folder, and it
+// passes the check that _redirects and _headers lines get once escaped.
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"runbooks/db/Restore", "guides/_index", "/old/path.html", "../../etc/passwd", "..", ".", "a/../b", "Disk Full 100%",
+		"Evil\n/* /x 200!", "a//b", "ü/ß", "\xff", "...", "./x", "index.html", "C:\\x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range []struct{ what, url string }{
+			{"URL", URL(s)},
+			{"AliasURL", AliasURL(s)},
+			{"alert URL", "/alerts/" + Slug(s) + "/"},
+		} {
+			if !strings.HasPrefix(u.url, "/") || !strings.HasSuffix(u.url, "/") {
+				t.Fatalf("%s(%q) = %q: not a folder's site path", u.what, s, u.url)
+			}
+			if u.url != "/" {
+				for _, seg := range strings.Split(strings.Trim(u.url, "/"), "/") {
+					if seg == "" || seg == "." || seg == ".." {
+						t.Fatalf("%s(%q) = %q: segment %q", u.what, s, u.url, seg)
+					}
+				}
+			}
+			if err := names.CheckSitePath(names.EscapePath(u.url), false); err != nil {
+				t.Fatalf("%s(%q) = %q: %v", u.what, s, u.url, err)
+			}
+			if !utf8.ValidString(u.url) || strings.ContainsFunc(u.url, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
+				t.Fatalf("%s(%q) = %q: invalid UTF-8, a control character or a space", u.what, s, u.url)
+			}
+		}
+	})
 }
