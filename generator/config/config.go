@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	pathpkg "path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,11 +49,59 @@ type Config struct {
 	Destination string
 	// TeamLabel is the rule label that names the owning team ("team").
 	TeamLabel string
+	// Defaults are front matter values for the pages whose content path
+	// matches a glob ("runbooks/kettle/**"), as Jekyll's defaults and
+	// Hugo's cascade give them; a page's own values win. In file order.
+	Defaults []FolderDefault
+	// Source names the tool whose conventions the content follows
+	// (docusaurus, mkdocs, hugo, middleman), or "" to detect it.
+	Source string
+	// ContentURL is the site path under which the content folder was
+	// served by its tool ("/manual/" for GOV.UK's Middleman docs): links
+	// that start with it are links into the content folder. "/" by default.
+	ContentURL string
 
 	// Found is true when the site has a playbook.yaml. Without one, a folder
 	// of markdown from another tool is read as documentation: kinds guessed
 	// from folder names do not make ownership findings errors.
 	Found bool
+}
+
+// FolderDefault is one entry of playbook.yaml's defaults: front matter (as YAML)
+// for the pages whose content path matches Glob.
+type FolderDefault struct {
+	Glob string
+	YAML string
+	Line int // the line of the values in playbook.yaml
+}
+
+// Matches reports whether a content path is under a defaults glob: path.Match
+// per segment, "**" for any number of folders, and a glob without wildcards
+// for a folder and everything in it.
+func (d FolderDefault) Matches(p string) bool {
+	return globMatch(strings.Split(strings.Trim(d.Glob, "/"), "/"), strings.Split(p, "/"))
+}
+
+func globMatch(g, p []string) bool {
+	for len(g) > 0 {
+		if g[0] == "**" {
+			for i := 0; i <= len(p); i++ {
+				if globMatch(g[1:], p[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(p) == 0 {
+			return false
+		}
+		if ok, _ := pathpkg.Match(g[0], p[0]); !ok {
+			return false
+		}
+		g, p = g[1:], p[1:]
+	}
+	// A folder's glob covers everything below it.
+	return true
 }
 
 // Tickets says what a ticket reference looks like and where it links.
@@ -103,16 +152,19 @@ func Default() *Config {
 }
 
 type file struct {
-	Title       string   `yaml:"title"`
-	BaseURL     string   `yaml:"base_url"`
-	EditURL     string   `yaml:"edit_url"`
-	AlertURL    string   `yaml:"alert_url"`
-	Rules       []string `yaml:"rules"`
-	NoIndex     bool     `yaml:"noindex"`
-	UnsafeHTML  bool     `yaml:"unsafe_html"`
-	Fields      []string `yaml:"fields"`
-	Destination string   `yaml:"destination"`
-	TeamLabel   string   `yaml:"team_label"`
+	Title       string    `yaml:"title"`
+	BaseURL     string    `yaml:"base_url"`
+	EditURL     string    `yaml:"edit_url"`
+	AlertURL    string    `yaml:"alert_url"`
+	Rules       []string  `yaml:"rules"`
+	NoIndex     bool      `yaml:"noindex"`
+	UnsafeHTML  bool      `yaml:"unsafe_html"`
+	Fields      []string  `yaml:"fields"`
+	Destination string    `yaml:"destination"`
+	TeamLabel   string    `yaml:"team_label"`
+	Defaults    yaml.Node `yaml:"defaults"`
+	Source      string    `yaml:"source"`
+	ContentURL  string    `yaml:"content_url"`
 	Tickets     struct {
 		Pattern string `yaml:"pattern"`
 		URL     string `yaml:"url"`
@@ -220,6 +272,41 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		c.Review.Every = p
 	}
 	c.Review.FailWhenStale = f.Review.FailWhenStale
+	switch f.Defaults.Kind {
+	case 0:
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(f.Defaults.Content); i += 2 {
+			k, v := f.Defaults.Content[i], f.Defaults.Content[i+1]
+			if _, err := pathpkg.Match(k.Value, ""); err != nil || k.Value == "" || strings.Contains(k.Value, "..") {
+				out.Errorf("config/invalid", path, k.Line, "defaults: %q is not a path glob such as runbooks/payments/**", k.Value)
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				out.Errorf("config/invalid", path, v.Line, "defaults: %q must map front matter keys to values", k.Value)
+				continue
+			}
+			b, err := yaml.Marshal(v)
+			if err != nil {
+				continue
+			}
+			c.Defaults = append(c.Defaults, FolderDefault{Glob: k.Value, YAML: string(b), Line: v.Line})
+		}
+	default:
+		out.Errorf("config/invalid", path, f.Defaults.Line, "defaults must map path globs to front matter, such as runbooks/payments/**: {owner: payments}")
+	}
+	switch s := strings.ToLower(f.Source); s {
+	case "", "docusaurus", "mkdocs", "hugo", "middleman", "playbook":
+		c.Source = s
+	default:
+		out.Errorf("config/invalid", path, lineOf("source"), "source must be docusaurus, mkdocs, hugo, middleman or playbook, got %q", f.Source)
+	}
+	if u := f.ContentURL; u != "" {
+		if !strings.HasPrefix(u, "/") || strings.Contains(u, "..") || strings.ContainsAny(u, "?#") {
+			out.Errorf("config/invalid", path, lineOf("content_url"), "content_url must be a site path such as /manual/, got %q", u)
+		} else {
+			c.ContentURL = strings.TrimSuffix(u, "/") + "/"
+		}
+	}
 	return c, out
 }
 

@@ -280,6 +280,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		parsed = append(parsed, pp)
 	}
 	finds = append(finds, parse.Summarize(pf)...)
+	parsed, inherited := parse.Inherit(parsed, e.cfg, e.opt.ConfigFile)
+	finds = append(finds, inherited...)
 	st := resolve.Site(e.cfg, parsed, slices.Sorted(maps.Keys(e.files)), e.opt.Now)
 	resolve.Rules(st, e.rules)
 	finds = append(finds, e.ruleFind...)

@@ -3,6 +3,7 @@ package frontmatter
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -76,6 +77,11 @@ type Meta struct {
 
 	// Lines maps each key to the line of the file it stands on.
 	Lines map[string]int
+	// Inherited maps each key that a folder's cascade or playbook.yaml's
+	// defaults supplied to where it was set ("content/runbooks/_index.md:3").
+	Inherited map[string]string
+	// nodes holds each key's YAML value, for Inherit.
+	nodes map[string]*yaml.Node
 	// PathLines holds the line of each entry of Path.
 	PathLines []int
 }
@@ -273,6 +279,10 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 			continue
 		}
 		m.Lines[key] = line
+		if m.nodes == nil {
+			m.nodes = map[string]*yaml.Node{}
+		}
+		m.nodes[key] = v
 		if key == "cascade" {
 			m.Cascade, m.CascadeLine = nodeText(v), line
 		}
@@ -305,6 +315,76 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 		}
 	}
 	return m, out
+}
+
+// Inherit gives m the known fields of from (a folder's cascade or a
+// defaults entry, decoded with Decode) that m does not set itself nor has
+// inherited already: the page's own values win, then the nearest folder's.
+// where names the place that set them, for findings. It reports whether m
+// took any.
+func Inherit(m, from *Meta, where string) bool {
+	took := false
+	schema := fields()
+	keys := make([]string, 0, len(from.nodes))
+	for k := range from.nodes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		f, known := schema[k]
+		if !known || k == "title" || k == "aliases" || k == "id" || k == "slug" {
+			continue // these name one page, never a folder of them
+		}
+		if m.sets(k) {
+			continue
+		}
+		if assign(m, f, from.nodes[k]) != nil {
+			continue
+		}
+		if m.Inherited == nil {
+			m.Inherited = map[string]string{}
+		}
+		m.Inherited[k] = fmt.Sprintf("%s:%d", where, from.Lines[k])
+		took = true
+	}
+	return took
+}
+
+// Clone returns a copy of m that Inherit can change without changing m.
+func (m *Meta) Clone() *Meta {
+	c := *m
+	for _, l := range []*[]string{&c.Roles, &c.Tags, &c.Aliases, &c.Tickets, &c.Alerts, &c.Escalation, &c.Path} {
+		*l = slices.Clone(*l)
+	}
+	c.Extra = slices.Clone(c.Extra)
+	c.PathLines = slices.Clone(c.PathLines)
+	if m.Inherited != nil {
+		c.Inherited = maps.Clone(m.Inherited)
+	}
+	return &c
+}
+
+// sets reports whether m has a value for key, its own or inherited, under
+// any of the key's spellings.
+func (m *Meta) sets(key string) bool {
+	same := [][]string{{"ticket", "tickets"}, {"summary", "description"}, {"sidebar_label", "linkTitle"},
+		{"weight", "sidebar_position"}, {"aliases", "old_paths"}, {"last_reviewed", "last_reviewed_on"},
+		{"review_every", "review_in"}}
+	keys := []string{key}
+	for _, g := range same {
+		if slices.Contains(g, key) {
+			keys = g
+		}
+	}
+	for _, k := range keys {
+		if _, own := m.Lines[k]; own {
+			return true
+		}
+		if _, done := m.Inherited[k]; done {
+			return true
+		}
+	}
+	return false
 }
 
 func assign(m *Meta, f field, v *yaml.Node) error {

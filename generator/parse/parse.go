@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -313,4 +314,100 @@ func Readable(ref, siteTitle string) string {
 	}
 	r, n := utf8.DecodeRuneInString(name)
 	return string(unicode.ToUpper(r)) + name[n:]
+}
+
+// Inherit gives pages the front matter that the cascade of the index pages
+// of the folders above them (Hugo's cascade, nearest folder first) and
+// playbook.yaml's defaults (cfg.Defaults, first matching entry first) set,
+// where a page does not set it itself. Pages that inherit something come
+// back as copies with their own Meta (parsed pages are shared between
+// builds and never written); their dependency keys include what they
+// inherited. configFile names playbook.yaml in findings. It returns the
+// pages, in the same order, and the findings of the cascades and defaults
+// themselves.
+func Inherit(pages []*site.Parsed, cfg *config.Config, configFile string) ([]*site.Parsed, []diag.Finding) {
+	var out diag.List
+	cascades := map[string]*site.Parsed{} // by folder, "" for the root
+	for _, p := range pages {
+		if p.Meta.Cascade != "" && load.IsIndex(p.Ref) {
+			dir := folderOf(path.Dir(p.Ref))
+			if prev := cascades[dir]; prev == nil || strings.HasPrefix(path.Base(p.Ref), "_") {
+				cascades[dir] = p
+			}
+		}
+	}
+	decoded := map[string]*frontmatter.Meta{}
+	dirs := make([]string, 0, len(cascades))
+	for d := range cascades {
+		dirs = append(dirs, d)
+	}
+	slices.Sort(dirs)
+	for _, d := range dirs {
+		p := cascades[d]
+		text := p.Meta.Cascade
+		if strings.HasPrefix(strings.TrimSpace(text), "-") {
+			out.Warnf("frontmatter/invalid", p.File, p.Meta.CascadeLine, "cascade with _target entries is not supported: write cascade as a mapping of front matter keys to values")
+			continue
+		}
+		m, finds := frontmatter.Decode(p.File, []byte(text), p.Meta.CascadeLine+1, frontmatter.Options{Allowed: append([]string{"_target"}, cfg.Fields...)})
+		out = append(out, finds...)
+		decoded[d] = m
+	}
+	var defaults []*frontmatter.Meta
+	for _, d := range cfg.Defaults {
+		m, finds := frontmatter.Decode(configFile, []byte(d.YAML), d.Line, frontmatter.Options{Allowed: cfg.Fields})
+		out = append(out, finds...)
+		defaults = append(defaults, m)
+	}
+	if len(decoded) == 0 && len(defaults) == 0 {
+		return pages, out
+	}
+	res := make([]*site.Parsed, len(pages))
+	for i, p := range pages {
+		res[i] = p
+		meta := p.Meta.Clone()
+		h := fnv.New64a()
+		dir := path.Dir(p.Ref)
+		if load.IsIndex(p.Ref) {
+			dir = path.Dir(dir) // a folder's index page inherits from the folders above
+		}
+		for {
+			dir = folderOf(dir)
+			if m := decoded[dir]; m != nil && cascades[dir] != p {
+				if frontmatter.Inherit(meta, m, cascades[dir].File) {
+					h.Write([]byte(cascades[dir].Meta.Cascade))
+				}
+			}
+			if dir == "" {
+				break
+			}
+			dir = path.Dir(dir)
+		}
+		for j, m := range defaults {
+			if cfg.Defaults[j].Matches(p.Path) && frontmatter.Inherit(meta, m, configFile) {
+				h.Write([]byte(cfg.Defaults[j].YAML))
+			}
+		}
+		if len(meta.Inherited) == 0 {
+			continue
+		}
+		cp := *p
+		cp.Meta = meta
+		cp.Sum ^= h.Sum64()
+		cp.Iface ^= h.Sum64()
+		if _, ok := meta.Inherited["kind"]; ok {
+			var ignored diag.List
+			cp.Kind = kind(&cp, &ignored)
+		}
+		res[i] = &cp
+	}
+	return res, out
+}
+
+// folderOf turns path.Dir's "." into "", the content root.
+func folderOf(dir string) string {
+	if dir == "." {
+		return ""
+	}
+	return dir
 }

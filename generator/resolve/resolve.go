@@ -350,5 +350,32 @@ func Rules(s *site.Site, rs []*rules.Rule) {
 		if p := s.Alerts[r.Alert]; p != nil && r.Alert != "" && p.Rule == nil {
 			p.Rule = r
 		}
+		// A runbook that a rule's runbook_url leads to handles the alert.
+		if rb := ruleRunbook(s, r.RunbookURL()); rb != nil && r.Alert != "" && !slices.Contains(rb.RuleAlerts, r.Alert) {
+			rb.RuleAlerts = append(rb.RuleAlerts, r.Alert)
+			slices.Sort(rb.RuleAlerts)
+		}
 	}
+}
+
+// ruleRunbook returns the runbook page that a runbook_url under the site's
+// base_url (or a site path) leads to, or nil. validate.RunbookURL says why
+// when there is none.
+func ruleRunbook(s *site.Site, raw string) *site.Page {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	if b := s.Config.BaseURL; b != "" && strings.HasPrefix(strings.ToLower(raw), strings.ToLower(b)) {
+		raw = "/" + raw[len(b):]
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
+		return nil
+	}
+	p := byURLPath(s, u.Path)
+	if p == nil || p.Kind != site.Runbook {
+		return nil
+	}
+	return p
 }

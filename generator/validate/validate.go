@@ -91,7 +91,7 @@ func (v *checker) page(p *site.Page) {
 			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q is a %s page, not a runbook", m.Runbook, p.RunbookOf.Kind)
 		}
 	}
-	if p.Kind == site.Runbook && len(p.AlertPages) == 0 && len(m.Alerts) == 0 {
+	if p.Kind == site.Runbook && len(p.AlertPages) == 0 && len(m.Alerts) == 0 && len(p.RuleAlerts) == 0 {
 		v.out.Warnf("runbook/orphan", p.File, top, "no alert leads to this runbook: list the alerts it handles in \"alerts:\" or point an alert page's \"runbook:\" at it")
 	}
 	for _, r := range m.Roles {
