@@ -160,8 +160,8 @@ type Engine struct {
 
 	// What the last update made.
 	keys     map[string]uint64 // page output file -> dependency key
-	siteKey  uint64
-	siteOut  map[string]bool // the site-wide files
+	parts    map[string]uint64 // site-wide part -> dependency key
+	siteOut  map[string]string // site-wide file -> its part
 	docs     map[string]search.Doc
 	exporter search.Exporter
 	snap     *Snapshot
@@ -282,7 +282,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	finds = append(finds, parse.Summarize(pf)...)
 	parsed, inherited := parse.Inherit(parsed, e.cfg, e.opt.ConfigFile)
 	finds = append(finds, inherited...)
-	st := resolve.Site(e.cfg, parsed, slices.Sorted(maps.Keys(e.files)), e.opt.Now)
+	var prev *site.Site
+	if e.snap != nil {
+		prev = e.snap.Site
+	}
+	st := resolve.SiteFrom(e.cfg, parsed, slices.Sorted(maps.Keys(e.files)), e.opt.Now, prev)
 	resolve.Rules(st, e.rules)
 	finds = append(finds, e.ruleFind...)
 	finds = append(finds, validate.Rules(st, e.rules)...)
@@ -350,20 +354,32 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			w.remove(name)
 		}
 	}
-	siteKey := r.SiteKey()
-	siteOut := e.siteOut
-	if e.full || siteKey != e.siteKey {
+	parts := map[string]uint64{}
+	siteOut := map[string]string{}
+	for _, part := range r.SiteParts() {
+		parts[part.Name] = part.Key
+		if old, ok := e.parts[part.Name]; ok && old == part.Key && !e.full {
+			for name, owner := range e.siteOut {
+				if owner == part.Name {
+					siteOut[name] = owner
+				}
+			}
+			continue
+		}
 		rec := &recorder{w: w, names: map[string]bool{}}
-		if err := r.SiteFiles(rec); err != nil {
+		if err := part.Write(rec); err != nil {
 			return nil, err
 		}
-		for name := range e.siteOut {
-			if !rec.names[name] && keys[name] == 0 {
-				w.remove(name)
-			}
+		for name := range rec.names {
+			siteOut[name] = part.Name
 		}
-		siteOut = rec.names
 	}
+	for name, owner := range e.siteOut {
+		if _, ok := siteOut[name]; !ok && keys[name] == 0 && parts[owner] != e.parts[owner] {
+			w.remove(name)
+		}
+	}
+	e.bodies.KeepOnly(st.Pages)
 
 	// The content folder's other files: those that changed.
 	var copyFiles []string
@@ -374,7 +390,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 	for _, f := range copyFiles {
 		if !e.files[f] {
-			if !siteOut[f] && keys[f] == 0 {
+			if _, ok := siteOut[f]; !ok && keys[f] == 0 {
 				w.remove(f)
 			}
 			continue
@@ -428,7 +444,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 
 	// Publish.
-	e.keys, e.siteKey, e.siteOut, e.docs, e.stale, e.full = keys, siteKey, siteOut, docs, nil, false
+	e.keys, e.parts, e.siteOut, e.docs, e.stale, e.full = keys, parts, siteOut, docs, nil, false
 	snap.files = w.files
 	res.Snapshot = snap
 	res.Changed, res.Removed = w.changes(e.snap)

@@ -190,6 +190,7 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	}
 	p.Findings = out
 	p.Iface = iface(p)
+	p.IndexAnchors()
 	return p
 }
 

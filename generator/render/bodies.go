@@ -2,8 +2,10 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,6 +22,42 @@ import (
 type BodyCache struct {
 	mu sync.Mutex
 	m  map[ast.Node]cachedBody
+	// entries are pages' pages.json entries, by parsed page.
+	entries map[*site.Parsed]cachedEntry
+}
+
+type cachedEntry struct {
+	e    pageEntry
+	json []byte
+}
+
+// entry returns e encoded as an element of pages.json, from the cache
+// when p's entry was the same last time. c may be nil.
+func (c *BodyCache) entry(p *site.Parsed, e pageEntry) ([]byte, error) {
+	if c != nil {
+		c.mu.Lock()
+		ce, ok := c.entries[p]
+		c.mu.Unlock()
+		if ok && sameEntry(ce.e, e) {
+			return ce.json, nil
+		}
+	}
+	data, err := json.MarshalIndent(e, "  ", "  ")
+	if err != nil || c == nil {
+		return data, err
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = map[*site.Parsed]cachedEntry{}
+	}
+	c.entries[p] = cachedEntry{e, data}
+	c.mu.Unlock()
+	return data, nil
+}
+
+func sameEntry(a, b pageEntry) bool {
+	return a.Title == b.Title && a.URL == b.URL && a.Kind == b.Kind && a.Owner == b.Owner && a.Alert == b.Alert &&
+		slices.Equal(a.Tickets, b.Tickets) && a.ReviewDue == b.ReviewDue && a.Stale == b.Stale && a.Source == b.Source && a.Untitled == b.Untitled
 }
 
 type cachedBody struct {
@@ -75,8 +113,8 @@ func (r *Renderer) body(p *site.Page) (template.HTML, error) {
 	return h, nil
 }
 
-// keepOnly drops the bodies of documents that are not in pages.
-func (c *BodyCache) keepOnly(pages []*site.Page) {
+// KeepOnly drops the bodies of documents that are not in pages.
+func (c *BodyCache) KeepOnly(pages []*site.Page) {
 	if c == nil {
 		return
 	}
@@ -86,11 +124,20 @@ func (c *BodyCache) keepOnly(pages []*site.Page) {
 			live[p.Doc] = true
 		}
 	}
+	parsed := make(map[*site.Parsed]bool, len(pages))
+	for _, p := range pages {
+		parsed[p.Parsed] = true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for doc := range c.m {
 		if !live[doc] {
 			delete(c.m, doc)
+		}
+	}
+	for p := range c.entries {
+		if !parsed[p] {
+			delete(c.entries, p)
 		}
 	}
 }

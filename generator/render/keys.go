@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/opsplaybook/playbook/generator/site"
@@ -30,35 +31,49 @@ type keyData struct {
 	byRole map[string][]*site.Page
 	// steps are, by page, its places on the personas' paths.
 	steps map[*site.Page]uint64
-	// Site is the key of the site-wide files (SiteFiles).
-	site uint64
+	// The keys of the site-wide files (SiteParts).
+	redirects, sitemap, pagesJSON uint64
 }
 
-// hasher hashes the parts of one key: 64-bit FNV-1a, the same in every
-// process, so keys can be kept from one build to the next.
+// hasher hashes the parts of one key, eight bytes at a time with a
+// multiply-xorshift mix: the same in every process, so keys could be kept
+// from one build to the next.
 type hasher uint64
 
-func newHasher() hasher { return 14695981039346656037 }
+func newHasher() hasher { return 0x9E3779B97F4A7C15 }
 
-func (h *hasher) byte(c byte) { *h = (*h ^ hasher(c)) * 1099511628211 }
+func mix(x uint64) uint64 {
+	x ^= x >> 32
+	x *= 0xD6E8FEB86659FD93
+	x ^= x >> 32
+	x *= 0xD6E8FEB86659FD93
+	x ^= x >> 32
+	return x
+}
+
+func (h *hasher) u64(v uint64) { *h = hasher(mix(uint64(*h)^v) + 0x9E3779B97F4A7C15) }
+
 func (h *hasher) str(s string) {
+	for len(s) >= 8 {
+		h.u64(uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56)
+		s = s[8:]
+	}
+	var v uint64
 	for i := 0; i < len(s); i++ {
-		h.byte(s[i])
+		v |= uint64(s[i]) << (8 * i)
 	}
-	h.byte(0)
+	h.u64(v ^ uint64(len(s))<<56 ^ 0xFF)
 }
-func (h *hasher) u64(v uint64) {
-	for i := range 8 {
-		h.byte(byte(v >> (8 * i)))
-	}
-}
+
 func (h *hasher) flag(b bool) {
 	if b {
-		h.byte(1)
+		h.u64(1)
 	} else {
-		h.byte(0)
+		h.u64(2)
 	}
 }
+
 func (h hasher) sum() uint64 { return uint64(h) }
 
 // iface is what other pages' outputs show of q.
@@ -165,16 +180,26 @@ func (r *Renderer) prepareKeys() *keyData {
 			h.u64(k.window(sec, -1))
 		}
 		k.global = h.sum()
+		rd, sm, pj := newHasher(), newHasher(), newHasher()
+		for _, h := range []*hasher{&rd, &sm, &pj} {
+			h.str(r.base)
+		}
+		sm.str(r.site.Config.BaseURL)
+		sm.flag(r.site.Config.NoIndex)
 		for _, p := range r.site.Pages {
-			h.u64(k.iface(p))
-			for _, l := range p.Links {
-				h.flag(l.Target != nil)
+			rd.str(p.URL)
+			rd.str(p.Ref)
+			rd.str(p.Path)
+			rd.str(string(p.Kind))
+			rd.str(p.Meta.Alert)
+			for _, a := range p.Meta.Aliases {
+				rd.str(a)
 			}
+			sm.str(p.URL)
+			pj.u64(k.iface(p))
 		}
-		for _, f := range r.site.Files {
-			h.str(f)
-		}
-		k.site = h.sum()
+		rd.str(r.site.Config.AlertURL)
+		k.redirects, k.sitemap, k.pagesJSON = rd.sum(), sm.sum(), pj.sum()
 	})
 	return k
 }
@@ -195,9 +220,6 @@ func (k *keyData) window(folder *site.Page, at int) uint64 {
 	}
 	return (sums[to]-sums[from])*31 + uint64(from)<<32 + uint64(to)
 }
-
-// SiteKey returns the dependency key of the site-wide files (SiteFiles).
-func (r *Renderer) SiteKey() uint64 { return r.prepareKeys().site }
 
 // Key returns the dependency key of page p's output file.
 func (r *Renderer) Key(p *site.Page) uint64 {
@@ -240,12 +262,13 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	h.u64(k.steps[p])
 	// The sidebar: the sections p is in show the folders on its way
 	// open, each a window of its children around the one on the way.
-	onPath := map[*site.Page]bool{}
+	var path [16]*site.Page
+	onPath := path[:0]
 	for q := p; q != nil; q = q.Parent {
-		onPath[q] = true
+		onPath = append(onPath, q)
 	}
 	for _, sec := range r.sd.Sections {
-		if !onPath[sec] {
+		if !slices.Contains(onPath, sec) {
 			continue
 		}
 		for folder := sec; folder != nil; {

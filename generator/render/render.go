@@ -249,7 +249,7 @@ func (r *Renderer) All(w output.Writer) error {
 	if err != nil {
 		return err
 	}
-	r.opt.Bodies.keepOnly(pages)
+	r.opt.Bodies.KeepOnly(pages)
 	err = forEach(pages, func(p *site.Page) error {
 		html, err := r.page(p, bodies)
 		if err != nil {
@@ -295,28 +295,48 @@ func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
 // page, the hashed assets, redirects and their pages, _headers, the
 // service worker, sitemap.xml, robots.txt and pages.json.
 func (r *Renderer) SiteFiles(w output.Writer) error {
-	if err := r.notFound(w); err != nil {
-		return err
+	for _, part := range r.SiteParts() {
+		if err := part.Write(w); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// SitePart is a group of site-wide files that depend on the same inputs.
+type SitePart struct {
+	Name string
+	// Key is the dependency key of the part's files (see Key).
+	Key   uint64
+	Write func(w output.Writer) error
+}
+
+// SiteParts returns the site-wide files in groups, each with its key, so
+// that an engine writes again only the groups whose key changed.
+func (r *Renderer) SiteParts() []SitePart {
+	k := r.prepareKeys()
+	return []SitePart{
+		{"404", k.global, r.notFound},
+		{"assets", r.Theme.Sum, r.assetFiles},
+		{"redirects", k.redirects, r.redirects},
+		{"headers", k.global, r.headers},
+		{"sitemap", k.sitemap, r.sitemap},
+		{"pages.json", k.pagesJSON, r.pagesJSON},
+	}
+}
+
+func (r *Renderer) assetFiles(w output.Writer) error {
 	for _, name := range sortedKeys(r.assetOut) {
 		if err := w.WriteFile(name, r.assetOut[name]); err != nil {
 			return err
 		}
 	}
-	if err := r.redirects(w); err != nil {
-		return err
-	}
-	if err := r.headers(w); err != nil {
-		return err
-	}
 	// The service worker is served unhashed from the site's root: its
 	// scope is the folder it is served from.
 	if r.serviceWorker != nil {
-		if err := w.WriteFile("sw.js", r.serviceWorker); err != nil {
-			return err
-		}
+		return w.WriteFile("sw.js", r.serviceWorker)
 	}
-	return r.extras(w)
+	return nil
 }
 
 // OutName is the file that serves a URL: "/a/b/" is "a/b/index.html".

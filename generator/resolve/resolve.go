@@ -9,6 +9,8 @@ package resolve
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/fnv"
 	"net/url"
 	"path"
 	"slices"
@@ -28,6 +30,14 @@ import (
 // out, as the caller decides), making a new Page for each; it changes
 // none of them. now decides which pages are due for review.
 func Site(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time) *site.Site {
+	return SiteFrom(cfg, parsed, files, now, nil)
+}
+
+// SiteFrom is Site for a site that prev was made for before some pages
+// changed: a page whose parse is the same, in a site whose LinkSum is the
+// same, takes its resolved links from prev instead of resolving them
+// again. prev is only read.
+func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time, prev *site.Site) *site.Site {
 	pages := make([]*site.Page, len(parsed))
 	nodes := make([]site.Page, len(parsed))
 	for i, p := range parsed {
@@ -78,10 +88,34 @@ func Site(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Ti
 	for _, f := range files {
 		fileSet[strings.ToLower(f)] = true
 	}
+	s.LinkSum = linkSum(cfg, pages, files)
+	var before, byPath map[string]*site.Page
+	if prev != nil && prev.LinkSum == s.LinkSum {
+		before = make(map[string]*site.Page, len(prev.Pages))
+		for _, p := range prev.Pages {
+			if p.Path != "" {
+				before[p.Path] = p
+			}
+		}
+		byPath = make(map[string]*site.Page, len(pages))
+		for _, p := range pages {
+			byPath[p.Path] = p
+		}
+	}
 
 	for _, p := range pages {
-		for _, l := range p.Outline.Links {
-			p.Links = append(p.Links, link(s, fileSet, p, l))
+		if old := before[p.Path]; old != nil && old.Parsed == p.Parsed {
+			p.Links = make([]site.Link, len(old.Links))
+			for i, l := range old.Links {
+				if l.Target != nil {
+					l.Target = byPath[l.Target.Path]
+				}
+				p.Links[i] = l
+			}
+		} else {
+			for _, l := range p.Outline.Links {
+				p.Links = append(p.Links, link(s, fileSet, p, l))
+			}
 		}
 		if o := p.Meta.Owner; o != "" {
 			p.OwnerTeam = s.Teams[site.TeamID(o)]
@@ -132,6 +166,27 @@ func Site(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Ti
 }
 
 func byURL(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) }
+
+// linkSum hashes what resolving a link reads of the whole site: every
+// page's URL, reference, path and heading ids, the other files, and
+// base_url.
+func linkSum(cfg *config.Config, pages []*site.Page, files []string) uint64 {
+	h := fnv.New64a()
+	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+	w(cfg.BaseURL)
+	var b [8]byte
+	for _, p := range pages {
+		w(p.URL)
+		w(p.Ref)
+		w(p.Path)
+		binary.LittleEndian.PutUint64(b[:], p.AnchorSum)
+		h.Write(b[:])
+	}
+	for _, f := range files {
+		w(f)
+	}
+	return h.Sum64()
+}
 
 func appendOnce(l []*site.Page, p *site.Page) []*site.Page {
 	if slices.Contains(l, p) {
@@ -315,9 +370,13 @@ func sections(s *site.Site) {
 	}
 	s.Pages = append(s.Pages, made...)
 	slices.SortStableFunc(s.Pages, byURL)
+	lower := make(map[*site.Page]string, len(s.Pages))
+	for _, p := range s.Pages {
+		lower[p] = strings.ToLower(p.Title)
+	}
 	for _, p := range s.Pages {
 		slices.SortStableFunc(p.Children, func(a, b *site.Page) int {
-			return cmp.Or(cmp.Compare(a.Meta.Weight, b.Meta.Weight), strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
+			return cmp.Or(cmp.Compare(a.Meta.Weight, b.Meta.Weight), strings.Compare(lower[a], lower[b]), strings.Compare(a.URL, b.URL))
 		})
 	}
 }

@@ -5,6 +5,7 @@
 package site
 
 import (
+	"hash/fnv"
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/config"
@@ -104,6 +105,11 @@ type Parsed struct {
 	// the findings of parsing this file (front matter, kind).
 	FrontMatter []byte
 	Findings    []diag.Finding
+	// anchors are the heading ids by their squashed form (Anchor);
+	// AnchorSum is a hash of the heading ids.
+	anchors   map[string]string
+	AnchorSum uint64
+
 	// Sum is a hash of the file's name and bytes; Iface is a hash of
 	// what other pages show of it (front matter, title, URL, kind, id,
 	// headings), which an edit of its body alone leaves as it is. Both
@@ -172,6 +178,10 @@ func (p *Parsed) Anchor(fragment string) (string, bool) {
 			return h.ID, true
 		}
 	}
+	if p.anchors != nil {
+		id, ok := p.anchors[squash(fragment)]
+		return id, ok
+	}
 	want := squash(fragment)
 	for _, h := range p.Outline.Headings {
 		if squash(h.ID) == want {
@@ -179,6 +189,23 @@ func (p *Parsed) Anchor(fragment string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// IndexAnchors makes Anchor a map lookup and sets AnchorSum. Parse calls
+// it once, before the page is shared.
+func (p *Parsed) IndexAnchors() {
+	p.anchors = make(map[string]string, len(p.Outline.Headings))
+	h := fnv.New64a()
+	for _, hd := range p.Outline.Headings {
+		h.Write([]byte(hd.ID))
+		h.Write([]byte{0})
+	}
+	p.AnchorSum = h.Sum64()
+	for _, h := range p.Outline.Headings {
+		if k := squash(h.ID); p.anchors[k] == "" {
+			p.anchors[k] = h.ID
+		}
+	}
 }
 
 func squash(id string) string {
@@ -215,6 +242,11 @@ type Site struct {
 	Personas map[string]*Page // by persona id
 	Alerts   map[string]*Page // by exact alert name
 	Home     *Page
+	// LinkSum is a hash of what resolving a link reads of the whole site
+	// (URLs, references, paths and heading ids of every page, the other
+	// files, base_url): in two sites with the same LinkSum, the same
+	// parsed page's links lead to the same places.
+	LinkSum uint64
 }
 
 // TeamID returns the team id in an owner reference: "payments", also for
