@@ -94,10 +94,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		opts = site.opts
 		what = displayPath(site.contentDir)
 	}
+	// Ctrl-C is ours from here on, also while the site is first built.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	opts.Now = time.Now()
 	opts.SearchAPI = true
 	format, _ := diag.ParseFormat(f.format)
-	eng, res, err := engine.New(context.Background(), opts)
+	eng, res, err := engine.New(ctx, opts)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "stopped")
+		return exitOK
+	}
 	var report bytes.Buffer
 	if err != nil {
 		fmt.Fprintf(&report, "playbook serve: %v\n", err)
@@ -123,8 +130,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "playbook serve: not opening a browser: %v\n", err)
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if site != nil {
 		var ruleFiles []string
 		for _, r := range opts.Rules {
