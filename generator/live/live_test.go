@@ -2,11 +2,9 @@ package live_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io/fs"
 	"maps"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,108 +133,6 @@ func pageFiles(t testing.TB, dir string) []string {
 	return out
 }
 
-// edit is one random change to a site's files; it returns the content
-// paths it touched.
-type edit struct {
-	name string
-	do   func(r *rand.Rand, dir string, pages []string) []string
-}
-
-func replaceIn(dir, p string, f func(string) string) {
-	data, _ := os.ReadFile(filepath.Join(dir, p))
-	os.WriteFile(filepath.Join(dir, p), []byte(f(string(data))), 0o644)
-}
-
-var edits = []edit{
-	{"body word", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string { return strings.TrimRight(s, "\n") + fmt.Sprintf(" edited%d\n", r.Intn(1000)) })
-		return []string{p}
-	}},
-	{"body paragraph", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string {
-			_, body, ok := cutFrontMatter(s)
-			if !ok {
-				return s
-			}
-			return strings.Replace(s, body, "\nA new first paragraph.\n"+body, 1)
-		})
-		return []string{p}
-	}},
-	{"title", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string {
-			if strings.HasPrefix(s, "---\n") {
-				return "---\ntitle: Retitled " + fmt.Sprint(r.Intn(100)) + "\n" + dropLine(s[4:], "title:")
-			}
-			return s
-		})
-		return []string{p}
-	}},
-	{"heading", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string { return s + fmt.Sprintf("\n## Added heading %d\n\nText.\n", r.Intn(10)) })
-		return []string{p}
-	}},
-	{"link to another page", func(r *rand.Rand, dir string, pages []string) []string {
-		p, q := pages[r.Intn(len(pages))], pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string { return s + "\nSee [that page](/" + strings.TrimSuffix(q, ".md") + "/).\n" })
-		return []string{p}
-	}},
-	{"broken link", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string { return s + "\nSee [nothing](nothing-here.md).\n" })
-		return []string{p}
-	}},
-	{"broken front matter", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string { return strings.Replace(s, "\n---\n", "\n", 1) })
-		return []string{p}
-	}},
-	{"delete", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		os.Remove(filepath.Join(dir, p))
-		return []string{p}
-	}},
-	{"new page", func(r *rand.Rand, dir string, pages []string) []string {
-		p := fmt.Sprintf("guides/new/page-%d.md", r.Intn(50))
-		q := pages[r.Intn(len(pages))]
-		writeFile(filepath.Join(dir, p), []byte("---\ntitle: A new page\n---\n\nLinks to [a page]("+"/"+strings.TrimSuffix(q, ".md")+"/).\n"))
-		return []string{p}
-	}},
-	{"rename file", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		q := strings.TrimSuffix(p, ".md") + "-moved.md"
-		os.Rename(filepath.Join(dir, p), filepath.Join(dir, q))
-		return []string{p, q}
-	}},
-	{"rename folder", func(r *rand.Rand, dir string, pages []string) []string {
-		p := filepath.ToSlash(filepath.Dir(pages[r.Intn(len(pages))]))
-		if p == "." {
-			return nil
-		}
-		q := p + "-moved"
-		os.Rename(filepath.Join(dir, p), filepath.Join(dir, q))
-		return []string{p, q}
-	}},
-	{"image", func(r *rand.Rand, dir string, pages []string) []string {
-		p := fmt.Sprintf("guides/img-%d.png", r.Intn(3))
-		writeFile(filepath.Join(dir, p), []byte{byte(r.Intn(256))})
-		return []string{p}
-	}},
-	{"draft", func(r *rand.Rand, dir string, pages []string) []string {
-		p := pages[r.Intn(len(pages))]
-		replaceIn(dir, p, func(s string) string {
-			if strings.HasPrefix(s, "---\n") {
-				return "---\ndraft: true\n" + s[4:]
-			}
-			return s
-		})
-		return []string{p}
-	}},
-}
-
 func cutFrontMatter(s string) (fm, body string, ok bool) {
 	if !strings.HasPrefix(s, "---\n") {
 		return "", s, true
@@ -256,37 +152,6 @@ func dropLine(s, prefix string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
-	dir, opt := exampleSite(t)
-	s, _, err := engine.New(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameAsBuild(t, s.Snapshot(), opt, "first build")
-	r := rand.New(rand.NewSource(1))
-	steps := 50
-	if testing.Short() {
-		steps = 20
-	}
-	quick := 0
-	for i := range steps {
-		e := edits[r.Intn(len(edits))]
-		pages := pageFiles(t, dir)
-		var touched []string
-		for range 1 + r.Intn(2) {
-			touched = append(touched, e.do(r, dir, pages)...)
-		}
-		res, _ := s.Update(context.Background(), engine.Change{Content: touched})
-		if res.Rendered < len(res.Snapshot.Site.Pages) {
-			quick++
-		}
-		sameAsBuild(t, res.Snapshot, opt, fmt.Sprintf("step %d (%s %v)", i, e.name, touched))
-	}
-	if quick == 0 {
-		t.Errorf("no edit took the quick path")
-	}
 }
 
 func fsRead(fsys fs.FS, name string) ([]byte, error) { return fs.ReadFile(fsys, name) }
