@@ -179,7 +179,7 @@ for s in "${scenarios[@]}"; do
 	edit)
 		corpus "$pages"
 		site=$tmp/site-$pages
-		page=$(find "$site/content/runbooks" -name '*.md' ! -name '_index.md' | sort | head -1)
+		page=$(find "$site/content/runbooks" -name '*.md' ! -name '_index.md' | sort | awk 'NR == 1')
 		# Two untimed builds each: the second leaves playbook's previous
 		# build beside its destination, as on a developer's machine.
 		for t in "${tools[@]}"; do
