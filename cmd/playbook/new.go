@@ -12,10 +12,10 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator"
-	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/names"
 	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/project"
 	"github.com/opsplaybook/playbook/generator/scaffold"
 	"github.com/opsplaybook/playbook/generator/site"
 	"github.com/opsplaybook/playbook/generator/validate"
@@ -90,8 +90,8 @@ func newPagePath(arg string) (content, rel string, err error) {
 		return "", "", err
 	}
 	site := wd
-	if !isSiteDir(wd) {
-		if above := findConfigAbove(wd); above != "" {
+	if !project.IsSite(wd) {
+		if above := project.FindConfigAbove(wd); above != "" {
 			site = filepath.Dir(above)
 		}
 	}
@@ -110,16 +110,6 @@ func newPagePath(arg string) (content, rel string, err error) {
 		return content, filepath.ToSlash(arg), nil
 	}
 	return "", "", fmt.Errorf("%s: a page must be inside the content folder %s, and this path is outside it: the page would not be part of the site", arg, displayPath(content))
-}
-
-// isSiteDir reports whether dir holds playbook.yaml or a content/ folder.
-func isSiteDir(dir string) bool {
-	for _, name := range []string{config.FileName, "content"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // writeNew writes a file that must not exist yet, at path inside the

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -14,19 +13,16 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
-	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
-	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/project"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
@@ -69,21 +65,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	var opts generator.Options
 	var site *siteSetup
 	what := ""
-	if !f.sourceSet() && f.content == "" && !isSite(".") {
+	if !f.sourceSet() && f.content == "" && !project.IsSite(".") {
 		format, err := diag.ParseFormat(f.format)
 		if err != nil {
 			return fail(stderr, "serve", usageError{err}, serveHelp)
 		}
 		f.format = string(format)
-		opts = generator.Options{
-			Content: playbook.Content(), ContentPrefix: "content/",
-			Config: playbook.Config(), ConfigFile: config.FileName,
-			Layouts: playbook.Layouts(), Assets: playbook.Assets(),
-			Version: version(), Drafts: f.drafts,
-		}
-		for _, name := range slices.Sorted(maps.Keys(playbook.Rules())) {
-			opts.Rules = append(opts.Rules, rules.File{Path: name, Data: playbook.Rules()[name]})
-		}
+		opts = project.Example(version(), f.drafts)
 		what = "the example playbook built into playbook (no playbook.yaml or content/ here)"
 	} else {
 		var err error
@@ -167,15 +155,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stopped")
 	}
 	return exitOK
-}
-
-// isSite reports whether a folder holds a site: playbook.yaml or content/.
-func isSite(dir string) bool {
-	if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
-		return true
-	}
-	st, err := os.Stat(filepath.Join(dir, "content"))
-	return err == nil && st.IsDir()
 }
 
 // openBrowser opens url in the user's web browser: $BROWSER when set,

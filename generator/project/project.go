@@ -1,0 +1,256 @@
+// Package project finds a site on disk and reads, once, what every command
+// needs of it: the site folder and its content folder, playbook.yaml, the
+// theme (the site's layouts/ and assets/ over the embedded ones), the
+// Prometheus rule files and another tool's navigation titles. Its input is
+// the command line's site flags; its output is engine.Options and the
+// folders they came from. `build`, `check`, `new`, `search` and `serve`
+// all open their site here.
+package project
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/engine"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/rules"
+)
+
+// Flags are the site flags every command shares.
+type Flags struct {
+	// Source is the site folder (-s); SourceSet is true when it was
+	// given on the command line.
+	Source    string
+	SourceSet bool
+	// Content is the content folder (--content), "" for the default:
+	// Source/content, or Source itself when it has no content/.
+	Content string
+	// Rules are rule file globs (--rules), besides playbook.yaml's.
+	Rules  []string
+	Drafts bool
+	// Version is the playbook version, for the generator meta tag.
+	Version string
+}
+
+// Site is a site opened from the command line.
+type Site struct {
+	Options    engine.Options
+	Dir        string // the site folder
+	ContentDir string
+	Config     *config.Config
+}
+
+// UsageError is an error in what the command line says (a rule glob that
+// is not a pattern), as opposed to what is on disk.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// Open finds the site the flags name and reads its options. Errors name
+// the folder or file.
+func Open(f Flags) (*Site, error) {
+	dir := filepath.Clean(f.Source)
+	if !f.SourceSet && f.Content != "" {
+		// "--content site/content" alone: the site is the folder above
+		// it when that has the configuration.
+		parent := filepath.Dir(filepath.Clean(f.Content))
+		if _, err := os.Stat(filepath.Join(parent, config.FileName)); err == nil {
+			dir = parent
+		}
+	}
+	if st, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	content := f.Content
+	if content == "" {
+		content = filepath.Join(dir, "content")
+		if st, err := os.Stat(content); err != nil || !st.IsDir() {
+			content = dir
+		}
+	}
+	content = filepath.Clean(content)
+	if st, err := os.Stat(content); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", content)
+	}
+	s := &Site{Dir: dir, ContentDir: content, Config: config.Default()}
+	s.Options = engine.Options{
+		Content:       os.DirFS(content),
+		ContentPrefix: DisplayPath(content) + "/",
+		Layouts:       generator.Overlay(dirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
+		Assets:        generator.Overlay(dirFS(filepath.Join(dir, "assets")), playbook.Assets()),
+		Now:           time.Now(),
+		Version:       f.Version,
+		Drafts:        f.Drafts,
+	}
+	if s.Options.ContentPrefix == "./" {
+		s.Options.ContentPrefix = ""
+	}
+	cfgPath := filepath.Join(dir, config.FileName)
+	if data, err := os.ReadFile(cfgPath); err == nil {
+		s.Options.Config, s.Options.ConfigFile = data, DisplayPath(cfgPath)
+		s.Config, _ = config.Parse(s.Options.ConfigFile, data)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	patterns := append([]string(nil), f.Rules...)
+	for _, g := range s.Config.Rules {
+		if !filepath.IsAbs(g) {
+			g = filepath.Join(dir, g)
+		}
+		patterns = append(patterns, g)
+	}
+	read := map[string]bool{}
+	for _, pattern := range patterns {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			return nil, UsageError{fmt.Errorf("rules %q: %v", pattern, err)}
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("rules %q: no such files", pattern)
+		}
+		for _, m := range matches {
+			if abs, _ := filepath.Abs(m); read[abs] {
+				continue
+			} else {
+				read[abs] = true
+			}
+			data, err := os.ReadFile(m)
+			if err != nil {
+				return nil, err
+			}
+			s.Options.Rules = append(s.Options.Rules, rules.File{Path: DisplayPath(m), Data: data})
+		}
+	}
+	for _, p := range []string{filepath.Join(content, "..", "mkdocs.yml"), filepath.Join(content, "mkdocs.yml"), filepath.Join(dir, "mkdocs.yml")} {
+		if data, err := os.ReadFile(p); err == nil {
+			s.Options.NavTitles = load.MkDocsTitles(data)
+			break
+		}
+	}
+	return s, nil
+}
+
+// Example returns the options of the example playbook built into
+// playbook, which `serve` shows where there is no site.
+func Example(version string, drafts bool) engine.Options {
+	opt := engine.Options{
+		Content: playbook.Content(), ContentPrefix: "content/",
+		Config: playbook.Config(), ConfigFile: config.FileName,
+		Layouts: playbook.Layouts(), Assets: playbook.Assets(),
+		Now: time.Now(), Version: version, Drafts: drafts,
+	}
+	for _, name := range slices.Sorted(maps.Keys(playbook.Rules())) {
+		opt.Rules = append(opt.Rules, rules.File{Path: name, Data: playbook.Rules()[name]})
+	}
+	return opt
+}
+
+// IsSite reports whether a folder holds a site: playbook.yaml or content/.
+func IsSite(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
+		return true
+	}
+	st, err := os.Stat(filepath.Join(dir, "content"))
+	return err == nil && st.IsDir()
+}
+
+// dirFS returns the folder as an fs.FS, or nil when it does not exist.
+func dirFS(dir string) fs.FS {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil
+	}
+	return os.DirFS(dir)
+}
+
+// DisplayPath makes a path relative to the working folder when it is below
+// it, so findings can be clicked in a terminal and read by GitHub.
+func DisplayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+// NoPages refuses a site with no page at all (sources is the number of
+// markdown files read): the command was most likely run in the wrong
+// folder, and a build of nothing would replace a site.
+func (s *Site) NoPages(sources int) error {
+	if sources > 0 {
+		return nil
+	}
+	what := "no playbook.yaml and no markdown pages"
+	if s.Config.Found {
+		what = "no markdown pages"
+	}
+	return fmt.Errorf("%s has %s (.md, .markdown): run playbook in a site folder, or give -s DIR", DisplayPath(s.ContentDir), what)
+}
+
+// NoConfigNote says, when the site has no playbook.yaml and there were
+// findings, that every finding is a warning for that reason, and where
+// playbook.yaml was looked for; when a folder above has one (the command
+// ran inside content/), it names it.
+func (s *Site) NoConfigNote(w io.Writer, cmd string, findings int) {
+	if s.Config.Found {
+		return
+	}
+	above := FindConfigAbove(s.Dir)
+	if findings == 0 && above == "" {
+		return
+	}
+	where, err := filepath.Abs(s.Dir)
+	if err != nil {
+		where = s.Dir
+	}
+	fmt.Fprintf(w, "playbook %s: no %s in %s: read as another tool's documentation, so every finding is a warning\n", cmd, config.FileName, where)
+	if above != "" {
+		dir := filepath.Dir(above)
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, dir); err == nil {
+				dir = rel
+			}
+		}
+		fmt.Fprintf(w, "playbook %s: %s is in a folder above: run playbook there, or give -s %s\n", cmd, above, dir)
+	}
+}
+
+// FindConfigAbove returns the nearest playbook.yaml in a folder above dir,
+// or "".
+func FindConfigAbove(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		p := filepath.Join(d, config.FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
