@@ -11,12 +11,12 @@ import (
 	"unicode/utf8"
 )
 
-// Live is the search of a site that changes while it is served, for the
+// MemoryIndex is the search of a site that changes while it is served, for the
 // live preview. Set gives it the pages after each build; Search answers
 // from a bleve index in memory that follows them. The index is built on
 // the first search, and later searches first index again only the pages
 // that differ from those it holds, so an edit costs a few documents.
-type Live struct {
+type MemoryIndex struct {
 	mu      sync.Mutex
 	docs    []Doc
 	ix      *Index
@@ -25,14 +25,14 @@ type Live struct {
 
 // Set gives the pages of the latest build, as Docs returns them. The
 // slice must not be changed afterwards.
-func (l *Live) Set(docs []Doc) {
+func (l *MemoryIndex) Set(docs []Doc) {
 	l.mu.Lock()
 	l.docs = docs
 	l.mu.Unlock()
 }
 
 // Search runs q on the latest pages.
-func (l *Live) Search(q Query) ([]Hit, error) {
+func (l *MemoryIndex) Search(q Query) ([]Hit, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.update(); err != nil {
@@ -42,7 +42,7 @@ func (l *Live) Search(q Query) ([]Hit, error) {
 }
 
 // update brings the index up to date with l.docs.
-func (l *Live) update() error {
+func (l *MemoryIndex) update() error {
 	if l.ix == nil {
 		ix, err := Build(l.docs, "")
 		if err != nil {
@@ -137,7 +137,7 @@ func ParseQuery(raw string) (Query, error) {
 // ServeHTTP answers GET ?q=QUERY (and kind, owner, role, n as the flags
 // of "playbook search") with the results as JSON, in the form "playbook
 // search --json" prints.
-func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (l *MemoryIndex) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

@@ -19,7 +19,7 @@ import (
 // lists.
 func TestLiveFollowsThePagesAsAFreshIndexWould(t *testing.T) {
 	docs := docsOf(t, exampleOptions())
-	var live search.Live
+	var live search.MemoryIndex
 	live.Set(docs)
 	check := func(step string, docs []search.Doc) {
 		t.Helper()
@@ -63,7 +63,7 @@ func TestLiveFollowsThePagesAsAFreshIndexWould(t *testing.T) {
 // error for a bad number of results.
 func TestLiveAnswersOverHTTP(t *testing.T) {
 	docs := docsOf(t, exampleOptions())
-	var live search.Live
+	var live search.MemoryIndex
 	live.Set(docs)
 	get := func(query string) (int, []search.Hit) {
 		rec := httptest.NewRecorder()
@@ -98,7 +98,7 @@ func TestLiveAnswersOverHTTP(t *testing.T) {
 // gets 400 quickly instead of costing memory.
 func TestLiveBoundsEveryParameter(t *testing.T) {
 	docs := docsOf(t, exampleOptions())
-	var live search.Live
+	var live search.MemoryIndex
 	live.Set(docs)
 	do := func(query string) (int, string) {
 		rec := httptest.NewRecorder()

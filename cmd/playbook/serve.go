@@ -20,9 +20,9 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
 	"github.com/opsplaybook/playbook/generator/project"
+	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 const serveHelp = `Usage: playbook serve [flags]
@@ -101,7 +101,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	stderr.Write(report.Bytes())
 	fmt.Fprintln(stderr, summary("built", res.Snapshot.Pages, res.Snapshot.Findings, res.Took)+" from "+what)
-	lv := preview.NewLive(res.Snapshot, preview.StatusOf(res, err))
+	lv := preview.NewPublisher(res.Snapshot, preview.StatusOf(res, err))
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
 	if err != nil {
@@ -109,7 +109,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/search", eng.SearchAPI())
-	mux.Handle("/", &preview.Handler{Live: lv})
+	mux.Handle("/", &preview.Handler{Publisher: lv})
 	srv := &http.Server{Handler: &preview.Hosts{Bind: bind, Next: mux}, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(lv.Close)
 	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
@@ -123,12 +123,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		for _, r := range opts.Rules {
 			ruleFiles = append(ruleFiles, filepath.FromSlash(r.Path))
 		}
-		w, err := live.Watch(ctx, live.WatchOptions{ContentDir: site.contentDir, SiteDir: site.dir, Files: ruleFiles})
+		w, err := watch.Start(ctx, watch.Options{ContentDir: site.contentDir, SiteDir: site.dir, Files: ruleFiles})
 		if err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not watching for changes: %v\n", err)
 		} else {
 			rb := &preview.Rebuilder{
-				Engine: eng, Batches: w.Batches(), Live: lv, Log: stderr, Format: format, Reported: report.String(),
+				Engine: eng, Batches: w.Batches(), Publisher: lv, Log: stderr, Format: format, Reported: report.String(),
 				Reopen: func() (*engine.Options, error) {
 					s, err := openSite(&f)
 					if err != nil {

@@ -171,14 +171,14 @@ type Engine struct {
 	// full is true until an update succeeds: the next renders all.
 	full bool
 
-	api *search.Live
+	api *search.MemoryIndex
 }
 
 // New builds the site once, over every file.
 func New(ctx context.Context, opt Options) (*Engine, *Result, error) {
 	e := &Engine{full: true}
 	if opt.SearchAPI {
-		e.api = &search.Live{}
+		e.api = &search.MemoryIndex{}
 	}
 	res, err := e.Update(ctx, Change{Options: &opt})
 	return e, res, err
@@ -200,7 +200,7 @@ func (e *Engine) Search(q search.Query) ([]search.Hit, error) {
 
 // SearchAPI returns the engine's search index, which serves
 // /api/search, or nil without Options.SearchAPI.
-func (e *Engine) SearchAPI() *search.Live { return e.api }
+func (e *Engine) SearchAPI() *search.MemoryIndex { return e.api }
 
 // Docs returns the pages as the search index has them, sorted by URL.
 func (e *Engine) Docs() []search.Doc {

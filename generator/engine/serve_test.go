@@ -15,8 +15,8 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
+	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 // casesDir is ../shared/cases, beside the repository.
@@ -52,12 +52,12 @@ func copyCase(t *testing.T, name string) string {
 }
 
 // serveLoop is a site served as `playbook serve` serves it: the engine,
-// a live.Watcher on the site folder and a preview.Rebuilder, whose
+// a watch.Watcher on the site folder and a preview.Rebuilder, whose
 // one line per update is read from its log.
 type serveLoop struct {
 	t     *testing.T
 	dir   string
-	live  *preview.Live
+	live  *preview.Publisher
 	lines chan string
 }
 
@@ -78,13 +78,13 @@ func startServeLoop(t *testing.T, dir string) *serveLoop {
 	for _, r := range opt.Rules {
 		ruleFiles = append(ruleFiles, filepath.Join(dir, filepath.FromSlash(r.Path)))
 	}
-	w, err := live.Watch(ctx, live.WatchOptions{ContentDir: filepath.Join(dir, "content"), SiteDir: dir, Files: ruleFiles})
+	w, err := watch.Start(ctx, watch.Options{ContentDir: filepath.Join(dir, "content"), SiteDir: dir, Files: ruleFiles})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() })
-	s := &serveLoop{t: t, dir: dir, live: preview.NewLive(res.Snapshot, preview.StatusOf(res, nil)), lines: make(chan string, 100)}
+	s := &serveLoop{t: t, dir: dir, live: preview.NewPublisher(res.Snapshot, preview.StatusOf(res, nil)), lines: make(chan string, 100)}
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
@@ -92,7 +92,7 @@ func startServeLoop(t *testing.T, dir string) *serveLoop {
 		}
 	}()
 	rb := &preview.Rebuilder{
-		Engine: eng, Batches: w.Batches(), Live: s.live, Log: pw, Format: diag.Text,
+		Engine: eng, Batches: w.Batches(), Publisher: s.live, Log: pw, Format: diag.Text,
 		Reopen: func() (*engine.Options, error) {
 			o, err := siteOptions(dir, false)
 			o.SearchAPI = true
@@ -105,7 +105,7 @@ func startServeLoop(t *testing.T, dir string) *serveLoop {
 
 func (s *serveLoop) get(path string) string {
 	rec := httptest.NewRecorder()
-	(&preview.Handler{Live: s.live}).ServeHTTP(rec, httptest.NewRequest("GET", "http://127.0.0.1"+path, nil))
+	(&preview.Handler{Publisher: s.live}).ServeHTTP(rec, httptest.NewRequest("GET", "http://127.0.0.1"+path, nil))
 	return rec.Body.String()
 }
 

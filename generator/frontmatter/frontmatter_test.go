@@ -71,8 +71,8 @@ cover: wide
 	if m.Weight != 3 || m.LastReviewed.String() != "2026-03-01" || m.ReviewEvery != (Period{Months: 6}) {
 		t.Errorf("typed: weight %d, reviewed %s, every %v", m.Weight, m.LastReviewed, m.ReviewEvery)
 	}
-	if !slices.Equal(m.PathLines, []int{18, 19}) || m.Line("owner", 0) != 6 {
-		t.Errorf("lines: path %v, owner %d", m.PathLines, m.Line("owner", 0))
+	if !slices.Equal(m.OnboardingPathLines, []int{18, 19}) || m.Line("owner", 0) != 6 {
+		t.Errorf("lines: path %v, owner %d", m.OnboardingPathLines, m.Line("owner", 0))
 	}
 	if m.Param("cover") != "wide" {
 		t.Errorf("extra field cover = %q", m.Param("cover"))

@@ -52,7 +52,7 @@ type Meta struct {
 	TicketsProject string
 
 	// Personas: the onboarding path, as page references.
-	Path []string
+	OnboardingPath []string
 
 	// Fields of other documentation tools that mean something to us.
 	//
@@ -82,8 +82,8 @@ type Meta struct {
 	Inherited map[string]string
 	// nodes holds each key's YAML value, for Inherit.
 	nodes map[string]*yaml.Node
-	// PathLines holds the line of each entry of Path.
-	PathLines []int
+	// OnboardingPathLines holds the line of each entry of OnboardingPath.
+	OnboardingPathLines []int
 }
 
 // Field is a front matter key the content model does not know. Value is its
@@ -165,7 +165,7 @@ func fields() map[string]field {
 		"oncall":          s(func(m *Meta) *string { return &m.Oncall }),
 		"escalation":      l(func(m *Meta) *[]string { return &m.Escalation }),
 		"tickets_project": s(func(m *Meta) *string { return &m.TicketsProject }),
-		"path":            l(func(m *Meta) *[]string { return &m.Path }),
+		"path":            l(func(m *Meta) *[]string { return &m.OnboardingPath }),
 
 		// Other tools' fields that map onto ours.
 		"sidebar_label":    s(func(m *Meta) *string { return &m.NavLabel }),
@@ -310,7 +310,7 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 		}
 		if key == "path" && v.Kind == yaml.SequenceNode {
 			for _, item := range v.Content {
-				m.PathLines = append(m.PathLines, lineOf(item))
+				m.OnboardingPathLines = append(m.OnboardingPathLines, lineOf(item))
 			}
 		}
 	}
@@ -353,11 +353,11 @@ func Inherit(m, from *Meta, where string) bool {
 // Clone returns a copy of m that Inherit can change without changing m.
 func (m *Meta) Clone() *Meta {
 	c := *m
-	for _, l := range []*[]string{&c.Roles, &c.Tags, &c.Aliases, &c.Tickets, &c.Alerts, &c.Escalation, &c.Path} {
+	for _, l := range []*[]string{&c.Roles, &c.Tags, &c.Aliases, &c.Tickets, &c.Alerts, &c.Escalation, &c.OnboardingPath} {
 		*l = slices.Clone(*l)
 	}
 	c.Extra = slices.Clone(c.Extra)
-	c.PathLines = slices.Clone(c.PathLines)
+	c.OnboardingPathLines = slices.Clone(c.OnboardingPathLines)
 	if m.Inherited != nil {
 		c.Inherited = maps.Clone(m.Inherited)
 	}

@@ -14,7 +14,7 @@ import (
 // the package is initialised, as goldmark requires of every node kind.
 var KindCallout = ast.NewNodeKind("Callout")
 
-// A Callout is a highlighted block with a type and a title: a GitHub alert
+// A Callout is a highlighted block with a type and a title: a GitHub callout
 // ("> [!NOTE]"), a MkDocs admonition ("!!! note", "??? note") or a
 // Docusaurus admonition (":::note"). All three spellings give the same node
 // and the same HTML.
@@ -155,7 +155,7 @@ func (callouts) Extend(m goldmark.Markdown) {
 			util.Prioritized(directiveParser{}, 90),
 		),
 		parser.WithASTTransformers(
-			util.Prioritized(alertTransformer{}, 100),
+			util.Prioritized(githubCalloutTransformer{}, 100),
 		),
 	)
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(

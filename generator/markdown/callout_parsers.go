@@ -296,13 +296,14 @@ func closingBracket(b []byte) int {
 	return -1
 }
 
-// alertTransformer turns GitHub alerts, blockquotes whose first line is
+// githubCalloutTransformer turns GitHub callouts (GitHub calls them
+// "alerts"; here an alert is always a Prometheus alert), blockquotes whose first line is
 // [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] (in any case),
 // into callouts.
-type alertTransformer struct{}
+type githubCalloutTransformer struct{}
 
 // Transform implements parser.ASTTransformer.
-func (alertTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (githubCalloutTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	var quotes []*ast.Blockquote
 	walkBlocks(doc, func(n ast.Node) {
 		if q, ok := n.(*ast.Blockquote); ok {
@@ -311,17 +312,17 @@ func (alertTransformer) Transform(doc *ast.Document, reader text.Reader, _ parse
 	})
 	src := reader.Source()
 	for _, q := range quotes {
-		convertAlert(q, src)
+		convertGitHubCallout(q, src)
 	}
 }
 
-func convertAlert(q *ast.Blockquote, src []byte) {
+func convertGitHubCallout(q *ast.Blockquote, src []byte) {
 	p, ok := q.FirstChild().(*ast.Paragraph)
 	if !ok || p.Lines().Len() == 0 {
 		return
 	}
 	first := p.Lines().At(0)
-	typ := alertType(first.Value(src))
+	typ := githubCalloutType(first.Value(src))
 	if typ == "" {
 		return
 	}
@@ -356,7 +357,7 @@ func convertAlert(q *ast.Blockquote, src []byte) {
 }
 
 // alertType returns the type of a GitHub alert marker line, or "".
-func alertType(line []byte) string {
+func githubCalloutType(line []byte) string {
 	t := bytes.TrimSpace(line)
 	if len(t) < 4 || t[0] != '[' || t[1] != '!' || t[len(t)-1] != ']' {
 		return ""

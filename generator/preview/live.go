@@ -44,9 +44,9 @@ const (
 	Styles
 )
 
-// Live is the state of a live preview: the site being served, what its
+// Publisher is the state of a live preview: the site being served, what its
 // last build found, and the pages listening for changes.
-type Live struct {
+type Publisher struct {
 	mu     sync.Mutex
 	st     *state
 	subs   map[chan []byte]bool
@@ -62,9 +62,9 @@ type state struct {
 	body    []byte // inserted before </body>
 }
 
-// NewLive starts a live preview of site.
-func NewLive(site Files, status Status) *Live {
-	l := &Live{subs: map[chan []byte]bool{}}
+// NewPublisher starts a live preview of site.
+func NewPublisher(site Files, status Status) *Publisher {
+	l := &Publisher{subs: map[chan []byte]bool{}}
 	l.st = newState(site, status, 1)
 	return l
 }
@@ -90,7 +90,7 @@ func newState(site Files, status Status, version int) *state {
 	return st
 }
 
-func (l *Live) current() *state {
+func (l *Publisher) current() *state {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.st
@@ -99,7 +99,7 @@ func (l *Live) current() *state {
 // Publish makes a new version of the preview and tells the pages. site
 // nil keeps the site served so far (the last good one). For Styles, swap
 // maps the URLs of stylesheets that went to those that replace them.
-func (l *Live) Publish(site Files, status Status, ev Event, swap map[string]string) {
+func (l *Publisher) Publish(site Files, status Status, ev Event, swap map[string]string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if site == nil {
@@ -126,7 +126,7 @@ func (l *Live) Publish(site Files, status Status, ev Event, swap map[string]stri
 }
 
 // Close ends every event stream, so that the server can shut down.
-func (l *Live) Close() {
+func (l *Publisher) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.closed = true
@@ -137,7 +137,7 @@ func (l *Live) Close() {
 }
 
 // serveOwn serves the preview's own files and events.
-func (l *Live) serveOwn(w http.ResponseWriter, r *http.Request) bool {
+func (l *Publisher) serveOwn(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path {
 	case Prefix + "live.js":
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -157,7 +157,7 @@ func (l *Live) serveOwn(w http.ResponseWriter, r *http.Request) bool {
 
 // events streams server-sent events: first the current version, then one
 // event for each change.
-func (l *Live) events(w http.ResponseWriter, r *http.Request) {
+func (l *Publisher) events(w http.ResponseWriter, r *http.Request) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)

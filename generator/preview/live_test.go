@@ -27,8 +27,8 @@ func get(t *testing.T, h http.Handler, path string) string {
 }
 
 func TestLivePagesGetTheReloadScriptAndTheFindings(t *testing.T) {
-	lv := NewLive(liveSite(), Status{})
-	h := &Handler{Live: lv}
+	lv := NewPublisher(liveSite(), Status{})
+	h := &Handler{Publisher: lv}
 	page := get(t, h, "/")
 	if !strings.Contains(page, `<script src="/_playbook/live.js" data-version="1"></script></body>`) ||
 		!strings.Contains(page, `<link rel="stylesheet" href="/_playbook/live.css"></head>`) {
@@ -62,8 +62,8 @@ func TestLivePagesGetTheReloadScriptAndTheFindings(t *testing.T) {
 }
 
 func TestLiveEventsSayHelloThenReload(t *testing.T) {
-	lv := NewLive(liveSite(), Status{})
-	srv := httptest.NewServer(&Handler{Live: lv})
+	lv := NewPublisher(liveSite(), Status{})
+	srv := httptest.NewServer(&Handler{Publisher: lv})
 	defer srv.Close()
 	defer lv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -2,11 +2,11 @@
 // static host would: pretty URLs find their index.html, a folder without
 // its slash is redirected to it, unknown paths get 404.html with status
 // 404. It serves only what the build wrote, never files from disk. Its
-// input is the built site's files (and, for the live preview, a Live that
+// input is the built site's files (and, for the live preview, a Publisher that
 // holds the current site, its findings and the reload events); its output
 // is HTTP responses.
 //
-// With a Live, every HTML page gets a stylesheet and a script served under
+// With a Publisher, every HTML page gets a stylesheet and a script served under
 // /_playbook/, which reload the page, or swap a changed stylesheet in
 // place, when the server sends an event over /_playbook/events; and the
 // findings of the last build are shown in the page, in the text "playbook
@@ -37,9 +37,9 @@ type Handler struct {
 	Site Files
 	// Modified is the time the site was built, for conditional requests.
 	Modified time.Time
-	// Live, when set, is the live preview: it supplies the site (Site is
+	// Publisher, when set, is the live preview: it supplies the site (Site is
 	// not used), and pages get the reload script and the findings.
-	Live *Live
+	Publisher *Publisher
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,11 +50,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	site := h.Site
 	var status *state
-	if h.Live != nil {
-		if h.Live.serveOwn(w, r) {
+	if h.Publisher != nil {
+		if h.Publisher.serveOwn(w, r) {
 			return
 		}
-		status = h.Live.current()
+		status = h.Publisher.current()
 		site = status.site
 	}
 	p := path.Clean("/" + r.URL.Path)

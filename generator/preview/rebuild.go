@@ -14,7 +14,7 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/live"
+	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 // Rebuilder applies each batch of changes a Watcher sees to the engine and
@@ -24,9 +24,9 @@ import (
 // changed, pages rendered, findings, time), and the findings before it
 // when they changed, in Format.
 type Rebuilder struct {
-	Engine  *engine.Engine
-	Batches <-chan live.Batch
-	Live    *Live
+	Engine    *engine.Engine
+	Batches   <-chan watch.Batch
+	Publisher *Publisher
 	// Reopen reads the site's options again after its configuration,
 	// layouts, assets or rule files changed.
 	Reopen func() (*engine.Options, error)
@@ -39,7 +39,7 @@ type Rebuilder struct {
 
 // Run applies batches until ctx is done or the batches end.
 func (b *Rebuilder) Run(ctx context.Context) {
-	pending := make(chan live.Batch, 64)
+	pending := make(chan watch.Batch, 64)
 	var mu sync.Mutex
 	cancel := context.CancelFunc(func() {})
 	go func() {
@@ -60,11 +60,11 @@ func (b *Rebuilder) Run(ctx context.Context) {
 		}
 	}()
 	lastReport := b.Reported
-	var carry live.Batch // a superseded update's batch
+	var carry watch.Batch // a superseded update's batch
 	for bt := range pending {
 		bt.Content = append(carry.Content, bt.Content...)
 		bt.Site = bt.Site || carry.Site
-		carry = live.Batch{}
+		carry = watch.Batch{}
 		// Take every batch that is waiting: one update covers them.
 	more:
 		for {
@@ -88,7 +88,7 @@ func (b *Rebuilder) Run(ctx context.Context) {
 			opt, err := b.Reopen()
 			if err != nil {
 				c()
-				b.Live.Publish(nil, Status{Report: err.Error() + "\n", Failed: true}, Reload, nil)
+				b.Publisher.Publish(nil, Status{Report: err.Error() + "\n", Failed: true}, Reload, nil)
 				fmt.Fprintf(b.Log, "playbook serve: %v\n", err)
 				continue
 			}
@@ -119,7 +119,7 @@ func (b *Rebuilder) Run(ctx context.Context) {
 				ev = Styles
 			}
 		}
-		b.Live.Publish(served, st, ev, swaps)
+		b.Publisher.Publish(served, st, ev, swaps)
 		var report bytes.Buffer
 		if err != nil {
 			fmt.Fprintf(&report, "playbook serve: %v\n", err)
@@ -149,7 +149,7 @@ func StatusOf(res *engine.Result, err error) Status {
 // rendered, the findings and the time, as in
 //
 //	rebuilt after runbooks/db.md: 3 pages rendered in 8ms: 0 errors, 1 warning
-func Line(bt live.Batch, res *engine.Result, err error) string {
+func Line(bt watch.Batch, res *engine.Result, err error) string {
 	what := "a change"
 	switch {
 	case bt.Site && len(bt.Content) == 0:

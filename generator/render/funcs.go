@@ -268,7 +268,7 @@ func (r *Renderer) pathNav(p *site.Page) []PathStep {
 	var out []PathStep
 	for _, persona := range r.sd.Personas {
 		var path []*site.Page
-		for _, q := range persona.PathPages {
+		for _, q := range persona.OnboardingPages {
 			if q != nil {
 				path = append(path, q)
 			}

@@ -145,7 +145,7 @@ func (r *Renderer) prepareKeys() *keyData {
 		k.steps = map[*site.Page]uint64{}
 		for _, persona := range r.sd.Personas {
 			var path []*site.Page
-			for _, q := range persona.PathPages {
+			for _, q := range persona.OnboardingPages {
 				if q != nil {
 					path = append(path, q)
 				}
@@ -248,7 +248,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	for _, role := range p.Meta.Roles {
 		h.u64(k.iface(r.site.Personas[role]))
 	}
-	for _, list := range [][]*site.Page{p.Owned, p.Children, p.PathPages} {
+	for _, list := range [][]*site.Page{p.Owned, p.Children, p.OnboardingPages} {
 		h.u64(uint64(len(list)))
 		for _, q := range list {
 			h.u64(k.iface(q))

@@ -129,8 +129,8 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 			p.RunbookOf = Ref(s, p.Meta.Runbook)
 		}
 		if p.Kind == site.Persona {
-			for _, r := range p.Meta.Path {
-				p.PathPages = append(p.PathPages, Ref(s, r))
+			for _, r := range p.Meta.OnboardingPath {
+				p.OnboardingPages = append(p.OnboardingPages, Ref(s, r))
 			}
 		}
 		every := p.Meta.ReviewEvery

@@ -130,7 +130,7 @@ type Page struct {
 	AlertPages []*Page  // a runbook's alert pages, by alert name
 	RuleAlerts []string // alerts whose rule's runbook_url leads to this runbook, sorted
 	Owned      []*Page  // a team's pages, sorted by URL
-	PathPages  []*Page  // a persona's onboarding path, in order; nil entries are broken
+	OnboardingPages  []*Page  // a persona's onboarding path, in order; nil entries are broken
 	Personas   []*Page  // the personas named in roles that exist
 	Children   []*Page  // a folder page's pages, sorted by weight then title
 	Parent     *Page    // the folder page above it, if any

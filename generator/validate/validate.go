@@ -99,13 +99,13 @@ func (v *checker) page(p *site.Page) {
 			v.err(p, "role/unknown", m.Line("roles", top), "role %q is no persona: there is no personas/%s.md%s", r, names.FileName(r), v.personaHint())
 		}
 	}
-	for i, target := range p.PathPages {
+	for i, target := range p.OnboardingPages {
 		if target == nil {
 			line := top
-			if i < len(m.PathLines) {
-				line = m.PathLines[i]
+			if i < len(m.OnboardingPathLines) {
+				line = m.OnboardingPathLines[i]
 			}
-			v.err(p, "persona/path-broken", line, "path entry %q is no page", m.Path[i])
+			v.err(p, "persona/path-broken", line, "path entry %q is no page", m.OnboardingPath[i])
 		}
 	}
 	for _, l := range p.Links {

@@ -1,4 +1,4 @@
-package live_test
+package watch_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/live"
+	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 // The live preview benchmarks run on the 10,000-page playbook that
@@ -97,7 +97,7 @@ func BenchmarkEdit(b *testing.B) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w, err := live.Watch(ctx, live.WatchOptions{ContentDir: filepath.Join(dir, "content"), SiteDir: dir})
+	w, err := watch.Start(ctx, watch.Options{ContentDir: filepath.Join(dir, "content"), SiteDir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package live_test
+package watch_test
 
 import (
 	"context"
@@ -73,7 +73,7 @@ func waitText(t *testing.T, ctx context.Context, what string, ok func(string) bo
 func TestBrowserReloadsOnEditAndShowsTheOverlayUntilFixed(t *testing.T) {
 	ctx := browser(t)
 	s := startServer(t)
-	hs := httptest.NewServer(&preview.Handler{Live: s.live})
+	hs := httptest.NewServer(&preview.Handler{Publisher: s.live})
 	t.Cleanup(hs.Close)
 	t.Cleanup(s.live.Close) // runs first: ends the event streams
 

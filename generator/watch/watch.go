@@ -1,4 +1,10 @@
-package live
+// Package watch is how the live preview learns of changes: a Watcher
+// watches a site's content folder, layouts/, assets/, playbook.yaml and
+// rule files with fsnotify (folders created later too) and delivers the
+// events in batches, one per burst of saves. Its input is the folders to
+// watch; its output is a channel of Batch values, which
+// preview.Rebuilder applies to the build engine.
+package watch
 
 import (
 	"context"
@@ -25,8 +31,8 @@ type Batch struct {
 
 func (b *Batch) empty() bool { return len(b.Content) == 0 && !b.Site }
 
-// WatchOptions say what a Watcher watches.
-type WatchOptions struct {
+// Options say what a Watcher watches.
+type Options struct {
 	// ContentDir is the content folder; SiteDir the site folder, with
 	// playbook.yaml, layouts/ and assets/.
 	ContentDir, SiteDir string
@@ -42,7 +48,7 @@ type WatchOptions struct {
 // too, and delivers the events in batches.
 type Watcher struct {
 	fw      *fsnotify.Watcher
-	opt     WatchOptions
+	opt     Options
 	batches chan Batch
 
 	// Watches are added and removed by their own goroutine, in order:
@@ -53,8 +59,8 @@ type Watcher struct {
 	wake  chan struct{}
 }
 
-// Watch starts watching; it stops when ctx is done.
-func Watch(ctx context.Context, opt WatchOptions) (*Watcher, error) {
+// Start starts watching; it stops when ctx is done.
+func Start(ctx context.Context, opt Options) (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package live_test
+package watch_test
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/live"
 	"github.com/opsplaybook/playbook/generator/preview"
+	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 // server is a watched site served as "playbook serve" serves it.
@@ -24,7 +24,7 @@ type server struct {
 	dir     string
 	opt     generator.Options
 	session *engine.Engine
-	live    *preview.Live
+	live    *preview.Publisher
 	mu      sync.Mutex
 	last    time.Time // when the last batch was applied
 	batches int
@@ -37,10 +37,10 @@ func startServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &server{t: t, dir: dir, opt: opt, session: s, live: preview.NewLive(res.Snapshot, status(res, nil))}
+	srv := &server{t: t, dir: dir, opt: opt, session: s, live: preview.NewPublisher(res.Snapshot, status(res, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	w, err := live.Watch(ctx, live.WatchOptions{ContentDir: dir, SiteDir: t.TempDir()})
+	w, err := watch.Start(ctx, watch.Options{ContentDir: dir, SiteDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func (s *server) count() int {
 func (s *server) get(path string) string {
 	s.t.Helper()
 	rec := httptest.NewRecorder()
-	(&preview.Handler{Live: s.live}).ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+path, nil))
+	(&preview.Handler{Publisher: s.live}).ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+path, nil))
 	b, _ := io.ReadAll(rec.Body)
 	return string(b)
 }
