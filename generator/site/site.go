@@ -124,18 +124,18 @@ type Page struct {
 	*Parsed
 
 	// Filled in by Resolve.
-	Links      []Link
-	OwnerTeam  *Page    // the team that owns it, for any kind with an owner
-	RunbookOf  *Page    // an alert page's runbook
-	AlertPages []*Page  // a runbook's alert pages, by alert name
-	RuleAlerts []string // alerts whose rule's runbook_url leads to this runbook, sorted
-	Owned      []*Page  // a team's pages, sorted by URL
-	OnboardingPages  []*Page  // a persona's onboarding path, in order; nil entries are broken
-	Personas   []*Page  // the personas named in roles that exist
-	Children   []*Page  // a folder page's pages, sorted by weight then title
-	Parent     *Page    // the folder page above it, if any
-	ReviewDue  frontmatter.Date
-	Stale      bool
+	Links           []Link
+	OwnerTeam       *Page    // the team that owns it, for any kind with an owner
+	RunbookOf       *Page    // an alert page's runbook
+	AlertPages      []*Page  // a runbook's alert pages, by alert name
+	RuleAlerts      []string // alerts whose rule's runbook_url leads to this runbook, sorted
+	Owned           []*Page  // a team's pages, sorted by URL
+	OnboardingPages []*Page  // a persona's onboarding path, in order; nil entries are broken
+	Personas        []*Page  // the personas named in roles that exist
+	Children        []*Page  // a folder page's pages, sorted by weight then title
+	Parent          *Page    // the folder page above it, if any
+	ReviewDue       frontmatter.Date
+	Stale           bool
 	// Rule is the Prometheus alerting rule of an alert page, when the
 	// rule files define its alert.
 	Rule *rules.Rule
