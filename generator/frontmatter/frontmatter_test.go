@@ -283,3 +283,31 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeReadsParamsInOrderWithTheirDefaults(t *testing.T) {
+	src := "for: 5m\nparams:\n  namespace: payments\n  cluster:\n  pod: web-0\n"
+	m, finds := Decode("x.md", []byte(src), 2, Options{})
+	if len(finds) != 0 {
+		t.Fatalf("findings %v", finds)
+	}
+	want := []Param{{"namespace", "payments"}, {"cluster", ""}, {"pod", "web-0"}}
+	if !slices.Equal(m.Params, want) || m.For != "5m" {
+		t.Errorf("params %v, for %q; want %v, 5m", m.Params, m.For, want)
+	}
+}
+
+func TestDecodeRefusesParamsThatAreNotLabelNames(t *testing.T) {
+	for src, line := range map[string]int{
+		"params: [a, b]\n":                   2,
+		"params:\n  1st: x\n":                3,
+		"params:\n  name-space: x\n":         3,
+		"params:\n  ns: [a]\n":               3,
+		"params:\n  ns: a\n  ns: b\n":        4,
+		"params:\n  ok: a\n  \"{{x}}\": b\n": 4,
+	} {
+		_, finds := Decode("x.md", []byte(src), 2, Options{})
+		if len(finds) != 1 || finds[0].Check != "frontmatter/invalid" || finds[0].Line != line {
+			t.Errorf("%q: findings %v, want one frontmatter/invalid on line %d", src, finds, line)
+		}
+	}
+}

@@ -43,6 +43,15 @@ type Meta struct {
 	Runbook   string // an alert page's runbook, as a page reference
 	Dashboard string
 	Expr      string
+	// For is the alerting rule's "for:" duration as written ("5m"); the
+	// theme shows the rule's own when the page has none.
+	For string
+	// Params are the placeholders the page declares ("params:" mapping a
+	// name to its default), in file order. The theme fills "{{name}}" in
+	// the page's code with the firing alert's label of that name, from
+	// the page's query string (Alertmanager's runbook_url), or with the
+	// default.
+	Params []Param
 
 	// Teams.
 	Slack          string
@@ -86,6 +95,14 @@ type Meta struct {
 	OnboardingPathLines []int
 }
 
+// Param is a placeholder a page declares: Name is a label name in
+// Prometheus' syntax ([a-zA-Z_][a-zA-Z0-9_]*), Default its value when the
+// page is opened without it ("" for none).
+type Param struct {
+	Name    string
+	Default string
+}
+
 // Field is a front matter key the content model does not know. Value is its
 // scalar text, or the YAML of a list or map.
 type Field struct {
@@ -122,6 +139,7 @@ const (
 	date
 	period
 	number // a whole or decimal number, rounded to a whole one
+	params
 )
 
 // field describes one known key: its type and where it goes.
@@ -160,6 +178,8 @@ func fields() map[string]field {
 		"runbook":         s(func(m *Meta) *string { return &m.Runbook }),
 		"dashboard":       s(func(m *Meta) *string { return &m.Dashboard }),
 		"expr":            s(func(m *Meta) *string { return &m.Expr }),
+		"for":             s(func(m *Meta) *string { return &m.For }),
+		"params":          {kind: params},
 		"slack":           s(func(m *Meta) *string { return &m.Slack }),
 		"email":           s(func(m *Meta) *string { return &m.Email }),
 		"oncall":          s(func(m *Meta) *string { return &m.Oncall }),
@@ -401,6 +421,8 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 		return strings.TrimSpace(v.Value), nil
 	}
 	switch f.kind {
+	case params:
+		return assignParams(m, v)
 	case str:
 		s, err := scalar()
 		if err != nil {
@@ -480,6 +502,38 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 	}
 	return nil
 }
+
+// assignParams reads "params:", a mapping of label names to default values.
+func assignParams(m *Meta, v *yaml.Node) error {
+	if v.Kind != yaml.MappingNode {
+		return fmt.Errorf("want a mapping of names to default values, got a %s", nodeKind(v))
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, d := v.Content[i], v.Content[i+1]
+		if d.Kind == yaml.AliasNode {
+			d = d.Alias
+		}
+		if k.Kind != yaml.ScalarNode || !labelName.MatchString(k.Value) {
+			return itemError{k, fmt.Errorf("%q is not a label name (letters, digits and _, not first a digit)", k.Value)}
+		}
+		if slices.ContainsFunc(m.Params, func(p Param) bool { return p.Name == k.Value }) {
+			return itemError{k, fmt.Errorf("%q is set twice", k.Value)}
+		}
+		def := ""
+		switch {
+		case d.Kind == yaml.ScalarNode && d.Tag != "!!null":
+			def = strings.TrimSpace(d.Value)
+		case d.Kind == yaml.ScalarNode:
+		default:
+			return itemError{d, fmt.Errorf("the default of %q must be a single value, got a %s", k.Value, nodeKind(d))}
+		}
+		m.Params = append(m.Params, Param{Name: k.Value, Default: def})
+	}
+	return nil
+}
+
+// labelName is Prometheus' syntax of a label name.
+var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
 // itemError is an error in one item of a list, reported at its line.
 type itemError struct {

@@ -1,10 +1,12 @@
 package markdown
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
@@ -29,10 +31,15 @@ type Callout struct {
 	// Type method, hence the name, as in goldmark's HTMLBlockType.)
 	CalloutType string
 
-	// Title is the title as plain text (the renderer escapes it); empty
-	// means no title. A callout written without one gets the name it was
-	// written with, capitalised ("Hint", "Warning").
+	// Title is the title as plain text; empty means no title. A callout
+	// written without one gets the name it was written with, capitalised
+	// ("Hint", "Warning").
 	Title string
+
+	// TitleSource is the title as written, inline markdown: the renderer
+	// renders its code spans, emphasis and links, as MkDocs and
+	// Docusaurus do. Empty when the title was not written.
+	TitleSource string
 
 	// Collapsible callouts (MkDocs "???") render as <details>; Open says
 	// whether they start expanded ("???+").
@@ -60,12 +67,13 @@ func (n *Callout) Dump(src []byte, level int) {
 
 // newCallout returns a callout of the type written as name (any case),
 // with the default title when hasTitle is false.
-func newCallout(name []byte, title string, hasTitle bool) *Callout {
+// raw is the title as written, inline markdown.
+func newCallout(name []byte, raw []byte, hasTitle bool) *Callout {
 	written := lowerASCII(name)
 	if !hasTitle {
-		title = capitalise(written)
+		return &Callout{CalloutType: canonicalType(written), Title: capitalise(written)}
 	}
-	return &Callout{CalloutType: canonicalType(written), Title: title}
+	return &Callout{CalloutType: canonicalType(written), Title: titleText(raw), TitleSource: string(raw)}
 }
 
 // canonicalType folds the type names of GitHub, MkDocs (Material) and
@@ -159,9 +167,28 @@ func (callouts) Extend(m goldmark.Markdown) {
 		),
 	)
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(
-		util.Prioritized(calloutRenderer{}, 500),
+		util.Prioritized(calloutRenderer{titles: newTitleMarkdown()}, 500),
 	))
 }
+
+// newTitleMarkdown returns the converter of callout titles: inline
+// markdown only (code spans, emphasis, strikethrough, links, autolinks),
+// inside one paragraph, under the same URL policy as bodies with raw HTML
+// escaped. Block syntax ("# x", "1. x") stays text.
+func newTitleMarkdown() goldmark.Markdown {
+	p := parser.NewParser(
+		parser.WithBlockParsers(util.Prioritized(parser.NewParagraphParser(), 100)),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+	)
+	return goldmark.New(
+		goldmark.WithParser(p),
+		goldmark.WithExtensions(extension.Strikethrough, urlPolicy{}),
+	)
+}
+
+// maxTitle is the longest callout title, in bytes, rendered as markdown;
+// a longer one is written as escaped text.
+const maxTitle = 1024
 
 // calloutRenderer renders a Callout as
 //
@@ -172,14 +199,34 @@ func (callouts) Extend(m goldmark.Markdown) {
 //
 // or, when collapsible, as <details class="callout callout-TYPE"> with the
 // title in a <summary class="callout-title">.
-type calloutRenderer struct{}
+type calloutRenderer struct {
+	titles goldmark.Markdown // see newTitleMarkdown
+}
 
 // RegisterFuncs implements renderer.NodeRenderer.
 func (r calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.render)
 }
 
-func (calloutRenderer) render(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+// writeTitle writes a callout's title: its source as inline markdown when
+// it was written, else its plain text, escaped.
+func (r calloutRenderer) writeTitle(w util.BufWriter, n *Callout, title string) {
+	if n.TitleSource != "" && len(n.TitleSource) <= maxTitle {
+		var b bytes.Buffer
+		if err := r.titles.Convert([]byte(n.TitleSource), &b); err == nil {
+			h := bytes.TrimSpace(b.Bytes())
+			h = bytes.TrimPrefix(h, []byte("<p>"))
+			h = bytes.TrimSuffix(h, []byte("</p>"))
+			if len(h) > 0 {
+				_, _ = w.Write(h)
+				return
+			}
+		}
+	}
+	writeEscaped(w, []byte(title))
+}
+
+func (r calloutRenderer) render(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*Callout)
 	typ := n.CalloutType
 	if typ == "" || !isTypeName([]byte(typ)) {
@@ -206,7 +253,7 @@ func (calloutRenderer) render(w util.BufWriter, _ []byte, node ast.Node, enterin
 			title = capitalise(typ)
 		}
 		_, _ = w.WriteString("\n<summary class=\"callout-title\">")
-		writeEscaped(w, []byte(title))
+		r.writeTitle(w, n, title)
 		_, _ = w.WriteString("</summary>\n")
 		return ast.WalkContinue, nil
 	}
@@ -215,7 +262,7 @@ func (calloutRenderer) render(w util.BufWriter, _ []byte, node ast.Node, enterin
 	_, _ = w.WriteString("\" role=\"note\">\n")
 	if n.Title != "" {
 		_, _ = w.WriteString(`<p class="callout-title">`)
-		writeEscaped(w, []byte(n.Title))
+		r.writeTitle(w, n, n.Title)
 		_, _ = w.WriteString("</p>\n")
 	}
 	return ast.WalkContinue, nil

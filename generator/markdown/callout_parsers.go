@@ -95,7 +95,7 @@ func parseAdmonition(b []byte) *Callout {
 		return nil
 	}
 
-	var title string
+	var title []byte
 	hasTitle := false
 	rest := bytes.TrimRight(b[j:], " \t\r\n")
 	for k := skipBlanks(rest, 0); k < len(rest); k = skipBlanks(rest, k) {
@@ -104,7 +104,7 @@ func parseAdmonition(b []byte) *Callout {
 			if end == k {
 				return nil
 			}
-			title, hasTitle = titleText(rest[k+1:end]), true
+			title, hasTitle = rest[k+1:end], true
 			break
 		}
 		// A modifier word, up to the next space or tab.
@@ -199,14 +199,14 @@ func parseDirective(b []byte) *Callout {
 		return nil
 	}
 	rest := b[j:]
-	var title string
+	var title []byte
 	hasTitle := false
 	if len(rest) > 0 && rest[0] == '[' {
 		end := closingBracket(rest)
 		if end < 0 {
 			return nil
 		}
-		title, hasTitle = titleText(rest[1:end]), true
+		title, hasTitle = rest[1:end], true
 		rest = rest[end+1:]
 	}
 	if len(rest) > 0 && rest[0] == '{' {
@@ -225,7 +225,7 @@ func parseDirective(b []byte) *Callout {
 		if hasTitle {
 			return nil
 		}
-		title, hasTitle = titleText(rest), true
+		title, hasTitle = rest, true
 	}
 	n := newCallout(name, title, hasTitle)
 	n.fence = fence
@@ -345,7 +345,7 @@ func convertGitHubCallout(q *ast.Blockquote, src []byte) {
 	} else {
 		p.Lines().SetSliced(1, p.Lines().Len())
 	}
-	n := newCallout([]byte(typ), "", false)
+	n := newCallout([]byte(typ), nil, false)
 	n.SetPos(q.Pos())
 	n.SetBlankPreviousLines(q.HasBlankPreviousLines())
 	for c := q.FirstChild(); c != nil; {

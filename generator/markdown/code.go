@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"time"
@@ -148,7 +149,18 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, node ast.Node, enter
 				code.Write(s.Value(src))
 			}
 			if it, err := l.Tokenise(nil, code.String()); err == nil {
-				err := r.formatter.Format(w, r.style, it)
+				// The language goes on the <pre> as data-lang, for the
+				// theme's copy button (prompts of console blocks).
+				var b bytes.Buffer
+				err := r.formatter.Format(&b, r.style, it)
+				out := b.Bytes()
+				if rest, ok := bytes.CutPrefix(out, []byte(`<pre class="chroma">`)); ok {
+					_, _ = w.WriteString(`<pre class="chroma" data-lang="`)
+					r.Writer.Write(w, lang)
+					_, _ = w.WriteString(`">`)
+					out = rest
+				}
+				_, _ = w.Write(out)
 				_ = w.WriteByte('\n')
 				return ast.WalkSkipChildren, err
 			}

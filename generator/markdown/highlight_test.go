@@ -88,7 +88,7 @@ func TestHighlightedCodeUsesClassesNotStyles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, `<pre class="chroma">`) || !strings.Contains(out, `<span class="kn">package</span>`) {
+	if !strings.Contains(out, `<pre class="chroma" data-lang="go">`) || !strings.Contains(out, `<span class="kn">package</span>`) {
 		t.Errorf("no chroma classes in %q", out)
 	}
 	if strings.Contains(out, "style=") {

@@ -30,7 +30,7 @@ func safeTag(name string) (known, container bool) {
 func safeOutputAttribute(name string) bool {
 	switch name {
 	case "href", "src", "alt", "title", "id", "class", "role", "target", "rel", "width",
-		"height", "start", "type", "checked", "disabled", "open", "align", "colspan", "rowspan", "span":
+		"height", "start", "type", "checked", "disabled", "open", "align", "colspan", "rowspan", "span", "data-lang":
 		return true
 	}
 	return false
