@@ -1,9 +1,19 @@
-// On the 404 page: when the missing address is an alert's, say that the
-// alert has no runbook yet, how to add one, and offer a search for it.
+// On the 404 page: offline, say that the page is not saved on this device
+// yet; when the missing address is an alert's, say that the alert has no
+// runbook yet, what a paged engineer can do, and how to add one.
 (function () {
   "use strict";
   var box = document.getElementById("no-runbook");
   if (!box) return;
+  // Served by the service worker while offline: the page may well exist,
+  // it is only not saved on this device.
+  var offline = document.getElementById("offline-missing");
+  if (offline && document.body.hasAttribute("data-offline-copy") && !/\/404\.html$/.test(location.pathname)) {
+    offline.hidden = false;
+    var gen = document.getElementById("generic");
+    if (gen) gen.hidden = true;
+    return;
+  }
   var prefix = box.getAttribute("data-alert-prefix") || "/alerts/";
   var path;
   try { path = decodeURIComponent(location.pathname); } catch (e) { path = location.pathname; }

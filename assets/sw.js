@@ -63,15 +63,16 @@ function searchFiles(m) {
 function precache() {
   return caches.open(CACHE).then(function (cache) {
     var pages = fetch(abs("pages.json")).then(function (r) { return r.json(); }).then(function (list) {
-      var urls = [abs("/"), abs("404.html")];
+      var urls = [];
       var onCall = list.filter(function (p) { return KINDS[p.kind]; });
       if (onCall.length <= PAGE_BUDGET) onCall.forEach(function (p) { urls.push(abs(p.url)); });
-      // The assets the pages use, found in the home page.
-      return save(cache, abs("/")).then(function (resp) {
-        return resp ? resp.text() : "";
-      }).then(function (html) {
-        var re = /(?:href|src)="([^"]*\/assets\/[^"]+)"/g, m;
-        while ((m = re.exec(html))) urls.push(m[1]);
+      // The assets the pages use, found in the home page and in the 404
+      // page (which alone uses notfound.js, and stands in offline for a
+      // page not saved).
+      var text = function (resp) { return resp ? resp.text() : ""; };
+      return Promise.all([save(cache, abs("/")).then(text), save(cache, abs("404.html")).then(text)]).then(function (htmls) {
+        var re = /(?:href|src)="([^"]*\/assets\/[^"]+)"/g, m, html = htmls.join("\n");
+        while ((m = re.exec(html))) if (urls.indexOf(m[1]) < 0) urls.push(m[1]);
         return inBatches(cache, urls, 6);
       });
     }).catch(function () {});

@@ -79,7 +79,9 @@
     var items = document.querySelectorAll(".sidebar li[data-roles]");
     for (var i = 0; i < items.length; i++) {
       var roles = items[i].getAttribute("data-roles").split(" ");
-      items[i].hidden = !!persona && roles.indexOf(persona) < 0;
+      // The page being read stays, whatever the filter.
+      var here = items[i].querySelector("a[aria-current=page]");
+      items[i].hidden = !here && !!persona && roles.indexOf(persona) < 0;
     }
     var sel = document.getElementById("persona-select");
     if (sel) sel.value = persona;
@@ -107,10 +109,31 @@
         setPersona(ev.currentTarget.parentNode.getAttribute("data-persona"));
       });
     }
-    // Opening a persona's page is choosing it.
+    applyPersona();
+    // A persona's page offers its filter rather than setting it unasked.
     var pathBox = document.querySelector(".path-box[data-persona]");
-    if (pathBox && document.body.classList.contains("kind-persona")) setPersona(pathBox.getAttribute("data-persona"));
-    else applyPersona();
+    if (pathBox && document.body.classList.contains("kind-persona")) offerPersona(pathBox.getAttribute("data-persona"));
+  }
+  function offerPersona(id) {
+    var head = document.querySelector("main .page-head");
+    if (!head) return;
+    var title = norm((document.querySelector("main h1") || {}).textContent || id);
+    var p = el("p", "persona-offer");
+    var btn = el("button", "btn btn-quiet");
+    btn.type = "button";
+    var status = el("span", "persona-offer-status");
+    status.setAttribute("role", "status");
+    function show() {
+      var on = persona === id;
+      btn.textContent = on ? "Show every page in the menu" : "Show only pages for " + title + " in the menu";
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      status.textContent = on ? "The menu shows pages for " + title + "." : "";
+    }
+    btn.addEventListener("click", function () { setPersona(persona === id ? "" : id); show(); });
+    p.appendChild(btn);
+    p.appendChild(status);
+    head.appendChild(p);
+    show();
   }
 
   // ---- progress along a persona's path ----
@@ -199,6 +222,15 @@
       }
       setupCheckBox(box, page, title);
     }
+  }
+  // headingText is a heading's text without its anchor link.
+  function headingText(h) {
+    var out = "";
+    for (var n = h.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 1 && n.classList.contains("heading-anchor")) continue;
+      out += n.textContent;
+    }
+    return out;
   }
   function setupCheckBox(box, page, title) {
     var inputs = box.querySelectorAll("li > input[type=checkbox]");
@@ -292,7 +324,7 @@
       var pending = null;
       for (var i = 0; i < walker.length; i++) {
         var n = walker[i];
-        if (n.tagName !== "INPUT") { pending = norm(n.textContent); continue; }
+        if (n.tagName !== "INPUT") { pending = norm(headingText(n)); continue; }
         if (pending !== null) {
           if (lines[lines.length - 1] !== "") lines.push("");
           lines.push("### " + pending, "");
@@ -338,12 +370,277 @@
     }
   }
 
+
+  // ---- phone: the sidebar as a drawer, search full screen ----
+  function setupDrawer() {
+    var btn = document.querySelector(".nav-toggle");
+    var side = document.getElementById("sidebar");
+    if (!btn || !side) return;
+    btn.hidden = false;
+    var close = el("button", "btn btn-quiet drawer-close", "Close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close the menu");
+    side.insertBefore(close, side.firstChild);
+    var phone = window.matchMedia("(max-width: 59.99rem)");
+    function set(open) {
+      side.classList.toggle("open", open);
+      root.classList.toggle("drawer-active", open);
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        side.setAttribute("role", "dialog");
+        side.setAttribute("aria-modal", "true");
+        var here = side.querySelector("a[aria-current=page]") || close;
+        close.focus();
+        if (here !== close) here.scrollIntoView({ block: "center" });
+      } else {
+        side.removeAttribute("role");
+        side.removeAttribute("aria-modal");
+      }
+    }
+    btn.addEventListener("click", function () { set(!side.classList.contains("open")); });
+    close.addEventListener("click", function () { set(false); btn.focus(); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && side.classList.contains("open")) { set(false); btn.focus(); }
+    });
+    // A tap beside the drawer closes it.
+    document.addEventListener("click", function (e) {
+      if (side.classList.contains("open") && !side.contains(e.target) && !btn.contains(e.target)) set(false);
+    });
+    var changed = function () { if (!phone.matches) set(false); };
+    if (phone.addEventListener) phone.addEventListener("change", changed);
+  }
+
+  function setupSearchPhone() {
+    var box = document.querySelector(".top .search");
+    var input = box && box.querySelector(".search-input");
+    if (!input) return;
+    var phone = window.matchMedia("(max-width: 59.99rem)");
+    var close = el("button", "search-close", "Close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close search");
+    input.parentNode.insertBefore(close, input.nextSibling);
+    function set(open) {
+      box.classList.toggle("search-open", open);
+      root.classList.toggle("search-active", open);
+    }
+    input.addEventListener("focus", function () { if (phone.matches) set(true); });
+    close.addEventListener("click", function () { set(false); input.blur(); });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !e.defaultPrevented && box.classList.contains("search-open")) { set(false); input.blur(); }
+    });
+    if (phone.addEventListener) phone.addEventListener("change", function () { if (!phone.matches) set(false); });
+  }
+
+  // ---- heading anchors ----
+  function setupAnchors() {
+    var hs = document.querySelectorAll("main .prose h2[id], main .prose h3[id], main .prose h4[id]");
+    for (var i = 0; i < hs.length; i++) {
+      var a = el("a", "heading-anchor", "#");
+      a.href = "#" + hs[i].id;
+      a.setAttribute("aria-label", "Link to the section " + norm(hs[i].textContent));
+      hs[i].appendChild(a);
+    }
+  }
+
+  // ---- code blocks: copy ----
+  // codeText is what a code block copies: its text, without the prompts
+  // of command lines in console (shell session) blocks, and without the
+  // final newline, so that a pasted command waits for Enter.
+  var SESSIONS = { console: 1, "shell-session": 1, shellsession: 1, "bash-session": 1, "sh-session": 1, "terminal": 1 };
+  function codeLang(pre) {
+    var lang = pre.getAttribute("data-lang");
+    if (!lang) {
+      var code = pre.querySelector("code[class*=language-]");
+      var m = code && /(?:^|\s)language-(\S+)/.exec(code.className);
+      lang = m ? m[1] : "";
+    }
+    return lang.toLowerCase();
+  }
+  // In a console block with prompts, the lines without one are the
+  // commands' output and are left out too (a pasted output line would run
+  // as a command), except the continuations of a command ending in "\".
+  function codeText(pre) {
+    var text = pre.textContent.replace(/\r\n/g, "\n").replace(/\n+$/, "");
+    if (!SESSIONS[codeLang(pre)]) return text;
+    var lines = text.split("\n"), prompt = /^(\$|#) /;
+    if (!lines.some(function (l) { return prompt.test(l); })) return text;
+    var out = [], cont = false;
+    for (var i = 0; i < lines.length; i++) {
+      var l = lines[i];
+      if (prompt.test(l)) l = l.replace(prompt, "");
+      else if (!cont) continue;
+      out.push(l);
+      cont = /\\$/.test(l);
+    }
+    return out.join("\n");
+  }
+  function copyText(text, done, fail) {
+    var fallback = function () {
+      var t = el("textarea");
+      t.value = text;
+      t.setAttribute("readonly", "");
+      t.className = "copy-scratch";
+      document.body.appendChild(t);
+      t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(t);
+      if (ok) done(); else fail();
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
+  function setupCopy() {
+    var pres = document.querySelectorAll("main pre");
+    for (var i = 0; i < pres.length; i++) {
+      (function (pre) {
+        if (pre.parentNode.classList.contains("code-wrap")) return;
+        var wrap = el("div", "code-wrap");
+        pre.parentNode.insertBefore(wrap, pre);
+        wrap.appendChild(pre);
+        var btn = el("button", "copy-code", "Copy");
+        btn.type = "button";
+        btn.setAttribute("aria-label", "Copy the code");
+        var status = el("span", "visually-hidden");
+        status.setAttribute("role", "status");
+        wrap.appendChild(btn);
+        wrap.appendChild(status);
+        var timer = 0;
+        btn.addEventListener("click", function () {
+          var text = codeText(pre);
+          wrap.setAttribute("data-copied", text);
+          var say = function (label, msg) {
+            btn.textContent = label;
+            status.textContent = msg;
+            clearTimeout(timer);
+            timer = setTimeout(function () { btn.textContent = "Copy"; status.textContent = ""; }, 2000);
+          };
+          copyText(text, function () { say("Copied", "Code copied"); },
+            function () { say("Select it", "Copying is not allowed here: select the code and copy it"); });
+        });
+      })(pres[i]);
+    }
+  }
+
+  // ---- the firing alert's context ----
+  // Alertmanager's runbook_url can carry the alert's labels in the query
+  // string (?namespace=prod&cluster=eu-1&startsAt=...). They are shown as
+  // text, fill the {{name}} placeholders the page declares (front matter
+  // params:, with their defaults), and give dashboard links the alert's
+  // time window.
+  var MAX_PARAMS = 32, MAX_VALUE = 256;
+  function queryLabels() {
+    var out = [];
+    var q;
+    try { q = new URLSearchParams(location.search); } catch (e) { return out; }
+    q.forEach(function (v, k) {
+      if (out.length >= MAX_PARAMS || k === "q" || !k) return;
+      out.push([k.slice(0, 64), v.slice(0, MAX_VALUE)]);
+    });
+    return out;
+  }
+  function timeOf(s) {
+    if (!s) return null;
+    var d = /^\d{9,13}$/.test(s) ? new Date(s.length > 10 ? +s : +s * 1000) : new Date(s);
+    return isNaN(d) ? null : d;
+  }
+  // fill replaces {{name}} in the text of node by values[name], across
+  // the spans a highlighter split it into; the values are text.
+  function fill(node, values) {
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    var nodes = [], text = "";
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push({ n: n, at: text.length }); text += n.nodeValue; }
+    var re = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, m, found = [];
+    while ((m = re.exec(text))) if (Object.prototype.hasOwnProperty.call(values, m[1])) found.push({ from: m.index, to: m.index + m[0].length, name: m[1] });
+    var where = function (pos, end) {
+      for (var i = nodes.length - 1; i >= 0; i--) {
+        if (nodes[i].at < pos || (!end && nodes[i].at === pos)) return { n: nodes[i].n, off: pos - nodes[i].at };
+      }
+      return { n: nodes[0].n, off: 0 };
+    };
+    for (var j = found.length - 1; j >= 0; j--) {
+      var f = found[j], a = where(f.from, false), b = where(f.to, true);
+      var r = document.createRange();
+      r.setStart(a.n, a.off);
+      r.setEnd(b.n, b.off);
+      r.deleteContents();
+      var span = el("span", "param-value " + (values[f.name].fromAlert ? "param-alert" : "param-default"), values[f.name].value);
+      span.setAttribute("data-param", f.name);
+      span.title = f.name + (values[f.name].fromAlert ? " (from the alert)" : " (default)");
+      r.insertNode(span);
+    }
+    return found.length;
+  }
+  function setupFiring() {
+    var labels = queryLabels();
+    var declared = [];
+    try { declared = JSON.parse(document.body.getAttribute("data-params") || "[]"); } catch (e) { declared = []; }
+    var given = {};
+    for (var i = 0; i < labels.length; i++) given[labels[i][0]] = labels[i][1];
+    var values = {}, filled = [];
+    for (var d = 0; d < declared.length; d++) {
+      var name = declared[d][0], def = declared[d][1];
+      if (Object.prototype.hasOwnProperty.call(given, name) && given[name] !== "") { values[name] = { value: given[name], fromAlert: true }; filled.push(name); }
+      else if (def) values[name] = { value: def, fromAlert: false };
+    }
+    if (Object.keys(values).length) {
+      var codes = document.querySelectorAll("main pre, main :not(pre) > code");
+      for (var c = 0; c < codes.length; c++) if (codes[c].textContent.indexOf("{{") >= 0) fill(codes[c], values);
+    }
+    var starts = timeOf(given.startsAt), ends = timeOf(given.endsAt);
+    var box = document.getElementById("firing");
+    if (!box || !labels.length) return;
+    var dl = box.querySelector(".firing-labels");
+    for (var k = 0; k < labels.length; k++) {
+      if (labels[k][0] === "startsAt" || labels[k][0] === "endsAt") continue;
+      dl.appendChild(el("dt", "", labels[k][0]));
+      dl.appendChild(el("dd", "", labels[k][1]));
+    }
+    if (!dl.firstChild) dl.hidden = true;
+    var when = box.querySelector(".firing-when");
+    if (starts) {
+      var fmt = function (t) { return t.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }); };
+      var mins = Math.max(0, Math.round(((ends || new Date()) - starts) / 60000));
+      var took = mins < 120 ? mins + " min" : Math.floor(mins / 60) + " h " + (mins % 60) + " min";
+      when.textContent = (ends ? "Fired " + fmt(starts) + ", resolved " + fmt(ends) + " (after " + took + ")." : "Firing since " + fmt(starts) + " (" + took + ").");
+      dashboards(starts, ends);
+    } else when.hidden = true;
+    var note = box.querySelector(".firing-filled");
+    note.textContent = filled.length ? "Commands on this page use the alert's " + filled.join(", ") + "." : "";
+    note.hidden = !filled.length;
+    box.hidden = false;
+  }
+  // dashboards gives the page's dashboard links (and links to the same
+  // host in the text) Grafana's from and to: 30 minutes before the alert
+  // started, to its end or now.
+  function dashboards(starts, ends) {
+    var dash = document.querySelector("main a[data-dashboard]");
+    if (!dash) return;
+    var host;
+    try { host = new URL(dash.href).host; } catch (e) { return; }
+    var links = document.querySelectorAll("main a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var u;
+      try { u = new URL(links[i].href); } catch (e) { continue; }
+      if (u.host !== host || (u.protocol !== "https:" && u.protocol !== "http:")) continue;
+      u.searchParams.set("from", String(starts.getTime() - 30 * 60000));
+      u.searchParams.set("to", ends ? String(ends.getTime() + 10 * 60000) : "now");
+      links[i].href = u.toString();
+      links[i].setAttribute("data-window", "alert");
+    }
+  }
+
   function ready() {
     setupTheme();
     setupPersona();
     setupPath();
     setupChecks();
+    setupFiring();
     setupOffline();
+    setupAnchors();
+    setupCopy();
+    setupDrawer();
+    setupSearchPhone();
     setupScrollers();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);

@@ -435,7 +435,7 @@ func screenshotDir(t *testing.T) string {
 func TestScreenshots(t *testing.T) {
 	srv := serve(t)
 	dir := screenshotDir(t)
-	for _, size := range []struct{ w, h int64 }{{1280, 900}, {360, 760}} {
+	for _, size := range []struct{ w, h int64 }{{1280, 900}, {360, 740}} {
 		for _, theme := range []string{"light", "dark"} {
 			t.Run(fmt.Sprintf("%d-%s", size.w, theme), func(t *testing.T) {
 				b := newBrowser(t, size.w, size.h)
@@ -445,7 +445,7 @@ func TestScreenshots(t *testing.T) {
 					localStorage.setItem("playbook:theme", '"%s"');
 					localStorage.setItem("playbook:persona", '"new-starter"');
 					localStorage.setItem("playbook:path:new-starter", '{"/guides/onboarding/first-week/":1,"/checklists/new-starter-first-week/":1}')`, theme)))
-				for _, p := range pages {
+				for _, p := range append(slices.Clone(pages), struct{ name, path string }{"404", "/alerts/NoSuchAlert/"}) {
 					b.run(t, open(srv.URL+p.path))
 					if p.name == "checklist" {
 						b.run(t, click(`.task-item:nth-of-type(1) > input`), click(`.task-item:nth-of-type(3) > input`))
@@ -496,37 +496,59 @@ type axeResult struct {
 	} `json:"nodes"`
 }
 
+// axeCheck runs axe-core on the page shown and reports its serious and
+// critical violations under the name given.
+func axeCheck(t *testing.T, b *browser, axe, name string) {
+	t.Helper()
+	b.run(t, void(chromedp.Evaluate[bool](axe+";true")))
+	raw := eval[string](t, b, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`)
+	var vs []axeResult
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		if v.Impact != "serious" && v.Impact != "critical" {
+			continue
+		}
+		var where []string
+		for i, n := range v.Nodes {
+			if i == 3 {
+				where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+				break
+			}
+			where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+		}
+		t.Errorf("%s: %s %s: %s\n\t%s", name, v.Impact, v.ID, v.Help, strings.Join(where, "\n\t"))
+	}
+}
+
 func TestAccessibilityWithAxe(t *testing.T) {
 	chromium(t)
 	axe := axeScript(t)
 	srv := serve(t)
+	over := serveOverlay(t)
+	all := append(slices.Clone(pages), struct{ name, path string }{"404", "/alerts/NoSuchAlert/"})
 	for _, theme := range []string{"light", "dark"} {
 		for _, width := range []int64{1280, 360} {
 			t.Run(fmt.Sprintf("%s-%d", theme, width), func(t *testing.T) {
 				b := newBrowser(t, width, 900)
 				b.run(t, open(srv.URL+"/"), js(fmt.Sprintf(`localStorage.setItem("playbook:theme", '"%s"')`, theme)))
-				for _, p := range pages {
-					b.run(t, open(srv.URL+p.path), void(chromedp.Evaluate[bool](axe+";true")))
-					raw := eval[string](t, b, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`)
-					var vs []axeResult
-					if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-						t.Fatal(err)
-					}
-					for _, v := range vs {
-						if v.Impact != "serious" && v.Impact != "critical" {
-							continue
-						}
-						var where []string
-						for i, n := range v.Nodes {
-							if i == 3 {
-								where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-								break
-							}
-							where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
-						}
-						t.Errorf("%s (%s): %s %s: %s\n\t%s", p.name, p.path, v.Impact, v.ID, v.Help, strings.Join(where, "\n\t"))
-					}
+				for _, p := range all {
+					b.run(t, open(srv.URL+p.path))
+					axeCheck(t, b, axe, fmt.Sprintf("%s (%s)", p.name, p.path))
 				}
+				// With the search open and showing results, and with the
+				// phone's drawer open.
+				b.run(t, open(srv.URL+"/"), chromedp.SendKeys(`#search-q`, "payments"),
+					poll(`document.querySelectorAll(".search-result").length > 0`, 10*time.Second))
+				axeCheck(t, b, axe, "search open")
+				if width == 360 {
+					b.run(t, open(srv.URL+"/alerts/paymentsapihigherrorrate/?namespace=payments&startsAt=2026-11-30T03:12:00Z"), click(".nav-toggle"), click(".escalate > summary"))
+					axeCheck(t, b, axe, "alert with its context, the drawer open")
+				}
+				b.run(t, open(over.URL+"/"), js(fmt.Sprintf(`localStorage.setItem("playbook:theme", '"%s"')`, theme)),
+					open(over.URL+"/runbooks/payments/high-error-rate/"), chromedp.WaitVisible("#playbook-overlay"))
+				axeCheck(t, b, axe, "overlay")
 			})
 		}
 	}

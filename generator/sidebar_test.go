@@ -51,7 +51,7 @@ func TestSidebarStaysTheSameSizeAsTheSiteGrows(t *testing.T) {
 	}
 
 	big := sidebar(1000, "guides/g0500/index.html")
-	if !strings.Contains(big, `href="/guides/g0500/" aria-current="page">Guide 0500<`) {
+	if !strings.Contains(big, `href="/guides/g0500/" title="Guide 0500" aria-current="page">Guide 0500<`) {
 		t.Errorf("1000 guides: the page shown is not marked current in\n%s", big)
 	}
 	for _, near := range []string{"Guide 0499", "Guide 0501"} {

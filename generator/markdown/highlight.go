@@ -20,8 +20,9 @@ const (
 // the page has not chosen light (:root:not([data-theme=light])), or when the
 // page has chosen dark ([data-theme=dark]). A dark rule also resets what the
 // light rule for the same class sets and the dark style does not (bold,
-// italic, underline, colours), so the two never mix. The output is the
-// same on every call.
+// italic, underline, colours), so the two never mix. The dark rules are
+// for screens only: printed code is always light. The output is the same
+// on every call.
 func HighlightCSS() []byte {
 	light := styleRules(styles.Get(lightStyle))
 	dark := styleRules(styles.Get(darkStyle))
@@ -35,7 +36,7 @@ func HighlightCSS() []byte {
 		b.WriteString(" }\n")
 	}
 	overrides := darkOverrides(light, dark)
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	b.WriteString("@media screen and (prefers-color-scheme: dark) {\n")
 	for _, r := range overrides {
 		b.WriteString("  :root:not([data-theme=light]) ")
 		b.WriteString(r.selector)
@@ -43,14 +44,15 @@ func HighlightCSS() []byte {
 		b.WriteString(r.declarations())
 		b.WriteString(" }\n")
 	}
-	b.WriteString("}\n")
+	b.WriteString("}\n@media screen {\n")
 	for _, r := range overrides {
-		b.WriteString("[data-theme=dark] ")
+		b.WriteString("  [data-theme=dark] ")
 		b.WriteString(r.selector)
 		b.WriteString(" { ")
 		b.WriteString(r.declarations())
 		b.WriteString(" }\n")
 	}
+	b.WriteString("}\n")
 	return b.Bytes()
 }
 

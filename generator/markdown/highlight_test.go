@@ -23,8 +23,9 @@ func cssBlocks(t *testing.T) (light, media, dark map[string]string) {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "" || strings.HasPrefix(line, "/*"):
-		case line == "@media (prefers-color-scheme: dark) {":
+		case line == "@media screen and (prefers-color-scheme: dark) {":
 			inMedia = true
+		case line == "@media screen {":
 		case line == "}":
 			inMedia = false
 		default:
@@ -50,6 +51,26 @@ func cssBlocks(t *testing.T) (light, media, dark map[string]string) {
 		}
 	}
 	return light, media, dark
+}
+
+func TestHighlightCSSPrintsCodeLight(t *testing.T) {
+	css := string(HighlightCSS())
+	// Every dark rule is inside a media query for screens.
+	depth, screen := 0, false
+	for line := range strings.Lines(css) {
+		l := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(l, "@media"):
+			depth++
+			screen = strings.HasPrefix(l, "@media screen")
+		case l == "}":
+			depth--
+		case strings.Contains(l, "data-theme=dark") || strings.Contains(l, ":not([data-theme=light])"):
+			if depth != 1 || !screen {
+				t.Fatalf("dark rule outside @media screen: %q", l)
+			}
+		}
+	}
 }
 
 func TestHighlightCSSScopesTheDarkStyle(t *testing.T) {

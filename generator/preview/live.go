@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -76,8 +77,13 @@ func newState(site Files, status Status, version int) *state {
 	switch {
 	case status.Report == "":
 	case status.Failed:
-		b.WriteString(`<div id="playbook-overlay" role="alertdialog" aria-labelledby="playbook-overlay-title">` +
-			`<p id="playbook-overlay-title">The site has errors; this is the last good build. Fix them and it reloads.</p><pre>`)
+		// The first finding, the root cause as often as not, is the
+		// title; all of them follow, as check prints them.
+		first, _, _ := strings.Cut(strings.TrimSpace(status.Report), "\n")
+		b.WriteString(`<div id="playbook-overlay" role="alertdialog" aria-labelledby="playbook-overlay-title" aria-describedby="playbook-overlay-note">` +
+			`<p id="playbook-overlay-title">`)
+		b.WriteString(html.EscapeString(first))
+		b.WriteString(`</p><p id="playbook-overlay-note">The site has errors, and this is the last good build; fix them and it reloads.</p><pre>`)
 		b.WriteString(html.EscapeString(status.Report))
 		b.WriteString(`</pre></div>`)
 	default:

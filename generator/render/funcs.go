@@ -86,6 +86,30 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return pages
 		},
+		// incidentPages are the pages tagged incident or incidents,
+		// guides first, by weight then title, at most three: the 404
+		// page's incident process.
+		"incidentPages": func() []*site.Page {
+			var pages []*site.Page
+			for _, p := range r.site.Pages {
+				if p.Meta != nil && (slices.Contains(p.Meta.Tags, "incidents") || slices.Contains(p.Meta.Tags, "incident")) {
+					pages = append(pages, p)
+				}
+			}
+			slices.SortStableFunc(pages, func(a, b *site.Page) int {
+				if (a.Kind == site.Guide) != (b.Kind == site.Guide) {
+					if a.Kind == site.Guide {
+						return -1
+					}
+					return 1
+				}
+				if a.Meta.Weight != b.Meta.Weight {
+					return a.Meta.Weight - b.Meta.Weight
+				}
+				return strings.Compare(a.Title, b.Title)
+			})
+			return pages[:min(3, len(pages))]
+		},
 		"alertPage": func(name string) *site.Page { return r.site.Alerts[name] },
 		// roles is a page's persona ids, space separated, for the
 		// sidebar's persona filter.
@@ -105,6 +129,25 @@ func (r *Renderer) funcs() template.FuncMap {
 		// pathNav is where page p stands on each persona's path that
 		// includes it: its step, and the pages before and after it.
 		"pathNav": func(p *site.Page) []PathStep { return r.pathNav(p) },
+		// breakable is a title with line-break opportunities (<wbr>)
+		// between the words of a CamelCase name, such as an alert's.
+		"breakable": breakable,
+		// ruleFor is an alert page's for: duration, its own or its
+		// rule's.
+		"ruleFor": ruleFor,
+		// onThisPage is a page's h2 and h3 headings (and its runbook's,
+		// on an alert page), for its contents.
+		"onThisPage": onThisPage,
+		// firstStep is the id of the heading where an on-call page's
+		// steps start.
+		"firstStep": firstStep,
+		"chatURL":   chatURL,
+		// ownedByUrgency is what a team owns, most urgent review first.
+		"ownedByUrgency": func(team *site.Page) []OwnedRow { return ownedByUrgency(team, r.opt.Now) },
+		// sectionGroups is the pages under a section, by folder.
+		"sectionGroups": sectionGroups,
+		// paramsJSON is the page's declared placeholders, as JSON.
+		"paramsJSON": paramsJSON,
 		// alertPrefix is the path under which alert pages live: the
 		// alert_url before its {alert}.
 		"alertPrefix": func() string {
@@ -250,8 +293,8 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 		if it.Roles != "" {
 			roles = ` data-roles="` + esc(it.Roles) + `"`
 		}
-		fmt.Fprintf(&b, "<li class=\"depth-%d%s\"%s><a href=\"%s\"%s>%s</a></li>\n",
-			it.Depth, folder, roles, href(it.Page.URL), current(it.Current), esc(it.Page.Title))
+		fmt.Fprintf(&b, "<li class=\"depth-%d%s\"%s><a href=\"%s\" title=\"%s\"%s>%s</a></li>\n",
+			it.Depth, folder, roles, href(it.Page.URL), esc(it.Page.Title), current(it.Current), esc(it.Page.Title))
 	}
 	b.WriteString("</ul>\n</details>\n")
 	return template.HTML(b.String())

@@ -229,6 +229,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	h.u64(p.Sum)
 	h.u64(k.iface(p))
 	h.str(p.Expression())
+	h.str(ruleFor(p))
 	r.bodyKey(&h, p)
 	for c := p.Parent; c != nil; c = c.Parent {
 		h.u64(k.iface(c))
@@ -252,6 +253,17 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 		h.u64(uint64(len(list)))
 		for _, q := range list {
 			h.u64(k.iface(q))
+		}
+	}
+	if p.Kind == site.Section {
+		// A section's listing shows every page under it, with its
+		// owner's name.
+		for _, g := range sectionGroups(p) {
+			h.u64(k.iface(g.Folder))
+			for _, q := range g.Pages {
+				h.u64(k.iface(q))
+				h.u64(k.iface(q.OwnerTeam))
+			}
 		}
 	}
 	if p.Kind == site.Persona {
