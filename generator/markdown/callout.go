@@ -173,16 +173,23 @@ func (callouts) Extend(m goldmark.Markdown) {
 
 // newTitleMarkdown returns the converter of callout titles: inline
 // markdown only (code spans, emphasis, strikethrough, links, autolinks),
-// inside one paragraph, under the same URL policy as bodies with raw HTML
-// escaped. Block syntax ("# x", "1. x") stays text.
+// inside one paragraph, under the same URL policy as bodies. Raw HTML is
+// escaped, as titles always were, and block syntax ("# x", "1. x") stays
+// text.
 func newTitleMarkdown() goldmark.Markdown {
 	p := parser.NewParser(
 		parser.WithBlockParsers(util.Prioritized(parser.NewParagraphParser(), 100)),
-		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		// goldmark's inline parsers but raw HTML, which stays text.
+		parser.WithInlineParsers(
+			util.Prioritized(parser.NewCodeSpanParser(), 100),
+			util.Prioritized(parser.NewLinkParser(), 200),
+			util.Prioritized(parser.NewAutoLinkParser(), 300),
+			util.Prioritized(parser.NewEmphasisParser(), 500),
+		),
 	)
 	return goldmark.New(
 		goldmark.WithParser(p),
-		goldmark.WithExtensions(extension.Strikethrough, urlPolicy{}),
+		goldmark.WithExtensions(extension.Strikethrough, urlPolicy{policy: allowPolicy()}),
 	)
 }
 
