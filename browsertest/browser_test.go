@@ -360,9 +360,14 @@ func TestPersonaFilterHidesOtherRolesPages(t *testing.T) {
 	if eval[bool](t, b, hidden("/guides/observability/dashboards-tour/")) {
 		t.Error("with Data analyst chosen, the dashboards tour is hidden")
 	}
-	b.run(t, open(srv.URL+"/guides/observability/logs-and-traces/"), chromedp.WaitVisible(`#persona-select`))
+	b.run(t, open(srv.URL+"/guides/observability/dashboards-tour/"), chromedp.WaitVisible(`#persona-select`))
 	if !eval[bool](t, b, hidden("/guides/observability/logs-and-traces/")+` && document.getElementById("persona-select").value === "data-analyst"`) {
-		t.Error("the choice was not remembered on the next page")
+		t.Error("the choice was not remembered on the next page load")
+	}
+	// The page being read stays in the sidebar, whatever the filter.
+	b.run(t, open(srv.URL+"/guides/observability/logs-and-traces/"), chromedp.WaitVisible(`#persona-select`))
+	if eval[bool](t, b, hidden("/guides/observability/logs-and-traces/")) || !eval[bool](t, b, `document.getElementById("persona-select").value === "data-analyst"`) {
+		t.Error("opening the logs and traces guide with Data analyst chosen hides it from the sidebar, or forgets the choice")
 	}
 	b.run(t, choose(""))
 	if !eval[bool](t, b, `[...document.querySelectorAll(".sidebar li")].every(li => !li.hidden)`) {
