@@ -331,11 +331,11 @@ const contrast = `(sel) => {
 // build that failed, with the overlay over every page.
 func serveOverlay(t *testing.T) *httptest.Server {
 	t.Helper()
-	live := preview.NewLive(exampleSite(t), preview.Status{Failed: true,
+	live := preview.NewPublisher(exampleSite(t), preview.Status{Failed: true,
 		Report: "content/runbooks/payments/high-error-rate.md:3: error: owner \"paymnts\" is not a team [owner/unknown]\n" +
 			"content/alerts/PaymentsApiHighErrorRate.md:7: error: link to \"runbooks/x\": no such page [link/broken]\n"})
 	t.Cleanup(live.Close)
-	h := &preview.Handler{Live: live, Modified: now}
+	h := &preview.Handler{Publisher: live, Modified: now}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		h.ServeHTTP(w, r)
