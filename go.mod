@@ -16,6 +16,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/net v0.30.0
 	golang.org/x/sys v0.29.0
+	golang.org/x/text v0.19.0
 )
 
 require (

@@ -10,9 +10,24 @@
   var STORE_CHUNK = 256; // pages per folder of the document store (search/export.go)
   var KINDS = { guide: "Guides", runbook: "Runbooks", alert: "Alerts", checklist: "Checklists", team: "Teams", persona: "Personas" };
 
-  // lower lowercases one term as bleve's to_lower filter does: rune by
-  // rune with the simple case mapping, and a capital sigma at the end of
-  // the term becomes a final sigma.
+  // The analysis of search/analysis.go, rule for rule.
+  var IS_WORD = /[\p{L}\p{M}\p{N}]/u, IS_MARK = /\p{M}/u, IS_LETTER = /[\p{L}\p{M}]/u;
+  var IS_CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\u30fc]/u;
+  var IS_UPPER = /[\p{Lu}\p{Lt}]/u, IS_LOWER = /\p{Ll}/u, IS_DIGIT = /\p{N}/u;
+  var DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  var MAX_SUFFIX_PARTS = 8;
+
+  // fold normalizes text: compatibility decomposition, the accents of the
+  // Combining Diacritical Marks blocks removed, canonical composition.
+  function fold(s) {
+    s = String(s);
+    if (!/[^\x00-\x7f]/.test(s)) return s;
+    return s.normalize("NFKD").replace(DIACRITICS, "").normalize("NFC");
+  }
+
+  // lower lowercases one term: rune by rune with the simple case
+  // mapping, and a capital sigma at the end of the term becomes a final
+  // sigma.
   function lower(s) {
     var cs = Array.from(s);
     var out = "";
@@ -26,31 +41,171 @@
     return out;
   }
 
-  // terms analyses text into terms, as the index does.
-  function terms(text) {
-    var m = String(text).match(WORD);
-    return m ? m.map(lower) : [];
+  function isConnector(c) { return c === "_" || c === "-" || c === "." || c === ":"; }
+
+  function cls(c) {
+    if (IS_UPPER.test(c)) return 1;
+    if (IS_LOWER.test(c)) return 2;
+    if (IS_DIGIT.test(c)) return 3;
+    return 0;
   }
 
-  // queryTerms are the distinct terms of at least two characters.
+  // parts cuts the word cs[a:b] where letters meet digits and where case
+  // changes (kubePod, HTTPServer); a mark has the class of the rune
+  // before it.
+  function parts(cs, a, b) {
+    var c = [], prev = 0, out = [], start = a;
+    for (var i = a; i < b; i++) {
+      var k = IS_MARK.test(cs[i]) ? prev : cls(cs[i]);
+      c.push(k);
+      prev = k;
+    }
+    for (var j = 1; j < c.length; j++) {
+      var x = c[j - 1], y = c[j];
+      if ((x === 3) !== (y === 3) || (x === 2 && y === 1) || (x === 1 && y === 1 && j + 1 < c.length && c[j + 1] === 2)) {
+        out.push([start, a + j]);
+        start = a + j;
+      }
+    }
+    out.push([start, b]);
+    return out;
+  }
+
+  // analyse returns the terms of text: words, parts of words and whole
+  // identifiers; with query set, the words only.
+  function analyse(text, query) {
+    var cs = Array.from(fold(text)), n = cs.length, toks = [], ident = [];
+    function str(a, b) { return cs.slice(a, b).join(""); }
+    function flush() {
+      if (!ident.length) return;
+      if (ident.length > 1 && !query) toks.push(str(ident[0][0], ident[ident.length - 1][1]));
+      ident.forEach(function (w) {
+        toks.push(str(w[0], w[1]));
+        if (query) return;
+        var ps = parts(cs, w[0], w[1]);
+        if (ps.length === 1) return;
+        ps.forEach(function (p) { toks.push(str(p[0], p[1])); });
+        if (ps.length <= MAX_SUFFIX_PARTS) {
+          for (var i = 1; i < ps.length - 1; i++) toks.push(str(ps[i][0], w[1]));
+        }
+      });
+      ident = [];
+    }
+    var i = 0;
+    while (i < n) {
+      var c = cs[i];
+      if (!IS_WORD.test(c)) {
+        if (ident.length && ident[ident.length - 1][1] === i && isConnector(c) && i + 1 < n &&
+            IS_WORD.test(cs[i + 1]) && !IS_CJK.test(cs[i + 1]) && !IS_MARK.test(cs[i + 1])) { i++; continue; }
+        flush();
+        i++;
+        continue;
+      }
+      var cjk = IS_CJK.test(c), start = i;
+      i++;
+      while (i < n && IS_WORD.test(cs[i]) && (IS_MARK.test(cs[i]) || IS_CJK.test(cs[i]) === cjk)) i++;
+      if (cjk) {
+        flush();
+        // Bigrams, as bleve's cjk_bigram filter makes them; a lone
+        // character as itself.
+        if (i - start === 1) toks.push(cs[start]);
+        for (var j = start; j + 1 < i; j++) toks.push(cs[j] + cs[j + 1]);
+        continue;
+      }
+      if (ident.length && ident[ident.length - 1][1] !== start - 1) flush();
+      ident.push([start, i]);
+    }
+    flush();
+    return toks.map(lower);
+  }
+
+  // terms analyses text into terms, as the index does.
+  function terms(text) { return analyse(text, false); }
+
+  // queryTerms are the distinct terms a query searches for.
   function queryTerms(q) {
-    var seen = {}, out = [];
-    terms(q).forEach(function (t) {
-      if (Array.from(t).length < 2 || seen[t]) return;
+    var seen = Object.create(null), out = [];
+    analyse(q, true).forEach(function (t) {
+      if (seen[t]) return;
       seen[t] = true;
       out.push(t);
     });
     return out;
   }
 
-  // exactTerm is the whole query trimmed and lowercased: the key of exact
-  // alert name and title hits.
-  function exactTerm(q) { return lower(String(q).trim()); }
+  // exactTerm is the whole query trimmed, normalized and lowercased: the
+  // key of exact alert name and title hits.
+  function exactTerm(q) { return lower(fold(String(q).trim())); }
+
+  function runes(s) { return Array.from(s).length; }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+
+  // Close spellings (search/typo.go).
+  var MIN_TYPO = 5, LONG_TYPO = 8, TYPO_PREFIX = 5;
+  function typoTerm(t, n) {
+    var cs = Array.from(t);
+    if (cs.length < n) return false;
+    for (var i = 0; i < cs.length; i++) if (!IS_LETTER.test(cs[i]) || IS_CJK.test(cs[i])) return false;
+    return true;
+  }
+  function maxEdits(t) { return runes(t) >= LONG_TYPO ? 2 : 1; }
+  function typoScore(w, d) { return d <= 1 ? w / 4 : w / 8; }
+  function levenshtein(a, b, max) {
+    var ra = Array.from(a), rb = Array.from(b);
+    if (Math.abs(ra.length - rb.length) > max) return max + 1;
+    var prev = [], cur = [];
+    for (var j = 0; j <= rb.length; j++) prev[j] = j;
+    for (var i = 1; i <= ra.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= rb.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ra[i - 1] === rb[j - 1] ? 0 : 1));
+        low = Math.min(low, cur[j]);
+      }
+      if (low > max) return max + 1;
+      prev = cur;
+    }
+    return Math.min(prev[rb.length], max + 1);
+  }
+  function deletionKeys(t, d) {
+    var first = Array.from(t).slice(0, TYPO_PREFIX).join("");
+    var seen = Object.create(null), level = [first];
+    seen[first] = true;
+    for (var k = 0; k < d; k++) {
+      var next = [];
+      level.forEach(function (s) {
+        var cs = Array.from(s);
+        for (var i = 0; i < cs.length; i++) {
+          var v = cs.slice(0, i).concat(cs.slice(i + 1)).join("");
+          if (!seen[v]) { seen[v] = true; next.push(v); }
+        }
+      });
+      level = next;
+    }
+    return Object.keys(seen).sort();
+  }
+  var utf8 = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+  function bucketOf(key, n) {
+    var bs = utf8.encode(key), h = 2166136261;
+    for (var i = 0; i < bs.length; i++) { h ^= bs[i]; h = Math.imul(h, 16777619) >>> 0; }
+    return h & (n - 1);
+  }
 
   var BITS = [[1, 10], [2, 8], [4, 4], [8, 3], [16, 1]];
+  var WORD_MASK = 31, PART_SHIFT = 5;
   function fieldWeight(mask) {
     for (var i = 0; i < BITS.length; i++) if (mask & BITS[i][0]) return BITS[i][1];
     return 0;
+  }
+  // matchWeight is what a posting scores for a query term that is the
+  // term (exact) or begins it; a part term scores as a prefix does.
+  function matchWeight(bits, exact) {
+    var w = fieldWeight(bits & WORD_MASK);
+    if (!exact) w /= 2;
+    return Math.max(w, fieldWeight(bits >> PART_SHIFT) / 2);
+  }
+  function closeWeight(bits, d) {
+    return typoScore(Math.max(fieldWeight(bits & WORD_MASK), fieldWeight(bits >> PART_SHIFT) / 2), d);
   }
   function exactBonus(bits) { return (bits & 2 ? 100 : 0) + (bits & 1 ? 50 : 0); }
 
@@ -71,25 +226,77 @@
   };
   Searcher.prototype.manifest = function () { return this.get("manifest.json"); };
 
-  // search returns the best results of q, in the order they are listed.
-  Searcher.prototype.search = function (q, filters) {
+  // shardKey returns the key of the shard that holds term u: the longest
+  // key of the manifest that begins it.
+  function shardKey(keys, u) {
+    var best = "";
+    keys.forEach(function (k) {
+      if (u.startsWith(k) && k.length > best.length && (runes(k) >= 2 || k === u)) best = k;
+    });
+    return best;
+  }
+
+  // shards loads the shards of the given keys, as one object of terms.
+  Searcher.prototype.shards = function (m, keys) {
+    var self = this;
+    keys = keys.filter(function (k, i) { return k && keys.indexOf(k) === i; }).sort();
+    return Promise.all(keys.map(function (k) { return self.get("s/" + m.s[k] + ".json"); })).then(function (ss) {
+      var all = { t: Object.create(null), x: Object.create(null) };
+      ss.forEach(function (s) {
+        Object.keys(s.t || {}).forEach(function (u) { all.t[u] = s.t[u]; });
+        Object.keys(s.x || {}).forEach(function (u) { all.x[u] = s.x[u]; });
+      });
+      return all;
+    });
+  };
+
+  // closeTerms returns the indexed terms of letters within distance d of
+  // t, from the deletion index, each with its distance.
+  Searcher.prototype.closeTerms = function (m, t, d) {
+    var self = this;
+    if (!m.y) return Promise.resolve([]);
+    return this.get("y/" + m.y + ".json").then(function (dir) {
+      var keys = deletionKeys(t, d);
+      var files = {};
+      keys.forEach(function (k) { files[dir[bucketOf(k, dir.length)]] = true; });
+      return Promise.all(Object.keys(files).sort().map(function (h) { return self.get("y/" + h + ".json"); })).then(function (bs) {
+        var seen = Object.create(null), out = [];
+        bs.forEach(function (b) {
+          keys.forEach(function (k) {
+            (own(b, k) ? b[k] : []).forEach(function (u) {
+              if (seen[u] || !typoTerm(u, MIN_TYPO - 1)) return;
+              seen[u] = true;
+              var dist = levenshtein(t, u, d);
+              if (dist <= d) out.push({ term: u, dist: dist });
+            });
+          });
+        });
+        out.sort(function (a, b) { return a.dist - b.dist || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0); });
+        return out;
+      });
+    });
+  };
+
+  // search returns the best results of q (limit of them, LIMIT when 0),
+  // in the order they are listed. The list has a property spelled: the
+  // query terms that matched only close spellings, each with the closest.
+  Searcher.prototype.search = function (q, filters, limit) {
     var self = this;
     return this.manifest().then(function (m) {
       var ts = queryTerms(q);
       if (!ts.length) return [];
       var keys = Object.keys(m.s);
-      var need = {};
+      var need = [];
       ts.forEach(function (t) {
         keys.forEach(function (k) {
-          if (k.startsWith(t) || (t.startsWith(k) && Array.from(k).length >= 2)) need[k] = true;
+          if (runes(t) === 1 ? k === t : k.startsWith(t) || (t.startsWith(k) && runes(k) >= 2)) need.push(k);
         });
       });
       var kw = exactTerm(q), kwKey = "";
       keys.forEach(function (k) {
-        if (Array.from(k).length >= 2 && kw.startsWith(k) && k.length > kwKey.length) kwKey = k;
+        if (runes(k) >= 2 && kw.startsWith(k) && k.length > kwKey.length) kwKey = k;
       });
-      if (kwKey) need[kwKey] = true;
-      var loads = Object.keys(need).sort().map(function (k) { return self.get("s/" + m.s[k] + ".json"); });
+      need.push(kwKey);
       var facetLoads = [];
       ["kind", "owner", "role"].forEach(function (f) {
         var v = filters && filters[f];
@@ -97,27 +304,66 @@
         var h = m.f[f] && m.f[f][v];
         facetLoads.push(h ? self.get("f/" + h + ".json") : Promise.resolve([]));
       });
-      return Promise.all([Promise.all(loads), Promise.all(facetLoads)]).then(function (r) {
-        return self.rank(m, ts, kw, kwKey ? r[0][Object.keys(need).sort().indexOf(kwKey)] : null, r[0], r[1]);
+      return Promise.all([self.shards(m, need), Promise.all(facetLoads)]).then(function (r) {
+        var all = r[0], spelled = [];
+        // The terms that begin no indexed term look for close spellings.
+        var typos = ts.map(function (t) {
+          var one = runes(t) === 1;
+          var hit = Object.keys(all.t).some(function (u) { return one ? u === t : u.startsWith(t); });
+          if (hit || !typoTerm(t, MIN_TYPO)) return Promise.resolve(null);
+          return self.closeTerms(m, t, maxEdits(t)).then(function (close) {
+            if (close.length) spelled.push([t, close[0].term]);
+            return self.shards(m, close.map(function (c) { return shardKey(keys, c.term); })).then(function (s) {
+              return close.map(function (c) { return { term: c.term, dist: c.dist, post: s.t[c.term] || [] }; });
+            });
+          });
+        });
+        return Promise.all(typos).then(function (close) {
+          return self.rank(m, ts, kw, all, close, r[1], limit || LIMIT);
+        }).then(function (results) {
+          results.spelled = spelled;
+          return results;
+        });
       });
     });
   };
 
-  Searcher.prototype.rank = function (m, ts, kw, kwShard, shards, facets) {
-    var best = ts.map(function () { return {}; });
-    ts.forEach(function (t, i) {
-      shards.forEach(function (s) {
-        var tt = s.t || {};
-        Object.keys(tt).forEach(function (u) {
-          if (!u.startsWith(t)) return;
-          var ps = tt[u], doc = 0;
-          for (var j = 0; j < ps.length; j += 2) {
-            doc += ps[j];
-            var w = fieldWeight(ps[j + 1]);
-            if (u !== t) w /= 2;
-            if (!(best[i][doc] >= w)) best[i][doc] = w;
-          }
+  // suggest returns q with each term that matches nothing replaced by the
+  // closest indexed term within distance 2, or "" when there is none.
+  Searcher.prototype.suggest = function (q) {
+    var self = this;
+    return this.manifest().then(function (m) {
+      var ts = queryTerms(q);
+      return Promise.all(ts.map(function (t) {
+        if (!typoTerm(t, MIN_TYPO - 1)) return Promise.resolve(t);
+        return self.closeTerms(m, t, 2).then(function (close) {
+          return close.length && close[0].term !== t ? close[0].term : t;
         });
+      })).then(function (out) {
+        var s = out.join(" ");
+        return s === ts.join(" ") ? "" : s;
+      });
+    });
+  };
+
+  Searcher.prototype.rank = function (m, ts, kw, all, close, facets, limit) {
+    var best = ts.map(function () { return {}; });
+    function score(i, ps, w0) {
+      var doc = 0;
+      for (var j = 0; j < ps.length; j += 2) {
+        doc += ps[j];
+        var w = w0(ps[j + 1]);
+        if (!(best[i][doc] >= w)) best[i][doc] = w;
+      }
+    }
+    ts.forEach(function (t, i) {
+      var one = runes(t) === 1;
+      Object.keys(all.t).forEach(function (u) {
+        if (one ? u !== t : !u.startsWith(t)) return;
+        score(i, all.t[u], function (bits) { return matchWeight(bits, u === t); });
+      });
+      (close[i] || []).forEach(function (c) {
+        score(i, c.post, function (bits) { return closeWeight(bits, c.dist); });
       });
     });
     var allowed = facets.map(function (ids) {
@@ -126,7 +372,7 @@
       return set;
     });
     var exact = {};
-    var xs = kwShard && kwShard.x && kwShard.x[kw];
+    var xs = all.x[kw];
     if (xs) {
       var doc = 0;
       for (var j = 0; j < xs.length; j += 2) { doc += xs[j]; exact[doc] = xs[j + 1]; }
@@ -143,7 +389,7 @@
       hits.push({ doc: d, score: total + exactBonus(exact[d] || 0) });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    hits = hits.slice(0, LIMIT);
+    hits = hits.slice(0, limit);
     var self = this;
     return Promise.all(hits.map(function (h) {
       // The store is in chunks of STORE_CHUNK pages, each in a folder
@@ -163,13 +409,14 @@
     return out;
   }
 
-  // highlight appends text to el, words that a query term begins marked.
+  // highlight appends text to el, words with a term that a query term
+  // begins marked.
   function highlight(el, text, ts) {
     var last = 0, m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      var t = lower(m[0]);
-      if (ts.some(function (q) { return t.startsWith(q); })) {
+      var wt = terms(m[0]);
+      if (wt.some(function (t) { return ts.some(function (q) { return t.startsWith(q); }); })) {
         el.appendChild(document.createTextNode(text.slice(last, m.index)));
         var mark = document.createElement("mark");
         mark.textContent = m[0];
@@ -313,7 +560,7 @@
 
   // The analysis is exported for tests run with node.
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { terms: terms, queryTerms: queryTerms, exactTerm: exactTerm, Searcher: Searcher };
+    module.exports = { terms: terms, queryTerms: queryTerms, exactTerm: exactTerm, Searcher: Searcher, deletionKeys: deletionKeys, bucketOf: bucketOf, levenshtein: levenshtein };
     return;
   }
   document.querySelectorAll(".search[data-index]").forEach(setup);

@@ -2,55 +2,323 @@
 // resolved site (generator/site); its outputs are a bleve index of every
 // page (the index of record, which "playbook search" queries) and a static
 // export of the same terms for the browser: small shards of postings keyed
-// by term prefix, a document store and a manifest with content hashes,
-// written through an output.Writer.
+// by term prefix, a list of close spellings by deletion neighbourhood, a
+// document store and a manifest with content hashes, written through an
+// output.Writer.
 //
-// Build and browser analyse text alike: bleve's character tokenizer splits
-// text into runs of letters, marks and digits, and bleve's to_lower filter
-// lowercases them. assets/search.js repeats these two rules, and a test
-// checks both give the same terms over every word of the example playbook
-// and of the real corpora.
+// Build and browser analyse text alike (assets/search.js repeats every
+// rule below, and a test checks both give the same terms over every text
+// of the example playbook and of the real corpora):
+//
+//  1. Unicode normalization: NFKD, then the combining marks of the
+//     Combining Diacritical Marks blocks are removed (accent folding),
+//     then NFC; golang.org/x/text here, String.prototype.normalize there.
+//  2. Words are runs of letters, marks and digits. A run of Han, Hiragana,
+//     Katakana or Hangul is cut out of its word and indexed as overlapping
+//     bigrams (a lone character as itself), as bleve's cjk analysis does,
+//     with bleve's cjk_bigram filter.
+//  3. Other words are terms. A word splits into parts at case changes
+//     (kubePod, HTTPServer) and between letters and digits; the index
+//     keeps, beside the word, each part and each run of parts that ends
+//     the word, written together (KubePodCrashLooping: kube, pod, crash,
+//     looping, podcrashlooping, crashlooping), so that "crash" is a term
+//     and "crashloop" the prefix of one. Words joined by one of "_ - . :"
+//     make an identifier, which the index keeps whole too (v1.2.3,
+//     payments_api_error). These are part terms: they score as a prefix
+//     of a word does, so a part finds what it did not find before without
+//     changing how the pages it found before rank. A query searches its
+//     words.
+//  4. Terms are lowercased rune by rune with the simple case mapping, a
+//     capital sigma that ends a term becoming a final sigma (the rule of
+//     bleve's to_lower, whose code garbles the rest of a term after a
+//     letter whose lowercase is shorter in UTF-8, such as "ẞ").
 package search
 
 import (
-	"bytes"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/character"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
-// isWordRune is the tokenizer's rule: a term is a run of letters, marks and
-// digits. search.js spells it /[\p{L}\p{M}\p{N}]+/u.
+// analysisVersion changes when the analysis does, so that indexes kept in
+// the cache by an older analysis are built again.
+const analysisVersion = "2"
+
+// isWordRune is the rule of a word: a run of letters, marks and digits.
+// search.js spells it /[\p{L}\p{M}\p{N}]/u.
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r)
 }
 
-// analyzers are the two analysis chains of the index.
+// isCJK reports whether r is written without spaces between words: Han,
+// Hiragana, Katakana, Hangul and the prolonged sound mark "ー" (whose
+// script is Common). A mark takes the side of the rune before it.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r == 'ー'
+}
+
+// isConnector reports whether r joins two words into one identifier.
+func isConnector(r rune) bool { return r == '_' || r == '-' || r == '.' || r == ':' }
+
+// maxSuffixParts is the most parts an identifier may have for its runs of
+// trailing parts to be indexed; longer ones (hashes, blobs) keep their
+// whole and their parts only.
+const maxSuffixParts = 8
+
+// diacritics are the blocks of combining marks that accent folding
+// removes: Combining Diacritical Marks and its Extended, Supplement, For
+// Symbols and Half Marks blocks. Marks of other blocks (Indic vowel signs,
+// the kana voicing marks) are letters' parts and stay.
+var diacritics = &unicode.RangeTable{R16: []unicode.Range16{
+	{Lo: 0x0300, Hi: 0x036f, Stride: 1},
+	{Lo: 0x1ab0, Hi: 0x1aff, Stride: 1},
+	{Lo: 0x1dc0, Hi: 0x1dff, Stride: 1},
+	{Lo: 0x20d0, Hi: 0x20ff, Stride: 1},
+	{Lo: 0xfe20, Hi: 0xfe2f, Stride: 1},
+}}
+
+// fold is the char filter of step 1: compatibility decomposition, accents
+// removed, canonical composition.
+type fold struct{}
+
+func (fold) Filter(input []byte) []byte {
+	ascii := true
+	for _, b := range input {
+		if b >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return input
+	}
+	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(diacritics)), norm.NFC)
+	out, _, err := transform.Bytes(t, input)
+	if err != nil {
+		return input
+	}
+	return out
+}
+
+// identTokenizer makes the tokens of steps 2 and 3: word terms, or part
+// terms (of type partTerm), or both.
+type identTokenizer struct{ mode int }
+
+// Modes of identTokenizer.
+const (
+	modeAll   = iota // words and parts
+	modeWords        // words and CJK text
+	modeParts        // parts of words, whole identifiers
+	modeQuery        // what a query searches: its words and CJK text
+)
+
+// partTerm is the token type of a part term.
+const partTerm analysis.TokenType = 100
+
+// span is a piece of the input, in bytes.
+type span struct{ start, end int }
+
+func (t identTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	pos := 1
+	emit := func(s span, typ analysis.TokenType) {
+		out = append(out, &analysis.Token{Term: append([]byte(nil), input[s.start:s.end]...), Start: s.start, End: s.end, Position: pos, Type: typ})
+		pos++
+	}
+	var ident []span // the words of the identifier being read
+	flush := func() {
+		if len(ident) > 0 {
+			t.identifier(input, ident, emit)
+			ident = ident[:0]
+		}
+	}
+	i := 0
+	for i < len(input) {
+		r, w := utf8.DecodeRune(input[i:])
+		if !isWordRune(r) {
+			// A connector between two words of the identifier keeps
+			// it open.
+			if len(ident) > 0 && ident[len(ident)-1].end == i && isConnector(r) {
+				if r2, _ := utf8.DecodeRune(input[i+w:]); i+w < len(input) && isWordRune(r2) && !isCJK(r2) && !unicode.IsMark(r2) {
+					i += w
+					continue
+				}
+			}
+			flush()
+			i += w
+			continue
+		}
+		// A run of one side (CJK or not); a mark stays with the rune
+		// before it.
+		cjkRun := isCJK(r)
+		start := i
+		i += w
+		for i < len(input) {
+			r, w := utf8.DecodeRune(input[i:])
+			if !isWordRune(r) || (!unicode.IsMark(r) && isCJK(r) != cjkRun) {
+				break
+			}
+			i += w
+		}
+		if cjkRun {
+			flush()
+			if t.mode != modeParts {
+				emit(span{start, i}, analysis.Ideographic)
+			}
+			continue
+		}
+		if len(ident) > 0 && ident[len(ident)-1].end != start-1 {
+			flush()
+		}
+		ident = append(ident, span{start, i})
+	}
+	flush()
+	return out
+}
+
+// identifier emits the terms of one identifier made of words.
+func (t identTokenizer) identifier(input []byte, words []span, emit func(span, analysis.TokenType)) {
+	parts := t.mode == modeAll || t.mode == modeParts
+	if len(words) > 1 && parts {
+		emit(span{words[0].start, words[len(words)-1].end}, partTerm)
+	}
+	for _, w := range words {
+		if t.mode != modeParts {
+			emit(w, analysis.AlphaNumeric)
+		}
+		if !parts {
+			continue
+		}
+		ps := splitParts(input, w)
+		if len(ps) == 1 {
+			continue
+		}
+		for _, p := range ps {
+			emit(p, partTerm)
+		}
+		if len(ps) <= maxSuffixParts {
+			for _, p := range ps[1 : len(ps)-1] {
+				emit(span{p.start, w.end}, partTerm)
+			}
+		}
+	}
+}
+
+// Rune classes of the part rules.
+const (
+	clsOther = iota
+	clsUpper
+	clsLower
+	clsDigit
+)
+
+func class(r rune) int {
+	switch {
+	case unicode.IsUpper(r) || unicode.IsTitle(r):
+		return clsUpper
+	case unicode.IsLower(r):
+		return clsLower
+	case unicode.IsNumber(r):
+		return clsDigit
+	}
+	return clsOther
+}
+
+// splitParts cuts a word into its parts: between a letter and a digit, a
+// lower-case letter and an upper-case one, and before the last upper-case
+// letter of a run followed by a lower-case one (HTTPServer: HTTP,
+// Server). A mark has the class of the rune before it.
+func splitParts(input []byte, w span) []span {
+	type rc struct {
+		at, cls int
+	}
+	var rs []rc
+	prev := clsOther
+	for i := w.start; i < w.end; {
+		r, n := utf8.DecodeRune(input[i:])
+		c := class(r)
+		if unicode.IsMark(r) {
+			c = prev
+		}
+		rs = append(rs, rc{i, c})
+		prev = c
+		i += n
+	}
+	var parts []span
+	start := w.start
+	for k := 1; k < len(rs); k++ {
+		a, b := rs[k-1].cls, rs[k].cls
+		cut := (a == clsDigit) != (b == clsDigit) ||
+			(a == clsLower && b == clsUpper) ||
+			(a == clsUpper && b == clsUpper && k+1 < len(rs) && rs[k+1].cls == clsLower)
+		if cut {
+			parts = append(parts, span{start, rs[k].at})
+			start = rs[k].at
+		}
+	}
+	return append(parts, span{start, w.end})
+}
+
+// lowerFilter lowercases terms (step 4).
+type lowerFilter struct{}
+
+func (lowerFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, t := range input {
+		t.Term = lowerTerm(t.Term)
+	}
+	return input
+}
+
+func lowerTerm(s []byte) []byte {
+	out := make([]byte, 0, len(s))
+	for i, r := range string(s) {
+		l := unicode.ToLower(r)
+		if l == 'σ' && r != l && i+utf8.RuneLen(r) == len(s) {
+			l = 'ς'
+		}
+		out = utf8.AppendRune(out, l)
+	}
+	return out
+}
+
+// analyzers are the analysis chains of the index.
 type analyzers struct {
 	// text makes the terms of titles, headings, alert names, metadata
-	// and body text.
-	text analysis.Analyzer
-	// exact makes one lowercased term of a whole value, for exact alert
-	// name and title hits and for filters.
+	// and body text: words and parts; words and parts alone.
+	text, words, parts analysis.Analyzer
+	// query makes the terms a query searches for.
+	query analysis.Analyzer
+	// exact makes one normalized, lowercased term of a whole value, for
+	// exact alert name and title hits.
 	exact analysis.Analyzer
 	// verbatim keeps a whole value as it is, for filters.
 	verbatim analysis.Analyzer
 }
 
 func newAnalyzers() analyzers {
-	lower := lowercase.NewLowerCaseFilter()
-	dotted := []analysis.CharFilter{dottedCapitalI{}}
+	lower := lowerFilter{}
+	bigram := cjk.NewCJKBigramFilter(false)
+	chars := []analysis.CharFilter{fold{}}
+	chain := func(mode int) analysis.Analyzer {
+		return &analysis.DefaultAnalyzer{
+			CharFilters:  chars,
+			Tokenizer:    identTokenizer{mode: mode},
+			TokenFilters: []analysis.TokenFilter{lower, bigram},
+		}
+	}
 	return analyzers{
-		text: &analysis.DefaultAnalyzer{
-			CharFilters:  dotted,
-			Tokenizer:    character.NewCharacterTokenizer(isWordRune),
-			TokenFilters: []analysis.TokenFilter{lower},
-		},
+		text:  chain(modeAll),
+		words: chain(modeWords),
+		parts: chain(modeParts),
+		query: chain(modeQuery),
 		exact: &analysis.DefaultAnalyzer{
-			CharFilters:  dotted,
+			CharFilters:  chars,
 			Tokenizer:    single.NewSingleTokenTokenizer(),
 			TokenFilters: []analysis.TokenFilter{lower},
 		},
@@ -58,29 +326,21 @@ func newAnalyzers() analyzers {
 	}
 }
 
-// dottedCapitalI replaces "İ" (U+0130) with "i" before the lowercase
-// filter sees it: to_lower writes invalid UTF-8 for it ("İstanbul" becomes
-// "i\xb0stanbu"), because its lowercase is shorter than itself.
-type dottedCapitalI struct{}
-
-func (dottedCapitalI) Filter(input []byte) []byte {
-	if !bytes.Contains(input, []byte("\u0130")) {
-		return input
-	}
-	return bytes.ReplaceAll(input, []byte("\u0130"), []byte("i"))
-}
-
-// terms returns the terms of text, in order, with repeats.
-func (a analyzers) terms(text string) []string {
+// terms returns the terms of text, in order, with repeats, and whether
+// each is a part term.
+func (a analyzers) terms(text string) ([]string, []bool) {
 	ts := a.text.Analyze([]byte(text))
 	out := make([]string, len(ts))
+	part := make([]bool, len(ts))
 	for i, t := range ts {
 		out[i] = string(t.Term)
+		part[i] = t.Type == partTerm
 	}
-	return out
+	return out, part
 }
 
-// exactTerm returns the exact term of a whole value: trimmed and lowercased.
+// exactTerm returns the exact term of a whole value: trimmed, normalized
+// and lowercased.
 func (a analyzers) exactTerm(value string) string {
 	ts := a.exact.Analyze([]byte(trimSpace(value)))
 	if len(ts) == 0 {
@@ -89,17 +349,19 @@ func (a analyzers) exactTerm(value string) string {
 	return string(ts[0].Term)
 }
 
-// queryTerms returns the distinct terms of a query that are searched for:
-// terms of at least two characters, in the order typed.
+// queryTerms returns the distinct terms of a query, in the order typed:
+// its words and the bigrams of its CJK text. Every query term of a text
+// is a word term of that text.
 func (a analyzers) queryTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range a.terms(q) {
-		if len([]rune(t)) < 2 || seen[t] {
+	for _, t := range a.query.Analyze([]byte(q)) {
+		s := string(t.Term)
+		if seen[s] {
 			continue
 		}
-		seen[t] = true
-		out = append(out, t)
+		seen[s] = true
+		out = append(out, s)
 	}
 	return out
 }

@@ -13,8 +13,9 @@ import (
 )
 
 // analyzeJS runs the analysis of assets/search.js over texts with node
-// and returns, for each text, its terms and its exact-hit term.
-func analyzeJS(t *testing.T, texts []string) (terms [][]string, exact []string) {
+// and returns, for each text, its terms, its exact-hit term and its terms
+// as a query.
+func analyzeJS(t *testing.T, texts []string) (terms [][]string, exact []string, query [][]string) {
 	t.Helper()
 	node := needNode(t)
 	dir := t.TempDir()
@@ -31,7 +32,7 @@ func analyzeJS(t *testing.T, texts []string) (terms [][]string, exact []string) 
 	}
 	script := `const s = require(process.argv[1]);
 const texts = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
-process.stdout.write(JSON.stringify(texts.map(t => [s.terms(t), s.exactTerm(t)])));`
+process.stdout.write(JSON.stringify(texts.map(t => [s.terms(t), s.exactTerm(t), s.queryTerms(t)])));`
 	cmd := exec.Command(node, "-e", script, js, filepath.Join(dir, "in.json"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -39,19 +40,21 @@ process.stdout.write(JSON.stringify(texts.map(t => [s.terms(t), s.exactTerm(t)])
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, stderr.String())
 	}
-	var res [][2]json.RawMessage
+	var res [][3]json.RawMessage
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		var ts []string
+		var ts, qs []string
 		var x string
 		json.Unmarshal(r[0], &ts)
 		json.Unmarshal(r[1], &x)
+		json.Unmarshal(r[2], &qs)
 		terms = append(terms, ts)
 		exact = append(exact, x)
+		query = append(query, qs)
 	}
-	return terms, exact
+	return terms, exact, query
 }
 
 // textsOf returns every text the index analyses in docs.
@@ -69,8 +72,10 @@ func textsOf(docs []search.Doc) []string {
 
 // TestBrowserAnalysisMatchesIndex runs the browser's analysis and bleve's
 // over every text of the example playbook and of the real corpora: both
-// must give the same terms, in the same order, and the same exact-hit
-// term, so that every word a page is indexed under is found by typing it.
+// must give the same terms, in the same order, the same exact-hit term
+// and the same terms when the text is typed as a query; and every query
+// term of a text must be one of its terms, so that typing any text of a
+// page finds the page.
 func TestBrowserAnalysisMatchesIndex(t *testing.T) {
 	sites := map[string][]search.Doc{"example": docsOf(t, exampleOptions())}
 	if _, err := os.Stat(corporaDir); err == nil {
@@ -83,7 +88,8 @@ func TestBrowserAnalysisMatchesIndex(t *testing.T) {
 		t.Logf("no corpora at %s: checking the example playbook only", corporaDir)
 	}
 	// A few spellings the corpora may lack.
-	extra := []string{"ΟΔΥΣΣΕΥΣ", "İstanbul", "Ⱥpple", "straße", "naïve café", "payments_api_error", "HTTP/2 5xx", "e.g. v1.2.3", "日本語のテキスト", "  PaymentsApiHighErrorRate\t", "ǅemal", "ﬁle"}
+	extra := []string{"ΟΔΥΣΣΕΥΣ", "İstanbul", "Ⱥpple", "straße", "ẞtraße İİ", "naïve café", "payments_api_error", "HTTP/2 5xx", "e.g. v1.2.3", "日本語のテキスト", "  PaymentsApiHighErrorRate\t", "ǅemal", "ﬁle",
+		"KubePodCrashLooping", "HTTPServerError5xx", "k8s.io/api:v1", "a--b_-c", "x_", "数据库连接池重启", "接続がタイムアウトした", "データベースAPIサーバー", "서버 재시작", "ＡＰＩ①", "Ω Å K", "e\u0301te\u0301", "ﬀ_ﬁ", "a\u0308\u0301b", "\u0301start", "HTTP-Server.Go:Error_Rate", "X11 ipv6 IPv6Addr", "Ǆ ǅ ǆ", "ΣΑΣ σας", "मैं हिंदी", "ไทย"}
 	names := []string{"example", "pagerduty-ir", "govuk-manual", "hackney-devsys"}
 	for _, name := range append(names, "extra") {
 		docs, ok := sites[name]
@@ -95,7 +101,7 @@ func TestBrowserAnalysisMatchesIndex(t *testing.T) {
 			texts = textsOf(docs)
 		}
 		t.Run(name, func(t *testing.T) {
-			jsTerms, jsExact := analyzeJS(t, texts)
+			jsTerms, jsExact, jsQuery := analyzeJS(t, texts)
 			if len(jsTerms) != len(texts) {
 				t.Fatalf("node analysed %d texts of %d", len(jsTerms), len(texts))
 			}
@@ -110,6 +116,22 @@ func TestBrowserAnalysisMatchesIndex(t *testing.T) {
 					bad++
 					if bad <= 5 {
 						t.Errorf("text %q:\n index:   %q\n browser: %q", clip(text), want, jsTerms[i])
+					}
+				}
+				wq := search.QueryTermsOf(text)
+				if !slices.Equal(wq, jsQuery[i]) && !(len(wq) == 0 && len(jsQuery[i]) == 0) {
+					bad++
+					if bad <= 5 {
+						t.Errorf("query %q:\n index:   %q\n browser: %q", clip(text), wq, jsQuery[i])
+					}
+				}
+				words := search.WordsOf(text)
+				for _, q := range wq {
+					if !slices.Contains(words, q) {
+						bad++
+						if bad <= 5 {
+							t.Errorf("text %q: query term %q is not among its words %q", clip(text), q, words)
+						}
 					}
 				}
 				if w := search.ExactTermOf(text); w != jsExact[i] {

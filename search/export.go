@@ -18,6 +18,8 @@ import (
 //	search/f/HASH.json          the pages of one kind, team or role
 //	search/d/HASH/N.json        what result N shows; HASH is that of the
 //	                            chunk of storeChunk pages N is in
+//	search/y/HASH.json          the list of the deletion index's buckets,
+//	                            and each bucket: keys with their terms
 //
 // A term's shard key is a prefix of it: two characters, or more where a
 // shard would be too large (see split). A query term fetches the shards
@@ -51,11 +53,16 @@ type Manifest struct {
 	// Store are the hashes of the document store's chunks: page N is in
 	// chunk N/storeChunk.
 	Store []string `json:"d"`
+	// Typo is the hash of the list of the deletion index's buckets, by
+	// bucket number; each is the hash of a bucket's file (see typo.go).
+	Typo string `json:"y"`
 }
 
 // shard is one shard file. Postings are flat lists of pairs: the page
 // number as a difference from the previous one, then the field bits (in
-// Terms) or the exact-hit bits (in Exact).
+// Terms: the bits of the fields with the term as a word, and above them,
+// shifted by partShift, of those with it as a part) or the exact-hit
+// bits (in Exact).
 type shard struct {
 	Terms map[string][]int `json:"t,omitempty"`
 	Exact map[string][]int `json:"x,omitempty"`
@@ -82,8 +89,13 @@ func (a analyzers) fieldTerms(d Doc) (map[string]int, map[string]int) {
 	terms := map[string]int{}
 	add := func(bit int, texts ...string) {
 		for _, text := range texts {
-			for _, t := range a.terms(text) {
-				terms[t] |= bit
+			ts, part := a.terms(text)
+			for i, t := range ts {
+				if part[i] {
+					terms[t] |= bit << partShift
+				} else {
+					terms[t] |= bit
+				}
 			}
 		}
 	}

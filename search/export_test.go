@@ -2,7 +2,22 @@ package search
 
 // TermsOf is the index's analysis of text, for the tests of package
 // search_test.
-func TermsOf(text string) []string { return newAnalyzers().terms(text) }
+func TermsOf(text string) []string {
+	ts, _ := newAnalyzers().terms(text)
+	return ts
+}
+
+// WordsOf is the index's word terms of text (no parts).
+func WordsOf(text string) []string {
+	ts, part := newAnalyzers().terms(text)
+	var out []string
+	for i, t := range ts {
+		if !part[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // ExactTermOf is the index's exact-hit term of a value.
 func ExactTermOf(text string) string { return newAnalyzers().exactTerm(text) }

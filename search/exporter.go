@@ -47,6 +47,11 @@ type Exporter struct {
 	// touched are the files written or removed by an Update that patches
 	// the export; nil when it is made anew.
 	touched map[string]bool
+	// The deletion index of close spellings, the files of its buckets
+	// and the names of all its files.
+	typo      typoIndex
+	typoFiles []string
+	typoLive  map[string]bool
 }
 
 // maxIncremental is the most changed pages Update handles one by one;
@@ -239,6 +244,16 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	if err := e.shardGroups(groups); err != nil {
 		return err
 	}
+	e.typo = typoIndex{}
+	for t := range e.post {
+		if typoTerm(t, minTypoTerm) {
+			e.typo.add(t, nil)
+		}
+	}
+	e.typoFiles, e.typoLive = nil, nil
+	if err := e.makeTypo(nil); err != nil {
+		return err
+	}
 	e.storeHashes, e.storeLen, e.dirty = nil, 0, nil
 	if err := e.finish(true); err != nil {
 		return err
@@ -250,13 +265,14 @@ func (e *Exporter) rebuild(docs []Doc) error {
 // patch applies the changed pages dirty one by one.
 func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	groups := map[string]bool{}
+	vocab := map[string]bool{}
 	facets := false
 	for _, i := range dirty {
 		a, b := docs[i], e.docs[i]
 		facets = facets || a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles)
 		terms, exact := e.an.fieldTerms(docs[i])
-		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups)
-		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups)
+		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups, vocab)
+		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups, nil)
 		e.terms[i], e.exact[i] = terms, exact
 		data, err := json.Marshal(storedOf(docs[i]))
 		if err != nil {
@@ -272,12 +288,27 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	if err := e.shardGroups(groups); err != nil {
 		return err
 	}
+	touched := map[int]bool{}
+	for t := range vocab {
+		if !typoTerm(t, minTypoTerm) {
+			continue
+		}
+		if _, ok := e.post[t]; ok {
+			e.typo.add(t, touched)
+		} else {
+			e.typo.remove(t, touched)
+		}
+	}
+	if err := e.makeTypo(touched); err != nil {
+		return err
+	}
 	return e.finish(facets)
 }
 
 // repost moves page i's postings from the terms before to those after,
-// and marks the groups whose terms changed.
-func (e *Exporter) repost(post map[string][]posting, groups map[string]map[string]bool, i int, before, after map[string]int, touched map[string]bool) {
+// marks the groups whose terms changed, and adds to vocab (when not nil)
+// the terms that came or went.
+func (e *Exporter) repost(post map[string][]posting, groups map[string]map[string]bool, i int, before, after map[string]int, touched map[string]bool, vocab map[string]bool) {
 	for t, bits := range before {
 		if after[t] == bits {
 			continue
@@ -290,6 +321,9 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 		if len(ps) == 0 {
 			delete(post, t)
 			delete(groups[group(t)], t)
+			if vocab != nil {
+				vocab[t] = true
+			}
 		} else {
 			post[t] = ps
 		}
@@ -299,9 +333,16 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 		if before[t] == bits {
 			continue
 		}
-		ps := post[t]
-		at, _ := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return p.doc - i })
-		post[t] = slices.Insert(ps, at, posting{i, bits})
+		ps, ok := post[t]
+		if !ok && vocab != nil {
+			vocab[t] = true
+		}
+		at, found := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return p.doc - i })
+		if found {
+			ps[at].bits = bits
+		} else {
+			post[t] = slices.Insert(ps, at, posting{i, bits})
+		}
 		g := group(t)
 		if groups[g] == nil {
 			groups[g] = map[string]bool{}
@@ -387,6 +428,61 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 		}
 	}
 	e.shardFiles = live
+	return nil
+}
+
+// makeTypo makes the files of the deletion index: the buckets in
+// touched, or all of them when touched is nil or the number of buckets
+// changes, and the list of their hashes that the manifest names.
+func (e *Exporter) makeTypo(touched map[int]bool) error {
+	n := bucketCount(e.typo.pairs)
+	if touched == nil || len(e.typo.buckets) != n {
+		e.typo.rebucket(n)
+		e.typoFiles = make([]string, n)
+		touched = map[int]bool{}
+		for b := range n {
+			touched[b] = true
+		}
+	}
+	if len(touched) == 0 {
+		return nil
+	}
+	bs := slices.Sorted(maps.Keys(touched))
+	data := make([][]byte, len(bs))
+	err := parallel(len(bs), func(i int) error {
+		var err error
+		data[i], err = e.typo.bucket(bs[i])
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, b := range bs {
+		name := Dir + "/y/" + hash(data[i]) + ".json"
+		e.typoFiles[b] = name
+		e.put(name, data[i])
+	}
+	hashes := make([]string, n)
+	for b, name := range e.typoFiles {
+		hashes[b] = strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/y/"), ".json")
+	}
+	dir, err := json.Marshal(hashes)
+	if err != nil {
+		return err
+	}
+	h := hash(dir)
+	e.manifest.Typo = h
+	e.put(Dir+"/y/"+h+".json", dir)
+	live := map[string]bool{Dir + "/y/" + h + ".json": true}
+	for _, name := range e.typoFiles {
+		live[name] = true
+	}
+	for name := range e.typoLive {
+		if !live[name] {
+			e.drop(name)
+		}
+	}
+	e.typoLive = live
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -105,15 +106,19 @@ func (a analyzers) document(id string, d Doc) *document.Document {
 	add := func(name string, i int, text string, an analysis.Analyzer, opt index.FieldIndexingOptions) {
 		doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(text), opt, an))
 	}
-	add("title", 0, d.Title, a.text, searched)
+	text := func(name string, i int, text string) {
+		add(name, i, text, a.words, searched)
+		add(name+partSuffix, i, text, a.parts, searched)
+	}
+	text("title", 0, d.Title)
 	add("x_title", 0, d.Title, a.exact, searched)
 	for i, al := range d.Alerts {
-		add("alert", i, al, a.text, searched)
+		text("alert", i, al)
 		add("x_alert", i, al, a.exact, searched)
 	}
-	add("heading", 0, strings.Join(d.Headings, "\n"), a.text, searched)
-	add("meta", 0, metaText(d), a.text, searched)
-	add("body", 0, d.Body, a.text, searched)
+	text("heading", 0, strings.Join(d.Headings, "\n"))
+	text("meta", 0, metaText(d))
+	text("body", 0, d.Body)
 	add("f_kind", 0, d.Kind, a.verbatim, index.IndexField)
 	if d.Owner != "" {
 		add("f_owner", 0, d.Owner, a.verbatim, index.IndexField)
@@ -164,8 +169,10 @@ type Hit struct {
 func (ix *Index) Terms(q string) []string { return ix.an.queryTerms(q) }
 
 // Search runs q: every page that matches all its terms (a term matches an
-// indexed term it is a prefix of), ranked as the browser ranks them, the
-// best Limit results in the browser's order.
+// indexed term it is a prefix of; a term of one character only itself; a
+// term that begins no indexed term, its close spellings, see typo.go),
+// ranked as the browser ranks them, the best Limit results in the
+// browser's order.
 //
 // It scores pages as search.js does, straight from the index's term
 // dictionaries and postings: for every query term, the indexed terms it
@@ -187,42 +194,53 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 	}
 	defer r.Close()
 
-	// best[i] maps a page (by internal id) to the best score of term i.
+	fuzzy, _ := r.(index.IndexReaderFuzzy)
 	var cands map[string]float64
 	for _, t := range terms {
+		// best maps a page (by internal id) to the best score of t.
 		best := map[string]float64{}
-		for _, f := range textFields() {
-			dict, err := r.FieldDictPrefix(f.name, []byte(t))
+		add := func(term, field string, w float64) error {
+			return postings(r, term, field, func(id string) {
+				if cands != nil {
+					if _, ok := cands[id]; !ok {
+						return
+					}
+				}
+				if w > best[id] {
+					best[id] = w
+				}
+			})
+		}
+		hit := false
+		for _, f := range indexFields() {
+			err := dictTerms(r, f.name, t, func(u string) error {
+				hit = true
+				return add(u, f.name, matchScore(t, u, f.mask))
+			})
 			if err != nil {
 				return nil, err
 			}
-			for {
-				e, err := dict.Next()
+		}
+		if !hit && typoTerm(t, minTypoLen) && fuzzy != nil {
+			d := maxEdits(t)
+			for _, f := range indexFields() {
+				dict, err := fuzzy.FieldDictFuzzy(f.name, t, d, "")
 				if err != nil {
-					dict.Close()
 					return nil, err
 				}
-				if e == nil {
-					break
-				}
-				w := matchScore(t, e.Term, f.bit)
-				err = postings(r, e.Term, f.name, func(id string) {
-					if cands != nil {
-						if _, ok := cands[id]; !ok {
-							return
-						}
+				err = eachEntry(dict, func(u string) error {
+					if !typoTerm(u, minTypoTerm) {
+						return nil
 					}
-					if w > best[id] {
-						best[id] = w
+					dist := levenshtein(t, u, d)
+					if dist > d {
+						return nil
 					}
+					return add(u, f.name, closeScore(f.mask, dist))
 				})
 				if err != nil {
-					dict.Close()
 					return nil, err
 				}
-			}
-			if err := dict.Close(); err != nil {
-				return nil, err
 			}
 		}
 		if cands != nil {
@@ -311,6 +329,43 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 		out = append(out, Hit{URL: st.URL, Title: st.Title, Kind: st.Kind, Owner: st.Owner, Alerts: st.Alerts, Snippet: st.Excerpt, Score: h.score})
 	}
 	return groupByKind(out, func(h Hit) string { return h.Kind }), nil
+}
+
+// dictTerms calls f with every term of field that query term t matches:
+// t itself when it is one character long, else the terms it begins.
+func dictTerms(r index.IndexReader, field, t string, f func(u string) error) error {
+	if utf8.RuneCountInString(t) == 1 {
+		found := false
+		err := postings(r, t, field, func(string) { found = true })
+		if err != nil || !found {
+			return err
+		}
+		return f(t)
+	}
+	dict, err := r.FieldDictPrefix(field, []byte(t))
+	if err != nil {
+		return err
+	}
+	return eachEntry(dict, f)
+}
+
+// eachEntry calls f with every term of dict, and closes it.
+func eachEntry(dict index.FieldDict, f func(u string) error) error {
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return err
+		}
+		if e == nil {
+			break
+		}
+		if err := f(e.Term); err != nil {
+			dict.Close()
+			return err
+		}
+	}
+	return dict.Close()
 }
 
 // postings calls f with the internal id of every page that has term in
