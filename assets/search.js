@@ -78,17 +78,28 @@
     function str(a, b) { return cs.slice(a, b).join(""); }
     function flush() {
       if (!ident.length) return;
-      if (ident.length > 1 && !query) toks.push(str(ident[0][0], ident[ident.length - 1][1]));
+      // A query searches an identifier with a word of one character or
+      // of digits only (v1.2.3, 10:30) whole.
+      if (query && ident.length > 1 && ident.some(function (w) { return w[1] - w[0] === 1 || /^\p{N}+$/u.test(str(w[0], w[1])); })) {
+        toks.push(str(ident[0][0], ident[ident.length - 1][1]));
+        ident = [];
+        return;
+      }
+      var end = ident[ident.length - 1][1], all = [];
+      if (ident.length > 1 && !query) toks.push(str(ident[0][0], end));
       ident.forEach(function (w) {
         toks.push(str(w[0], w[1]));
         if (query) return;
         var ps = parts(cs, w[0], w[1]);
+        all = all.concat(ps);
         if (ps.length === 1) return;
         ps.forEach(function (p) { toks.push(str(p[0], p[1])); });
-        if (ps.length <= MAX_SUFFIX_PARTS) {
-          for (var i = 1; i < ps.length - 1; i++) toks.push(str(ps[i][0], w[1]));
-        }
       });
+      // The runs of parts that end the identifier, but the whole and
+      // the last part.
+      if (!query && all.length <= MAX_SUFFIX_PARTS) {
+        for (var k = 1; k < all.length - 1; k++) toks.push(str(all[k][0], end));
+      }
       ident = [];
     }
     var i = 0;
@@ -167,6 +178,28 @@
     }
     return Math.min(prev[rb.length], max + 1);
   }
+  // editDistance is the optimal string alignment distance (a swap of
+  // neighbours is one edit), or max+1 when it is more than max.
+  function editDistance(a, b, max) {
+    var ra = Array.from(a), rb = Array.from(b);
+    if (Math.abs(ra.length - rb.length) > max) return max + 1;
+    var pp = [], prev = [], cur;
+    for (var j = 0; j <= rb.length; j++) prev[j] = j;
+    for (var i = 1; i <= ra.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= rb.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ra[i - 1] === rb[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && ra[i - 1] === rb[j - 2] && ra[i - 2] === rb[j - 1]) cur[j] = Math.min(cur[j], pp[j - 2] + 1);
+        low = Math.min(low, cur[j]);
+      }
+      if (low > max) return max + 1;
+      pp = prev;
+      prev = cur;
+    }
+    return Math.min(prev[rb.length], max + 1);
+  }
+  function closeDistance(t, u, d) { return levenshtein(t, u, 2) > 2 ? d + 1 : editDistance(t, u, d); }
   function deletionKeys(t, d) {
     var first = Array.from(t).slice(0, TYPO_PREFIX).join("");
     var seen = Object.create(null), level = [first];
@@ -266,7 +299,7 @@
             (own(b, k) ? b[k] : []).forEach(function (u) {
               if (seen[u] || !typoTerm(u, MIN_TYPO - 1)) return;
               seen[u] = true;
-              var dist = levenshtein(t, u, d);
+              var dist = closeDistance(t, u, d);
               if (dist <= d) out.push({ term: u, dist: dist });
             });
           });

@@ -18,16 +18,17 @@
 //     bigrams (a lone character as itself), as bleve's cjk analysis does,
 //     with bleve's cjk_bigram filter.
 //  3. Other words are terms. A word splits into parts at case changes
-//     (kubePod, HTTPServer) and between letters and digits; the index
-//     keeps, beside the word, each part and each run of parts that ends
-//     the word, written together (KubePodCrashLooping: kube, pod, crash,
-//     looping, podcrashlooping, crashlooping), so that "crash" is a term
-//     and "crashloop" the prefix of one. Words joined by one of "_ - . :"
-//     make an identifier, which the index keeps whole too (v1.2.3,
-//     payments_api_error). These are part terms: they score as a prefix
+//     (kubePod, HTTPServer) and between letters and digits. Words joined
+//     by one of "_ - . :" make an identifier. The index keeps, beside the
+//     words, the parts of each word, the whole identifier, and each run
+//     of parts that ends the identifier (KubePodCrashLooping: kube, pod,
+//     crash, looping, podcrashlooping, crashlooping; v1.2.3: v, 1, 1.2.3,
+//     2.3), so that "crash" is a term and "crashloop" the prefix of one.
+//     These are part terms: they score as a prefix
 //     of a word does, so a part finds what it did not find before without
 //     changing how the pages it found before rank. A query searches its
-//     words.
+//     words, but an identifier with a word of one character or of digits
+//     only (v1.2.3, 10:30) whole.
 //  4. Terms are lowercased rune by rune with the simple case mapping, a
 //     capital sigma that ends a term becoming a final sigma (the rule of
 //     bleve's to_lower, whose code garbles the rest of a term after a
@@ -184,10 +185,16 @@ func (t identTokenizer) Tokenize(input []byte) analysis.TokenStream {
 
 // identifier emits the terms of one identifier made of words.
 func (t identTokenizer) identifier(input []byte, words []span, emit func(span, analysis.TokenType)) {
-	parts := t.mode == modeAll || t.mode == modeParts
-	if len(words) > 1 && parts {
-		emit(span{words[0].start, words[len(words)-1].end}, partTerm)
+	if t.mode == modeQuery && len(words) > 1 && searchedWhole(input, words) {
+		emit(span{words[0].start, words[len(words)-1].end}, analysis.AlphaNumeric)
+		return
 	}
+	parts := t.mode == modeAll || t.mode == modeParts
+	end := words[len(words)-1].end
+	if len(words) > 1 && parts {
+		emit(span{words[0].start, end}, partTerm)
+	}
+	var all []span
 	for _, w := range words {
 		if t.mode != modeParts {
 			emit(w, analysis.AlphaNumeric)
@@ -196,18 +203,43 @@ func (t identTokenizer) identifier(input []byte, words []span, emit func(span, a
 			continue
 		}
 		ps := splitParts(input, w)
+		all = append(all, ps...)
 		if len(ps) == 1 {
 			continue
 		}
 		for _, p := range ps {
 			emit(p, partTerm)
 		}
-		if len(ps) <= maxSuffixParts {
-			for _, p := range ps[1 : len(ps)-1] {
-				emit(span{p.start, w.end}, partTerm)
-			}
+	}
+	// The runs of parts that end the identifier, but the whole and the
+	// last part, which are terms already.
+	if len(all) <= maxSuffixParts {
+		for i := 1; i < len(all)-1; i++ {
+			emit(span{all[i].start, end}, partTerm)
 		}
 	}
+}
+
+// searchedWhole reports whether a query searches an identifier whole
+// rather than word by word: when a word of it is one character or only
+// digits, as in versions (v1.2.3), times (10:30) and "e.g.".
+func searchedWhole(input []byte, words []span) bool {
+	for _, w := range words {
+		if utf8.RuneCount(input[w.start:w.end]) == 1 {
+			return true
+		}
+		digits := true
+		for _, r := range string(input[w.start:w.end]) {
+			if !unicode.IsNumber(r) {
+				digits = false
+				break
+			}
+		}
+		if digits {
+			return true
+		}
+	}
+	return false
 }
 
 // Rune classes of the part rules.
@@ -350,8 +382,8 @@ func (a analyzers) exactTerm(value string) string {
 }
 
 // queryTerms returns the distinct terms of a query, in the order typed:
-// its words and the bigrams of its CJK text. Every query term of a text
-// is a word term of that text.
+// its words (or whole identifiers, see searchedWhole) and the bigrams of
+// its CJK text. Every query term of a text is a term of that text.
 func (a analyzers) queryTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}

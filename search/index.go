@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -51,7 +52,9 @@ func Build(docs []Doc, path string) (*Index, error) {
 	var idx bleve.Index
 	var err error
 	if path == "" {
-		idx, err = bleve.NewMemOnly(m)
+		// scorch, not NewMemOnly's upsidedown: its readers find close
+		// spellings with a Levenshtein automaton.
+		idx, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	} else {
 		idx, err = bleve.New(path, m)
 	}
@@ -221,10 +224,16 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 				return nil, err
 			}
 		}
-		if !hit && typoTerm(t, minTypoLen) && fuzzy != nil {
+		if !hit && typoTerm(t, minTypoLen) {
 			d := maxEdits(t)
 			for _, f := range indexFields() {
-				dict, err := fuzzy.FieldDictFuzzy(f.name, t, d, "")
+				var dict index.FieldDict
+				var err error
+				if fuzzy != nil {
+					dict, err = fuzzy.FieldDictFuzzy(f.name, t, 2, "")
+				} else {
+					dict, err = r.FieldDict(f.name)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -232,7 +241,7 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 					if !typoTerm(u, minTypoTerm) {
 						return nil
 					}
-					dist := levenshtein(t, u, d)
+					dist := closeDistance(t, u, d)
 					if dist > d {
 						return nil
 					}

@@ -9,8 +9,12 @@ import (
 
 // Close spellings. A query term of minTypoLen letters or more that no
 // indexed term starts with matches the indexed terms of letters within
-// Levenshtein distance 1 of it, or 2 from longTypoLen letters, scoring a
+// edit distance 1 of it, or 2 from longTypoLen letters, scoring a
 // fraction of what an exact hit in the same field scores (typoScore).
+// The distance counts an insertion, a deletion, a substitution and a
+// swap of two neighbours as one edit each (optimal string alignment
+// distance), and a close spelling is also within Levenshtein distance 2
+// (so two swaps are too far), which bleve's automaton finds.
 // "playbook search" finds them with bleve's Levenshtein automaton; the
 // browser looks them up in the export's deletion neighbourhoods: every
 // term of letters is filed under each string made by deleting up to its
@@ -87,6 +91,49 @@ func levenshtein(a, b string, max int) int {
 		prev, cur = cur, prev
 	}
 	return min(prev[len(rb)], max+1)
+}
+
+// editDistance returns the optimal string alignment distance of a and b
+// in characters (a swap of neighbours is one edit), or max+1 when it is
+// more than max.
+func editDistance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
+	}
+	rows := [3][]int{make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)}
+	for j := range rows[1] {
+		rows[1][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		pp, prev, cur := rows[(i+2)%3], rows[i%3], rows[(i+1)%3]
+		cur[0] = i
+		low := i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
+			low = min(low, cur[j])
+		}
+		if low > max {
+			return max + 1
+		}
+	}
+	return min(rows[(len(ra)+1)%3][len(rb)], max+1)
+}
+
+// closeDistance returns the distance of a close spelling u of query term
+// t, at most d, or d+1 when u is not one.
+func closeDistance(t, u string, d int) int {
+	if levenshtein(t, u, 2) > 2 {
+		return d + 1
+	}
+	return editDistance(t, u, d)
 }
 
 // deletionKeys returns the keys of term t: the strings made by deleting
