@@ -7,6 +7,7 @@
 
   var WORD = /[\p{L}\p{M}\p{N}]+/gu;
   var LIMIT = 10;
+  var PAGE = 50; // results the results page lists at a time
   var STORE_CHUNK = 256; // pages per folder of the document store (search/export.go)
   var KINDS = { guide: "Guides", runbook: "Runbooks", alert: "Alerts", checklist: "Checklists", team: "Teams", persona: "Personas" };
 
@@ -422,13 +423,18 @@
       hits.push({ doc: d, score: total + exactBonus(exact[d] || 0) });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    var total = hits.length;
     hits = hits.slice(0, limit);
     var self = this;
     return Promise.all(hits.map(function (h) {
       // The store is in chunks of STORE_CHUNK pages, each in a folder
       // named by its hash.
       return self.get("d/" + m.d[Math.floor(h.doc / STORE_CHUNK)] + "/" + h.doc + ".json").then(function (d) { d.score = h.score; return d; });
-    })).then(groupByKind);
+    })).then(function (rs) {
+      rs = groupByKind(rs);
+      rs.total = total;
+      return rs;
+    });
   };
 
   function groupByKind(items) {
@@ -569,12 +575,21 @@
       if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) run(); else if (n) setActive((active + 1) % n); }
       else if (e.key === "ArrowUp") { e.preventDefault(); if (n) setActive(active <= 0 ? n - 1 : active - 1); }
       else if (e.key === "Enter") {
+        // Enter opens the chosen result, or the first; with none, the
+        // form leads to the results page.
         var os = options();
         var target = os[active >= 0 ? active : 0];
         if (target && !list.hidden) { e.preventDefault(); window.location.href = target.href; }
       } else if (e.key === "Escape") {
         if (!list.hidden) { e.preventDefault(); open(false); } else { input.blur(); }
       }
+    });
+    // The box is a form that leads to the results page; while results are
+    // listed, submitting it opens the chosen one instead.
+    box.addEventListener("submit", function (e) {
+      var os = options();
+      var target = os[active >= 0 ? active : 0];
+      if (target && !list.hidden) { e.preventDefault(); window.location.href = target.href; }
     });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -588,7 +603,120 @@
     // A link with ?q= (the 404 page offers one for a missing alert) opens
     // with that search run.
     var asked = new URLSearchParams(window.location.search).get("q");
-    if (asked) { input.value = asked; loadFacets(); run(); }
+    if (asked && !document.querySelector(".search-page")) { input.value = asked; loadFacets(); run(); }
+  }
+
+  // setupPage runs the search of the results page (layouts/search.html):
+  // every result of ?q=, with filters and snippets, and "did you mean"
+  // when nothing matches. Without JavaScript the page is only its form.
+  function setupPage(form) {
+    var base = form.getAttribute("data-index");
+    var site = base.replace(/search\/$/, "");
+    var s = new Searcher(base);
+    var input = form.querySelector("input[name=q]");
+    var selects = form.querySelectorAll("select[data-facet]");
+    var status = document.querySelector(".search-page-status");
+    var suggest = document.querySelector(".search-page-suggest");
+    var out = document.querySelector(".search-page-results");
+    var more = document.querySelector(".search-page-more");
+    var params = new URLSearchParams(window.location.search);
+    var shown = PAGE, seq = 0;
+    input.value = params.get("q") || "";
+    s.manifest().then(function (m) {
+      selects.forEach(function (sel) {
+        var f = sel.getAttribute("data-facet");
+        Object.keys(m.f[f] || {}).sort().forEach(function (v) {
+          var o = el("option", null, f === "kind" ? (KINDS[v] || v) : v);
+          o.value = v;
+          sel.appendChild(o);
+        });
+        sel.value = params.get(f) || "";
+      });
+      form.querySelector(".search-page-filters").hidden = false;
+      run();
+    }).catch(function () { status.textContent = "Search is not available."; });
+
+    function filters() {
+      var f = {};
+      selects.forEach(function (sel) { f[sel.getAttribute("data-facet")] = sel.value; });
+      return f;
+    }
+    function link(q) {
+      var p = new URLSearchParams();
+      p.set("q", q);
+      selects.forEach(function (sel) { if (sel.value) p.set(sel.getAttribute("data-facet"), sel.value); });
+      return "?" + p.toString();
+    }
+    function run() {
+      var q = input.value, mine = ++seq;
+      out.textContent = "";
+      suggest.hidden = true;
+      more.hidden = true;
+      if (!queryTerms(q).length) { status.textContent = "Type words to search for."; return; }
+      status.textContent = "Searching\u2026";
+      s.search(q, filters(), shown).then(function (rs) {
+        if (mine !== seq) return;
+        render(rs, q);
+        if (!rs.length) {
+          return s.suggest(q).then(function (alt) {
+            if (mine !== seq || !alt) return;
+            suggest.textContent = "Did you mean ";
+            var a = el("a", null, alt);
+            a.href = link(alt);
+            suggest.appendChild(a);
+            suggest.appendChild(document.createTextNode("?"));
+            suggest.hidden = false;
+          });
+        }
+      }).catch(function () { if (mine === seq) status.textContent = "Search is not available."; });
+    }
+    function render(rs, q) {
+      var ts = queryTerms(q);
+      (rs.spelled || []).forEach(function (p) { ts.push(p[1]); });
+      out.textContent = "";
+      var kind = null, list = null;
+      rs.forEach(function (r) {
+        if (r.k !== kind) {
+          kind = r.k;
+          out.appendChild(el("h2", null, KINDS[kind] || kind));
+          list = el("ol");
+          out.appendChild(list);
+        }
+        var li = el("li", "search-page-result");
+        var a = el("a", "search-title");
+        a.href = site + r.u.replace(/^\//, "");
+        highlight(a, r.t, ts);
+        li.appendChild(a);
+        li.appendChild(el("span", "search-meta", (KINDS[r.k] ? KINDS[r.k].replace(/s$/, "") : r.k) + (r.o ? " \u00b7 " + r.o : "") + " \u00b7 " + r.u));
+        if (r.e) {
+          var snip = el("span", "search-snippet");
+          highlight(snip, r.e, ts);
+          li.appendChild(snip);
+        }
+        list.appendChild(li);
+      });
+      var total = rs.total || rs.length;
+      var text = rs.length ? total + (total === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" : "No results for \u201c" + q + "\u201d";
+      if (rs.spelled && rs.spelled.length) {
+        text += ", with close spellings: " + rs.spelled.map(function (p) { return p[0] + " \u2192 " + p[1]; }).join(", ");
+      }
+      status.textContent = text;
+      more.hidden = total <= rs.length;
+    }
+    selects.forEach(function (sel) {
+      sel.addEventListener("change", function () {
+        shown = PAGE;
+        history.replaceState(null, "", link(input.value));
+        run();
+      });
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      shown = PAGE;
+      history.pushState(null, "", link(input.value));
+      run();
+    });
+    more.addEventListener("click", function () { shown += PAGE; run(); });
   }
 
   // The analysis is exported for tests run with node.
@@ -597,4 +725,5 @@
     return;
   }
   document.querySelectorAll(".search[data-index]").forEach(setup);
+  document.querySelectorAll(".search-page[data-index]").forEach(setupPage);
 })();

@@ -151,3 +151,97 @@ func TestSearchBoxInBrowser(t *testing.T) {
 		t.Errorf("a title that is markup shows as %q with %s images; want the text itself", title, imgs)
 	}
 }
+
+// TestResultsPageInBrowser opens the results page of the example
+// playbook in a real Chromium: Enter in a search box that lists nothing
+// leads there, and it offers "did you mean"; it lists every result with
+// its snippet, says which close spelling it searched, and filters by
+// kind.
+func TestResultsPageInBrowser(t *testing.T) {
+	exe := chromium(t)
+	mem := output.NewMemory()
+	if _, err := generator.Build(exampleOptions(), mem); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(serveMemory(mem))
+	defer srv.Close()
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(func(string, ...any) {}))
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	const results = ".search-page-results .search-page-result"
+
+	do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady("#search-q"),
+		chromedp.SendKeys("#search-q", "rolbak"), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(".search-page-suggest"))
+	if got := eval(`location.pathname + location.search`); got != "/search/?q=rolbak" {
+		t.Errorf("Enter with nothing listed opened %s, want the results page /search/?q=rolbak", got)
+	}
+	suggest := eval(`document.querySelector(".search-page-suggest").textContent`)
+	href := eval(`document.querySelector(".search-page-suggest a").getAttribute("href")`)
+	if suggest != "Did you mean rollback?" || href != "?q=rollback" {
+		t.Errorf(`rolbak: suggestion %q linking %q; want "Did you mean rollback?" linking ?q=rollback`, suggest, href)
+	}
+
+	do(chromedp.Navigate(srv.URL+"/search/?q=rolback"), chromedp.WaitVisible(results))
+	first := eval(`document.querySelector(".search-page-result a").getAttribute("href")`)
+	status := eval(`document.querySelector(".search-page-status").textContent`)
+	snippets := eval(`String(document.querySelectorAll(".search-page-result .search-snippet").length)`)
+	n := eval(`String(document.querySelectorAll(".search-page-result").length)`)
+	if first != "/guides/delivery/deploy-and-rollback/" || !strings.Contains(status, "rolback → rollback") || snippets == "0" {
+		t.Errorf("results page for rolback: first %s, status %q, %s snippets; want the rollback guide first, the close spelling said, snippets", first, status, snippets)
+	}
+	if n == "0" || !strings.HasPrefix(status, n+" result") {
+		t.Errorf("results page lists %s results, status %q", n, status)
+	}
+
+	do(chromedp.Navigate(srv.URL+"/search/?q=payments&kind=runbook"), chromedp.WaitVisible(results))
+	kinds := eval(`[...new Set([...document.querySelectorAll(".search-page-result .search-meta")].map(e => e.textContent.split(" ")[0]))].join(",")`)
+	headings := eval(`[...document.querySelectorAll(".search-page-results h2")].map(e => e.textContent).join(",")`)
+	if kinds != "Runbook" || headings != "Runbooks" {
+		t.Errorf("payments, kind runbook: kinds %q under headings %q; want runbooks only", kinds, headings)
+	}
+
+}
+
+// TestSearchWorksAsAFormWithoutJavaScript checks the HTML that a browser
+// without JavaScript gets: the search box is a form that leads to the
+// results page with ?q=, and that page exists and has the same form.
+func TestSearchWorksAsAFormWithoutJavaScript(t *testing.T) {
+	mem := output.NewMemory()
+	if _, err := generator.Build(exampleOptions(), mem); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"index.html", "search/index.html", "guides/delivery/deploy-and-rollback/index.html"} {
+		data, ok := mem.File(name)
+		if !ok {
+			t.Fatalf("%s is missing", name)
+		}
+		html := string(data)
+		if !strings.Contains(html, `<form class="search" data-index="/search/" action="/search/" method="get" role="search">`) ||
+			!strings.Contains(html, `id="search-q" class="search-input" name="q"`) {
+			t.Errorf("%s: the search box is not a form that leads to /search/?q=", name)
+		}
+	}
+	page, _ := mem.File("search/index.html")
+	if !strings.Contains(string(page), `<form class="search-page" action="/search/" method="get"`) || !strings.Contains(string(page), `<noscript>`) {
+		t.Errorf("search/index.html has no results form or no word for browsers without JavaScript")
+	}
+}

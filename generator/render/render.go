@@ -184,7 +184,7 @@ func layoutFor(k site.Kind) string {
 
 // layoutNames are the layouts a theme has, one per kind of page.
 func layoutNames() []string {
-	return []string{"page.html", "home.html", "runbook.html", "alert.html", "checklist.html", "team.html", "persona.html", "section.html", "404.html"}
+	return []string{"page.html", "home.html", "runbook.html", "alert.html", "checklist.html", "team.html", "persona.html", "section.html", "404.html", "search.html"}
 }
 
 func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
@@ -292,7 +292,7 @@ func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
 }
 
 // SiteFiles writes the files that are not pages of their own: the 404
-// page, the hashed assets, redirects and their pages, _headers, the
+// page, the search results page, the hashed assets, redirects and their pages, _headers, the
 // service worker, sitemap.xml, robots.txt and pages.json.
 func (r *Renderer) SiteFiles(w output.Writer) error {
 	for _, part := range r.SiteParts() {
@@ -317,6 +317,7 @@ func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
 	return []SitePart{
 		{"404", k.global, r.notFound},
+		{"search page", k.global, r.searchPage},
 		{"assets", r.Theme.Sum, r.assetFiles},
 		{"redirects", k.redirects, r.redirects},
 		{"headers", k.global, r.headers},
@@ -476,6 +477,22 @@ func (r *Renderer) notFound(w output.Writer) error {
 		return fmt.Errorf("layouts/404.html: %w", err)
 	}
 	return w.WriteFile("404.html", b.Bytes())
+}
+
+// searchPage writes the search results page at /search/, unless the site
+// has a page of its own there.
+func (r *Renderer) searchPage(w output.Writer) error {
+	for _, p := range r.site.Pages {
+		if p.URL == "/search/" {
+			return nil
+		}
+	}
+	p := &site.Page{Parsed: &site.Parsed{URL: "/search/", Kind: site.Guide, Title: "Search", Meta: r.siteHome().Meta}}
+	var b bytes.Buffer
+	if err := r.tmpl["search.html"].ExecuteTemplate(&b, "base", &Page{Page: p, Site: r.sd}); err != nil {
+		return fmt.Errorf("layouts/search.html: %w", err)
+	}
+	return w.WriteFile("search/index.html", b.Bytes())
 }
 
 func (r *Renderer) siteHome() *site.Page {
