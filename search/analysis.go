@@ -61,6 +61,9 @@ func isWordRune(r rune) bool {
 // Hiragana, Katakana, Hangul and the prolonged sound mark "ー" (whose
 // script is Common). A mark takes the side of the rune before it.
 func isCJK(r rune) bool {
+	if r < 0x1100 { // below Hangul Jamo, the first of these blocks
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r == 'ー'
 }
 
@@ -128,8 +131,10 @@ type span struct{ start, end int }
 func (t identTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	var out analysis.TokenStream
 	pos := 1
+	// Terms share the input's bytes: the lowercase filter writes new
+	// ones, and nothing writes to these.
 	emit := func(s span, typ analysis.TokenType) {
-		out = append(out, &analysis.Token{Term: append([]byte(nil), input[s.start:s.end]...), Start: s.start, End: s.end, Position: pos, Type: typ})
+		out = append(out, &analysis.Token{Term: input[s.start:s.end:s.end], Start: s.start, End: s.end, Position: pos, Type: typ})
 		pos++
 	}
 	var ident []span // the words of the identifier being read
@@ -267,6 +272,24 @@ func class(r rune) int {
 // letter of a run followed by a lower-case one (HTTPServer: HTTP,
 // Server). A mark has the class of the rune before it.
 func splitParts(input []byte, w span) []span {
+	// Most words are ASCII letters in one case, or capitalized: one
+	// part; and so are numbers.
+	word := input[w.start:w.end]
+	lower, upper, digits := 0, 0, 0
+	for _, b := range word {
+		switch {
+		case 'a' <= b && b <= 'z':
+			lower++
+		case 'A' <= b && b <= 'Z':
+			upper++
+		case '0' <= b && b <= '9':
+			digits++
+		}
+	}
+	n := len(word)
+	if digits == n || lower+upper == n && (upper == n || lower == n || upper == 1 && word[0] <= 'Z') {
+		return []span{w}
+	}
 	type rc struct {
 		at, cls int
 	}
@@ -308,6 +331,16 @@ func (lowerFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 func lowerTerm(s []byte) []byte {
+	lower := true
+	for _, b := range s {
+		if b >= utf8.RuneSelf || ('A' <= b && b <= 'Z') {
+			lower = false
+			break
+		}
+	}
+	if lower {
+		return s
+	}
 	out := make([]byte, 0, len(s))
 	for i, r := range string(s) {
 		l := unicode.ToLower(r)

@@ -20,7 +20,10 @@ const searchHelp = `Usage: playbook search [flags] QUERY
 
 Searches the site's pages as the site's search box does: every page that
 has all the words of QUERY (a word also matches the words it begins, so
-"escal" finds "escalation"), an exact alert name or title first, then by
+"escal" finds "escalation"; the parts of names, so "crash" finds
+KubePodCrashLooping; accents do not matter; a word of five letters or
+more that matches nothing finds words one or two edits away, so
+"rolback" finds "rollback"), an exact alert name or title first, then by
 where the words are (title, alert names, headings, owner and tags, body).
 Prints the title, URL, kind, owner and a snippet of each result, in the
 order the browser lists them.
