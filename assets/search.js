@@ -285,7 +285,8 @@
   };
 
   // closeTerms returns the indexed terms of letters within distance d of
-  // t, from the deletion index, each with its distance.
+  // t, from the deletion index, each with its distance; none when the
+  // index cannot be fetched.
   Searcher.prototype.closeTerms = function (m, t, d) {
     var self = this;
     if (!m.y) return Promise.resolve([]);
@@ -308,6 +309,9 @@
         out.sort(function (a, b) { return a.dist - b.dist || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0); });
         return out;
       });
+    }).catch(function () {
+      // Offline, the deletion index may not be saved: no close spellings.
+      return [];
     });
   };
 

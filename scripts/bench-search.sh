@@ -20,7 +20,7 @@
 #     (BenchmarkSearch10000).
 #
 # Environment: QUERIES ("|"-separated; default: an exact alert name of the
-# corpus, a common word, a partial word, two words), PAGEFIND (a pagefind
+# corpus, a common word, the same word misspelt, a partial word, two words), PAGEFIND (a pagefind
 # binary to use instead of installing pagefind@1 from npm into the temporary
 # folder), CHROMIUM (default /usr/bin/chromium), TMPDIR.
 #
@@ -101,7 +101,7 @@ search_ms=$(awk '/^BenchmarkSearch10000/ { for (i = 1; i <= NF; i++) if ($(i + 1
 
 alert=$(find "$tmp/site/content/alerts" -name '*.md' | sort | sed -n 1p)
 alert=$(basename "$alert" .md)
-queries=${QUERIES:-$alert|rollback|escal|incident commander}
+queries=${QUERIES:-$alert|rollback|rolback|escal|incident commander}
 
 echo "measuring the first query in Chromium" >&2
 if ! (cd "$repo" && SEARCH_BYTES_SITE="$tmp/public" SEARCH_BYTES_PAGEFIND="$tmp/public-pf" SEARCH_BYTES_QUERIES="$queries" \
