@@ -271,7 +271,9 @@ func TestTopThreeAsBefore(t *testing.T) {
 
 // topThreeBefore is the top 3 of every query of the table, as the
 // closing note of the search issue gives them: before identifier parts,
-// CJK bigrams, normalization and close spellings.
+// CJK bigrams, normalization and close spellings. Where the example's
+// pages changed since, the row is what the previous analysis (commit
+// 96218bb) lists on today's pages.
 func topThreeBefore() map[[2]string]string {
 	return map[[2]string]string{
 		{"example", "PaymentsApiHighErrorRate"}:   "/alerts/paymentsapihigherrorrate/ /runbooks/payments/high-error-rate/ /runbooks/payments/high-latency/",
@@ -286,7 +288,7 @@ func topThreeBefore() map[[2]string]string {
 		{"example", "vpn"}:                        "/guides/onboarding/accounts-and-access/ /guides/observability/dashboards-tour/ /guides/onboarding/first-week/",
 		{"example", "runbook"}:                    "/guides/contributing/checks/ /guides/contributing/writing-pages/ /",
 		{"example", "severity levels"}:            "/guides/incidents/severity-levels/ / /guides/contributing/writing-pages/",
-		{"example", "deploy"}:                     "/guides/delivery/deploy-and-rollback/ /guides/delivery/change-management/ /guides/contributing/callouts-and-markdown/",
+		{"example", "deploy"}:                     "/guides/delivery/deploy-and-rollback/ /guides/delivery/change-management/ /guides/contributing/alert-links/", // the guide alert-links came later; the previous analysis lists it here too
 		{"example", "platform"}:                   "/teams/platform/ /alerts/certificateexpiressoon/ /alerts/kafkaconsumerlaghigh/",
 		{"example", "kafka lag"}:                  "/runbooks/platform/kafka-consumer-lag/ /runbooks/payments/webhook-backlog/ /runbooks/data/warehouse-load-delayed/",
 		{"pagerduty-ir", "incident commander"}:    "/training/incident_commander/ /after/after_an_incident/ /during/during_an_incident/",
