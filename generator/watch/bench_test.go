@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -16,17 +17,18 @@ import (
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/engine"
+	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/watch"
 )
 
 // The live preview benchmarks run on the 10,000-page playbook that
 // ../shared/bench/gencorpus writes (DESIGN.md, "Performance targets"):
 //
-//	go test -run '^$' -bench Edit -benchtime 20x ./generator/live/
-//	go test -run '^$' -bench Memory -benchtime 1x ./generator/live/
-//	PLAYBOOK_BENCH_PAGES=1000 go test -run '^$' -bench . -benchtime 10x ./generator/live/
+//	go test -run '^$' -bench Edit -benchtime 20x ./generator/watch/
+//	go test -run '^$' -bench Memory -benchtime 1x ./generator/watch/
+//	PLAYBOOK_BENCH_PAGES=1000 go test -run '^$' -bench . -benchtime 10x ./generator/watch/
 //
-// BenchmarkEdit times, for a body, a title and a layout edit, the time from
+// BenchmarkEdit times, for a body, a title, an owner, a rule expression and a layout edit, the time from
 // the file written to the pages being told to reload: the watcher's batch,
 // the rebuild and the new snapshot. BenchmarkMemoryAfterEdits reports the
 // live heap after the first build and after 1,000 edits.
@@ -43,7 +45,7 @@ func benchPages() int {
 func benchCorpus(b *testing.B) string {
 	b.Helper()
 	n := strconv.Itoa(benchPages())
-	wd, _ := os.Getwd() // <repo>/generator/live
+	wd, _ := os.Getwd() // <repo>/generator/watch
 	tools := filepath.Join(wd, "..", "..", "..", "shared", "bench")
 	if _, err := os.Stat(filepath.Join(tools, "gencorpus")); err != nil {
 		b.Skipf("no corpus generator at %s", filepath.Join(tools, "gencorpus"))
@@ -63,13 +65,27 @@ func benchOptions(b *testing.B, dir string) generator.Options {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return generator.Options{
+	opt := generator.Options{
 		Content: os.DirFS(filepath.Join(dir, "content")), ContentPrefix: "content/",
 		Config: cfg, ConfigFile: "playbook.yaml",
 		Layouts: generator.Overlay(os.DirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
 		Assets:  playbook.Assets(),
 		Now:     testNow, Version: "bench",
 	}
+	for _, f := range ruleFiles(dir) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt.Rules = append(opt.Rules, rules.File{Path: filepath.ToSlash(f), Data: data})
+	}
+	return opt
+}
+
+// ruleFiles are the corpus's Prometheus rule files (rules/*.yaml).
+func ruleFiles(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "rules", "*.yaml"))
+	return files
 }
 
 // bodyLine returns a line of a page's body that is plain text, to edit.
@@ -97,7 +113,7 @@ func BenchmarkEdit(b *testing.B) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w, err := watch.Start(ctx, watch.Options{ContentDir: filepath.Join(dir, "content"), SiteDir: dir})
+	w, err := watch.Start(ctx, watch.Options{ContentDir: filepath.Join(dir, "content"), SiteDir: dir, Files: ruleFiles(dir)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,6 +126,15 @@ func BenchmarkEdit(b *testing.B) {
 			}
 		}
 	}
+	var runbooks []string
+	for _, p := range pageFiles(b, filepath.Join(dir, "content")) {
+		if strings.HasPrefix(p, "runbooks/") {
+			runbooks = append(runbooks, p)
+		}
+	}
+	teams := pageFiles(b, filepath.Join(dir, "content", "teams"))
+	rulesFiles := ruleFiles(dir)
+	threshold := regexp.MustCompile(`\] > [0-9]+`)
 	// apply waits for the batch of one write and rebuilds.
 	apply := func(write func()) (time.Duration, *engine.Result) {
 		start := time.Now()
@@ -119,7 +144,8 @@ func BenchmarkEdit(b *testing.B) {
 		var err error
 		ch := engine.Change{Content: batch.Content}
 		if batch.Site {
-			o := opt
+			// Read again as serve does: configuration, rules, theme.
+			o := benchOptions(b, dir)
 			ch.Options = &o
 		}
 		res, err = s.Update(context.Background(), ch)
@@ -142,6 +168,20 @@ func BenchmarkEdit(b *testing.B) {
 			p := filepath.Join(dir, "content", guides[i%len(guides)])
 			data, _ := os.ReadFile(p)
 			os.WriteFile(p, []byte("---\ntitle: Retitled "+fmt.Sprint(i)+"\n"+dropLine(string(data)[4:], "title:")), 0o644)
+		}},
+		{"owner", func(i int) {
+			// A runbook's owner moves to another team.
+			p := filepath.Join(dir, "content", runbooks[i%len(runbooks)])
+			data, _ := os.ReadFile(p)
+			team := strings.TrimSuffix(teams[i%len(teams)], ".md")
+			os.WriteFile(p, []byte("---\nowner: "+team+"\n"+dropLine(string(data)[4:], "owner:")), 0o644)
+		}},
+		{"rule-expr", func(i int) {
+			// A rule's threshold changes: its alert page shows the new
+			// expression.
+			p := rulesFiles[i%len(rulesFiles)]
+			data, _ := os.ReadFile(p)
+			os.WriteFile(p, threshold.ReplaceAll(data, []byte(fmt.Sprintf("] > %d", 100+i))), 0o644)
 		}},
 		{"layout", func(i int) {
 			os.WriteFile(filepath.Join(dir, "layouts", "page.html"), append(pageLayout, fmt.Sprintf("{{/* edit %d */}}\n", i)...), 0o644)
