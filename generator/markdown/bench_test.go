@@ -84,7 +84,7 @@ func worstAccepted() map[string][]byte {
 		"callouts":  repeat(strings.Repeat(":::note\n", MaxNesting) + "x\n" + strings.Repeat(":::\n", MaxNesting)),
 		"lists":     repeat(lists.String()),
 		"quotes":    repeat(strings.Repeat("> ", MaxNesting) + "x\n\n"),
-		"headings":  repeat("## Heading\n\n"),
+		"headings":  []byte(strings.Repeat("## Heading\n\n", MaxHeadings)),
 		"text":      repeat("Some *text* with a [link](https://example.org) and `code`.\n\n"),
 		"footnotes": []byte(footnotes.String()),
 	}
