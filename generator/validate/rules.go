@@ -7,6 +7,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/names"
+	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -20,6 +21,10 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 	label := s.Config.TeamLabel
 	defined := map[string]bool{}
 	seen := map[string]*rules.Rule{}
+	var servedPaths map[string]string
+	if len(rs) > 0 {
+		servedPaths = served(s)
+	}
 	for _, r := range rs {
 		defined[r.Alert] = true
 		if r.Alert == "" {
@@ -36,7 +41,7 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 		resolved := false
 		if u := r.RunbookURL(); u == "" {
 			out.Warnf("rule/no-runbook-url", r.File, r.Line, "alert %q has no runbook_url annotation: add runbook_url: %s", r.Alert, suggestURL(s, r.Alert))
-		} else if target, why := RunbookURL(s, u); target == nil {
+		} else if target, why := runbookURL(s, servedPaths, u); target == nil {
 			out.Errorf("rule/runbook-url-no-page", r.File, r.RunbookLine, "runbook_url %s of alert %q %s", u, r.Alert, why)
 		} else {
 			resolved = true
@@ -68,18 +73,25 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 }
 
 // RunbookURL finds the alert or runbook page a runbook_url leads to. The
-// URL must be under the site's base_url (or be a site path); paths match
-// case-insensitively, as the site serves alert pages under lowercased
-// names, and a #fragment must name a heading of the page. It returns nil
-// and the reason when there is no such page.
+// URL must be under the site's base_url (or be a site path) and its path
+// must be one the built site serves as it is spelt, on a case-sensitive
+// host (GitHub Pages, S3, nginx): a page's URL or a redirect the build
+// writes, such as the alert's exact-case spelling. A #fragment must name a
+// heading of the page. It returns nil and the reason when there is no such
+// page, with the URL meant when only the case differs.
 func RunbookURL(s *site.Site, raw string) (*site.Page, string) {
+	return runbookURL(s, nil, raw)
+}
+
+func runbookURL(s *site.Site, servedPaths map[string]string, raw string) (*site.Page, string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		return nil, "is not a URL"
 	}
 	p := u.Path
+	var base *url.URL
 	if u.Host != "" {
-		base, err := url.Parse(s.Config.BaseURL)
+		base, err = url.Parse(s.Config.BaseURL)
 		if s.Config.BaseURL == "" || err != nil {
 			return nil, "cannot be checked: set base_url in playbook.yaml"
 		}
@@ -92,12 +104,36 @@ func RunbookURL(s *site.Site, raw string) (*site.Page, string) {
 	if !strings.HasSuffix(p, "/") {
 		p += "/"
 	}
-	page := s.ByURL[strings.ToLower(p)]
+	if servedPaths == nil {
+		servedPaths = served(s)
+	}
+	var page *site.Page
+	exact := false
+	if to, ok := servedPaths[p]; ok {
+		page = s.ByURL[to]
+		exact = page != nil && (base == nil || strings.HasPrefix(u.Path+"/", base.Path))
+	}
+	if page == nil {
+		page = resolve.Ref(s, p)
+	}
+	if page == nil {
+		page = s.ByURL[strings.ToLower(p)]
+	}
 	if page == nil {
 		page = s.ByURL[load.URL(strings.Trim(p, "/")+"/index")]
 	}
 	if page == nil {
 		return nil, "leads to no page"
+	}
+	if !exact {
+		meant := page.URL
+		if u.Host != "" {
+			meant = strings.TrimSuffix(s.Config.BaseURL, "/") + meant
+		}
+		if u.Fragment != "" {
+			meant += "#" + u.Fragment
+		}
+		return nil, "leads to no page: the site serves " + page.URL + ", and paths are case-sensitive on static hosts (GitHub Pages, S3, nginx); did you mean " + meant + "?"
 	}
 	if page.Kind != site.Alert && page.Kind != site.Runbook {
 		return nil, "leads to a " + string(page.Kind) + " page, not an alert or a runbook"

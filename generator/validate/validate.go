@@ -47,6 +47,10 @@ func Site(s *site.Site) []diag.Finding {
 type checker struct {
 	site *site.Site
 	out  diag.List
+	// served and files are the site paths a host answers and the
+	// content's other files, made when first needed (see exact.go).
+	served map[string]string
+	files  map[string]bool
 }
 
 func (v *checker) err(p *site.Page, check string, line int, format string, args ...any) {
@@ -136,11 +140,17 @@ func (v *checker) link(p *site.Page, l site.Link) {
 				hint = `: add "mailto:" for an e-mail address`
 			}
 			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file in the content folder%s", what, l.Dest, hint)
+		} else if want := v.inexactLink(p, l); want != "" {
+			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file, as paths are case-sensitive on GitHub and most hosts; did you mean %q?", what, l.Dest, want)
 		}
 		return
 	}
 	if l.Target == nil {
 		v.err(p, "link/broken", l.Line, "%s to %q: no such page or file", what, l.Dest)
+		return
+	}
+	if want := v.inexactLink(p, l); want != "" {
+		v.err(p, "link/broken", l.Line, "%s to %q: no such page or file, as paths are case-sensitive on GitHub and most hosts; did you mean %q?", what, l.Dest, want)
 		return
 	}
 	if _, ok := l.Target.Anchor(l.Fragment); l.Fragment != "" && !ok {
