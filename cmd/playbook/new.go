@@ -116,7 +116,7 @@ func newPagePath(arg string) (content, rel string, err error) {
 // folder root; it refuses a path whose folders lead out of root through a
 // symbolic link.
 func writeNew(root, path string, data []byte) error {
-	if err := insideFolder(root, filepath.Dir(path)); err != nil {
+	if err := project.Inside(root, filepath.Dir(path)); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -193,34 +193,4 @@ func newAlerts(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "%s written, %d kept as they were; each needs a ticket, and a runbook where none was found\n", plural(written, "alert page"), kept)
 	return exitOK
-}
-
-// insideFolder refuses dir when, with the symbolic links of its existing
-// part followed, it is not inside root (followed too).
-func insideFolder(root, dir string) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return err
-	}
-	existing, rest := dir, ""
-	for {
-		if _, err := os.Lstat(existing); err == nil {
-			break
-		}
-		parent := filepath.Dir(existing)
-		if parent == existing {
-			break
-		}
-		rest = filepath.Join(filepath.Base(existing), rest)
-		existing = parent
-	}
-	real, err := filepath.EvalSymlinks(existing)
-	if err != nil {
-		return err
-	}
-	real = filepath.Join(real, rest)
-	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", displayPath(dir), displayPath(root))
-	}
-	return nil
 }

@@ -153,6 +153,7 @@ type Engine struct {
 	md       *markdown.Markdown
 	parsed   map[string]*site.Parsed // by content path
 	files    map[string]bool         // content files that are not pages
+	skipped  map[string]load.Skipped // symbolic links not followed
 	rules    []*rules.Rule
 	ruleFind []diag.Finding
 	theme    *render.Theme
@@ -247,6 +248,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.salt = h.Sum64()
 		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
+		e.skipped = map[string]load.Skipped{}
 		e.full, e.stale = true, nil
 		n, err := e.reload(".")
 		if err != nil {
@@ -280,6 +282,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		parsed = append(parsed, pp)
 	}
 	finds = append(finds, parse.Summarize(pf)...)
+	skipped := &load.Content{}
+	for _, k := range slices.Sorted(maps.Keys(e.skipped)) {
+		skipped.Skipped = append(skipped.Skipped, e.skipped[k])
+	}
+	finds = append(finds, skipped.Findings(e.opt.ContentPrefix)...)
 	parsed, inherited := parse.Inherit(parsed, e.cfg, e.opt.ConfigFile)
 	finds = append(finds, inherited...)
 	var prev *site.Site
@@ -470,9 +477,17 @@ func (e *Engine) reload(p string) (int, error) {
 			e.markStale(k)
 		}
 	}
+	for k := range e.skipped {
+		if under(k) {
+			delete(e.skipped, k)
+		}
+	}
 	c, err := load.Path(e.opt.Content, p)
 	if err != nil {
 		return 0, err
+	}
+	for _, sk := range c.Skipped {
+		e.skipped[sk.Path] = sk
 	}
 	opt := parse.Options{
 		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,

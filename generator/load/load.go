@@ -7,11 +7,15 @@ package load
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/opsplaybook/playbook/generator/diag"
 )
 
 // Source is one markdown file.
@@ -24,6 +28,34 @@ type Source struct {
 type Content struct {
 	Sources []Source // sorted by Path
 	Files   []string // other files to copy, sorted
+	// Skipped are the symbolic links that were not followed, sorted by
+	// Path: those that lead out of the content folder, loop, or lead to
+	// nothing. Nothing is read through them.
+	Skipped []Skipped
+}
+
+// Skipped is a symbolic link that Load did not follow, and why.
+type Skipped struct {
+	Path   string // content-relative, slash-separated
+	Reason string
+}
+
+// Findings reports each skipped symbolic link as a warning
+// (symlink/outside, symlink/loop, symlink/broken); prefix is put before
+// content paths ("content/").
+func (c *Content) Findings(prefix string) []diag.Finding {
+	var out diag.List
+	for _, sk := range c.Skipped {
+		check := "symlink/outside"
+		switch {
+		case strings.Contains(sk.Reason, "loop"):
+			check = "symlink/loop"
+		case strings.Contains(sk.Reason, "nothing"):
+			check = "symlink/broken"
+		}
+		out.Warnf(check, prefix+sk.Path, 0, "symbolic link not followed: %s", sk.Reason)
+	}
+	return out
 }
 
 // IsMarkdown reports whether a file name is a page: .md, .markdown, .mdx
@@ -61,15 +93,26 @@ func skipped(name string, dir bool) bool {
 	return strings.HasSuffix(name, ".erb") && !IsMarkdown(name) && !strings.HasSuffix(strings.ToLower(name), ".html.erb")
 }
 
-// Load reads every page and file of a content folder.
+// maxLinks is how many symbolic links one path may pass through before
+// Load takes it for a loop, as Linux does (MAXSYMLINKS).
+const maxLinks = 40
+
+// Load reads every page and file of a content folder. A symbolic link is
+// followed only when it stays inside the folder (fsys must implement
+// fs.ReadLinkFS for links to be followed at all, as os.DirFS does): a link
+// out of it (to /etc/passwd, /proc/self/environ, a page elsewhere), a
+// loop, or a link to nothing is left out and listed in Skipped. Folder
+// links inside the folder are walked under the link's path.
 func Load(fsys fs.FS) (*Content, error) { return Path(fsys, ".") }
 
 // Path reads the pages and files at or under p, a slash-separated path in
 // the content folder ("." for all of it), by the same rules as Load: a
-// skipped file, or one in a skipped folder, is not read. Nothing there is
-// not an error: it gives an empty Content.
+// skipped file, or one in a skipped folder, is not read, and neither is
+// anything through a symbolic link that leaves the folder. Nothing there
+// is not an error: it gives an empty Content.
 func Path(fsys fs.FS, p string) (*Content, error) {
 	c := &Content{}
+	real := []string{"."}
 	if p != "." {
 		segs := strings.Split(p, "/")
 		for i, seg := range segs {
@@ -77,51 +120,208 @@ func Path(fsys fs.FS, p string) (*Content, error) {
 				return c, nil
 			}
 		}
-		if _, err := fs.Stat(fsys, p); errors.Is(err, fs.ErrNotExist) {
+		if _, err := fs.Lstat(fsys, p); errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+		rp, err := RealPath(fsys, p)
+		if err != nil {
+			c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: err.Error()})
+			return c, nil
+		}
+		for i := range strings.Split(rp, "/") {
+			real = append(real, strings.Join(strings.Split(rp, "/")[:i+1], "/"))
+		}
+		st, err := fs.Stat(fsys, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: "it leads to nothing"})
+			return c, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			if st.Mode().IsRegular() {
+				if err := add(fsys, c, p, path.Base(p)); err != nil {
+					return nil, err
+				}
+			}
 			return c, nil
 		}
 	}
-	err := fs.WalkDir(fsys, p, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == "." {
-			return nil
-		}
-		if skipped(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		lower := strings.ToLower(d.Name())
-		htmlFile := strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".html.erb")
-		if !IsMarkdown(d.Name()) && !htmlFile {
-			c.Files = append(c.Files, p)
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		if htmlFile && !isHTMLPage(d.Name(), data) {
-			if !strings.HasSuffix(lower, ".erb") {
-				c.Files = append(c.Files, p)
-			}
-			return nil
-		}
-		c.Sources = append(c.Sources, Source{Path: p, Data: data})
-		return nil
-	})
-	if err != nil {
+	w := &walker{fsys: fsys, c: c}
+	if err := w.walk(p, real); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(c.Sources, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 	slices.Sort(c.Files)
+	slices.SortFunc(c.Skipped, func(a, b Skipped) int { return strings.Compare(a.Path, b.Path) })
 	return c, nil
+}
+
+// maxFolderLinks is how many folder links Load follows in one content
+// folder: links to links can make a walk that grows exponentially without
+// a loop.
+const maxFolderLinks = 1000
+
+type walker struct {
+	fsys  fs.FS
+	c     *Content
+	links int // folder links followed so far
+}
+
+// walk reads the folder dir; real lists the link-free paths of the folders
+// being walked, from the root down, to find folder links that loop.
+func (w *walker) walk(dir string, real []string) error {
+	fsys, c := w.fsys, w.c
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return err
+	}
+	for _, d := range entries {
+		p := d.Name()
+		if dir != "." {
+			p = dir + "/" + p
+		}
+		isDir := d.IsDir()
+		if skipped(d.Name(), isDir) {
+			continue
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := RealPath(fsys, p)
+			if err != nil {
+				c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: err.Error()})
+				continue
+			}
+			st, err := fs.Stat(fsys, target)
+			if err != nil {
+				c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: "it leads to nothing"})
+				continue
+			}
+			if st.IsDir() {
+				w.links++
+				if w.links > maxFolderLinks {
+					c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: fmt.Sprintf("the content folder has more than %d folder links: a loop", maxFolderLinks)})
+					continue
+				}
+				for _, r := range real {
+					if target == "." || target == r || strings.HasPrefix(r, target+"/") {
+						c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: "it leads to " + shown(target) + ", a folder that holds it: a loop"})
+						target = ""
+						break
+					}
+				}
+				if target == "" {
+					continue
+				}
+				if err := w.walk(p, append(real, target)); err != nil {
+					return err
+				}
+				continue
+			}
+			if !st.Mode().IsRegular() {
+				continue
+			}
+		} else if isDir {
+			if err := w.walk(p, append(real, realJoin(real, d.Name()))); err != nil {
+				return err
+			}
+			continue
+		} else if !d.Type().IsRegular() {
+			continue
+		}
+		if err := add(fsys, c, p, d.Name()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add reads the regular file p, named name, as a page or a file to copy.
+func add(fsys fs.FS, c *Content, p, name string) error {
+	lower := strings.ToLower(name)
+	htmlFile := strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".html.erb")
+	if !IsMarkdown(name) && !htmlFile {
+		c.Files = append(c.Files, p)
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return err
+	}
+	if htmlFile && !isHTMLPage(name, data) {
+		if !strings.HasSuffix(lower, ".erb") {
+			c.Files = append(c.Files, p)
+		}
+		return nil
+	}
+	c.Sources = append(c.Sources, Source{Path: p, Data: data})
+	return nil
+}
+
+// realJoin is the link-free path of a plain folder name inside the last
+// folder of real.
+func realJoin(real []string, name string) string {
+	last := real[len(real)-1]
+	if last == "." {
+		return name
+	}
+	return last + "/" + name
+}
+
+func shown(p string) string {
+	if p == "." {
+		return "the content folder"
+	}
+	return p
+}
+
+// RealPath follows every symbolic link on the content path p and returns
+// the link-free content path it names. It fails, saying why, when a link
+// leads out of the content folder (an absolute target, or one that climbs
+// above it with ".."), when links loop (more than 40 on the way), or when
+// fsys cannot read links.
+func RealPath(fsys fs.FS, p string) (string, error) {
+	rest := strings.Split(p, "/")
+	cur := "."
+	hops := 0
+	for len(rest) > 0 {
+		name := rest[0]
+		rest = rest[1:]
+		next := name
+		if cur != "." {
+			next = cur + "/" + name
+		}
+		st, err := fs.Lstat(fsys, next)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		hops++
+		if hops > maxLinks {
+			return "", fmt.Errorf("it passes through more than %d symbolic links: a loop", maxLinks)
+		}
+		target, err := fs.ReadLink(fsys, next)
+		if err != nil {
+			return "", fmt.Errorf("it cannot be read: %v", err)
+		}
+		slash := strings.ReplaceAll(target, `\`, "/")
+		if strings.HasPrefix(slash, "/") || filepath.IsAbs(target) || filepath.VolumeName(target) != "" {
+			return "", fmt.Errorf("it leads to %s, outside the content folder", target)
+		}
+		joined := path.Join(cur, slash)
+		if joined == ".." || strings.HasPrefix(joined, "../") {
+			return "", fmt.Errorf("it leads to %s, outside the content folder", target)
+		}
+		// Start again from the root with the target in place of the
+		// link, so that links in the target are followed too.
+		parts := []string{}
+		if joined != "." {
+			parts = strings.Split(joined, "/")
+		}
+		rest = append(parts, rest...)
+		cur = "."
+	}
+	return cur, nil
 }
 
 // Ref returns a content path without its markdown extensions, and without a

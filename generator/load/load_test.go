@@ -1,12 +1,15 @@
 package load
 
 import (
-	"github.com/opsplaybook/playbook/generator/names"
+	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/opsplaybook/playbook/generator/names"
 )
 
 func TestURLsArePrettyAndLowercase(t *testing.T) {
@@ -108,4 +111,49 @@ func FuzzURL(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLoadFollowsOnlyLinksThatStayInside(t *testing.T) {
+	link := func(to string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(to), Mode: fs.ModeSymlink} }
+	fsys := fstest.MapFS{
+		"index.md":          {Data: []byte("# Home")},
+		"real/page.md":      {Data: []byte("# Page")},
+		"real/img.png":      {Data: []byte("png")},
+		"secret.md":         link("/etc/passwd"),
+		"guides/up.md":      link("../../outside.md"),
+		"guides/inside.md":  link("../real/page.md"),
+		"guides/realdir":    link("../real"),
+		"real/loop":         link("."),
+		"a":                 link("b"),
+		"b":                 link("a"),
+		"guides/nothing.md": link("missing.md"),
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []string
+	for _, s := range c.Sources {
+		srcs = append(srcs, s.Path)
+	}
+	want := []string{"guides/inside.md", "guides/realdir/page.md", "index.md", "real/page.md"}
+	if !slices.Equal(srcs, want) {
+		t.Errorf("sources %q, want %q", srcs, want)
+	}
+	if !slices.Equal(c.Files, []string{"guides/realdir/img.png", "real/img.png"}) {
+		t.Errorf("files %q", c.Files)
+	}
+	checks := map[string]string{}
+	for _, f := range c.Findings("content/") {
+		checks[f.Path] = f.Check
+	}
+	for p, check := range map[string]string{
+		"content/secret.md": "symlink/outside", "content/guides/up.md": "symlink/outside",
+		"content/real/loop": "symlink/loop", "content/guides/realdir/loop": "symlink/loop",
+		"content/a": "symlink/loop", "content/b": "symlink/loop", "content/guides/nothing.md": "symlink/broken",
+	} {
+		if checks[p] != check {
+			t.Errorf("%s: %q, want %q (all: %v)", p, checks[p], check, checks)
+		}
+	}
 }

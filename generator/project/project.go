@@ -80,6 +80,9 @@ func Open(f Flags) (*Site, error) {
 		content = filepath.Join(dir, "content")
 		if st, err := os.Stat(content); err != nil || !st.IsDir() {
 			content = dir
+		} else if err := Inside(dir, content); err != nil {
+			// The site's own content/ is a symbolic link out of it.
+			return nil, fmt.Errorf("%s is a symbolic link out of the site folder: not read (give --content to read it)", DisplayPath(content))
 		}
 	}
 	content = filepath.Clean(content)
@@ -253,4 +256,34 @@ func FindConfigAbove(dir string) string {
 			return ""
 		}
 	}
+}
+
+// Inside refuses dir when, with the symbolic links of its existing
+// part followed, it is not inside root (followed too).
+func Inside(root, dir string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	existing, rest := dir, ""
+	for {
+		if _, err := os.Lstat(existing); err == nil {
+			break
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			break
+		}
+		rest = filepath.Join(filepath.Base(existing), rest)
+		existing = parent
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return err
+	}
+	real = filepath.Join(real, rest)
+	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", DisplayPath(dir), DisplayPath(root))
+	}
+	return nil
 }
