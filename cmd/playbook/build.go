@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/render"
 )
 
 const buildHelp = `Usage: playbook build [flags]
@@ -25,7 +29,11 @@ the previous site as it was. Findings are printed as by
 writes nothing.
 
 Flags:
-` + siteFlagsHelp + `  -d, --destination DIR  the output folder (default: SITE/public)
+` + siteFlagsHelp + `  -d, --destination DIR  the output folder (default: SITE/public, or
+                       destination: in playbook.yaml, which must be inside
+                       the site folder)
+      --force          replace the destination even when it is a folder
+                       of other files, not a site playbook built
 
 Exit status: 0 built, 1 errors (or any finding with --strict), 2 usage or
 I/O errors.
@@ -38,6 +46,8 @@ func build(args []string, stdout, stderr io.Writer) int {
 	f.register(fl)
 	fl.StringVar(&dest, "d", "", "")
 	fl.StringVar(&dest, "destination", "", "")
+	var force bool
+	fl.BoolVar(&force, "force", false, "")
 	if code, stop := parseFlags(fl, args, buildHelp, stdout, stderr); stop {
 		return code
 	}
@@ -45,10 +55,11 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
-	if dest == "" {
+	fromConfig := dest == ""
+	if fromConfig {
 		dest = filepath.Join(s.dir, s.config.Destination)
 	}
-	if err := safeDestination(dest, s.dir, s.contentDir); err != nil {
+	if err := checkDestination(dest, fromConfig, force, s); err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
 	start := time.Now()
@@ -90,6 +101,60 @@ func build(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "%s into %s (%d files written, %d unchanged, %d removed)\n",
 		summary("built", res.Pages, res.Findings, time.Since(start)), displayPath(dest), st.Written, st.Unchanged, st.Removed)
 	return exitOK
+}
+
+// checkDestination refuses an output folder the build must not replace:
+// one that holds the sources (safeDestination); one set in playbook.yaml
+// that is, with symbolic links followed, outside the site folder (the
+// file comes with the site, from a pull request); and, unless force, a
+// folder with files in it that is not a site playbook built.
+func checkDestination(dest string, fromConfig, force bool, s *siteSetup) error {
+	if err := safeDestination(dest, s.dir, s.contentDir); err != nil {
+		return err
+	}
+	if fromConfig {
+		if err := insideFolder(s.dir, dest); err != nil {
+			return fmt.Errorf("destination %s (playbook.yaml) leads out of the site folder: give -d to write elsewhere", displayPath(dest))
+		}
+	}
+	if force {
+		return nil
+	}
+	st, err := os.Lstat(dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return usageError{fmt.Errorf("destination %s is not a folder: choose another, or remove it", displayPath(dest))}
+	}
+	entries, err := os.ReadDir(dest)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 || isBuild(dest) {
+		return nil
+	}
+	return usageError{fmt.Errorf("destination %s holds files and is not a site playbook built: a build would replace it; choose another folder, or give --force", displayPath(dest))}
+}
+
+// isBuild reports whether a folder is a site that playbook built: it has
+// the mark render.BuildMark, or, from before there was one, a 404.html
+// that names playbook as its generator.
+func isBuild(dir string) bool {
+	if st, err := os.Lstat(filepath.Join(dir, render.BuildMark)); err == nil && st.Mode().IsRegular() {
+		return true
+	}
+	f, err := os.Open(filepath.Join(dir, "404.html"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="playbook `))
 }
 
 // safeDestination refuses an output folder that the swap would destroy the
