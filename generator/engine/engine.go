@@ -402,6 +402,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 			continue
 		}
+		if resolve.Generated(st, f) != "" {
+			continue // Validate reports it; what the build writes wins
+		}
 		data, err := fs.ReadFile(e.opt.Content, f)
 		if errors.Is(err, fs.ErrNotExist) {
 			// Gone between its event and now (an editor's temporary

@@ -111,6 +111,9 @@ func unknownKey(f diag.Finding) (string, bool) {
 func Page(src load.Source, opt Options) *site.Parsed {
 	file := opt.FilePrefix + src.Path
 	var out diag.List
+	if !utf8.Valid(src.Data) {
+		src.Data = validUTF8(src.Data, file, &out)
+	}
 	fm, format, body, bodyLine, ok := frontmatter.SplitAny(src.Data)
 	if !ok {
 		open, closing := fences(format)
@@ -411,4 +414,22 @@ func folderOf(dir string) string {
 		return ""
 	}
 	return dir
+}
+
+// validUTF8 reports a page that is not valid UTF-8 (saved as Latin-1 or
+// Windows-1252, or binary) at the line of its first bad byte, and returns
+// its bytes with each bad sequence replaced by U+FFFD, so that no invalid
+// byte reaches the HTML or the search index.
+func validUTF8(data []byte, file string, out *diag.List) []byte {
+	i := 0
+	for i < len(data) {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	line := 1 + bytes.Count(data[:i], []byte("\n"))
+	out.Warnf("page/encoding", file, line, "the page is not valid UTF-8 (byte 0x%02X): save it as UTF-8; each bad byte is shown as \uFFFD", data[i])
+	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/frontmatter"
 	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/site"
 	"github.com/yuin/goldmark/ast"
 )
@@ -264,6 +265,9 @@ func (r *Renderer) All(w output.Writer) error {
 		return err
 	}
 	for _, f := range r.site.Files {
+		if resolve.Generated(r.site, f) != "" {
+			continue // Validate reports it; what the build writes wins
+		}
 		data, err := fs.ReadFile(r.opt.Content, f)
 		if err != nil {
 			return err

@@ -40,6 +40,18 @@ func Site(s *site.Site) []diag.Finding {
 	}
 	v.alerts()
 	v.aliases()
+	for _, f := range s.Files {
+		if what := resolve.Generated(s, f); what != "" {
+			hint := ""
+			switch f {
+			case "404.html":
+				hint = " (a site's own 404 page goes in layouts/404.html)"
+			case "_redirects":
+				hint = " (redirects come from the aliases: of pages)"
+			}
+			v.out.Errorf("file/replaces-output", v.filePrefix()+f, 0, "this file would replace %s, which the build writes, so it is left out: rename or remove it%s", what, hint)
+		}
+	}
 	diag.Sort(v.out)
 	return v.out
 }
@@ -51,6 +63,17 @@ type checker struct {
 	// content's other files, made when first needed (see exact.go).
 	served map[string]string
 	files  map[string]bool
+}
+
+// filePrefix is what goes before a content path in findings
+// ("content/"), as the pages' File fields have it.
+func (v *checker) filePrefix() string {
+	for _, p := range v.site.Pages {
+		if p.Path != "" && strings.HasSuffix(p.File, p.Path) {
+			return strings.TrimSuffix(p.File, p.Path)
+		}
+	}
+	return ""
 }
 
 func (v *checker) err(p *site.Page, check string, line int, format string, args ...any) {
