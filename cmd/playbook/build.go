@@ -8,12 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/project"
 	"github.com/opsplaybook/playbook/generator/render"
 )
 
@@ -73,7 +75,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	stop()
 	if err != nil {
 		w.Abort()
-		return fail(stderr, "build", err, buildHelp)
+		return fail(stderr, "build", hideTemp(err, dest), buildHelp)
 	}
 	if err := s.noPages(res); err != nil {
 		w.Abort()
@@ -95,7 +97,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if err := w.Commit(); err != nil {
-		return fail(stderr, "build", err, buildHelp)
+		return fail(stderr, "build", hideTemp(err, dest), buildHelp)
 	}
 	st := w.Stats()
 	fmt.Fprintf(stderr, "%s into %s (%d files written, %d unchanged, %d removed)\n",
@@ -113,7 +115,7 @@ func checkDestination(dest string, fromConfig, force bool, s *siteSetup) error {
 		return err
 	}
 	if fromConfig {
-		if err := insideFolder(s.dir, dest); err != nil {
+		if err := project.Inside(s.dir, dest); err != nil {
 			return fmt.Errorf("destination %s (playbook.yaml) leads out of the site folder: give -d to write elsewhere", displayPath(dest))
 		}
 	}
@@ -155,6 +157,18 @@ func isBuild(dir string) bool {
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(f, head)
 	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="playbook `))
+}
+
+// hideTemp names the destination in an error where it names the
+// temporary folder the site is written into before the swap
+// (".public.new-123/x"), which the person reading it never sees.
+func hideTemp(err error, dest string) error {
+	re := regexp.MustCompile(`(?:[^\s"']*[/\\])?\.` + regexp.QuoteMeta(filepath.Base(dest)) + `\.new-[0-9]+(?:\.old)?`)
+	msg := err.Error()
+	if !re.MatchString(msg) {
+		return err
+	}
+	return errors.New(re.ReplaceAllLiteralString(msg, displayPath(dest)))
 }
 
 // safeDestination refuses an output folder that the swap would destroy the

@@ -37,8 +37,10 @@ type Config struct {
 	Tickets Tickets
 	// AlertURL is the URL pattern of alert pages; {alert} is the alert's
 	// name, lowercased.
-	AlertURL   string
-	Rules      []string
+	AlertURL string
+	Rules    []string
+	// RulesLine is the line of rules: in playbook.yaml, or 0.
+	RulesLine  int
 	Review     Review
 	NoIndex    bool
 	UnsafeHTML bool
@@ -232,6 +234,7 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		}
 	}
 	c.NoIndex, c.UnsafeHTML, c.Fields = f.NoIndex, f.UnsafeHTML, f.Fields
+	c.RulesLine = lineOf("rules")
 	for _, g := range f.Rules {
 		if _, err := names.Rel(g); err != nil {
 			out.Errorf("config/invalid", path, lineOf("rules"), "rules: %q %v: rule files named in playbook.yaml must be inside the site folder (give --rules for others)", g, err)

@@ -119,13 +119,20 @@ func Open(f Flags) (*Site, error) {
 		patterns = append(patterns, g)
 	}
 	read := map[string]bool{}
-	for _, pattern := range patterns {
+	for i, pattern := range patterns {
+		// where names the setting: the --rules flag, or the line of
+		// rules: in playbook.yaml.
+		where, shown := "--rules", pattern
+		if i >= len(f.Rules) {
+			where = fmt.Sprintf("%s:%d: rules", s.Options.ConfigFile, s.Config.RulesLine)
+			shown = s.Config.Rules[i-len(f.Rules)]
+		}
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
-			return nil, UsageError{fmt.Errorf("rules %q: %v", pattern, err)}
+			return nil, UsageError{fmt.Errorf("%s %q: %v", where, shown, err)}
 		}
 		if len(matches) == 0 {
-			return nil, fmt.Errorf("rules %q: no such files", pattern)
+			return nil, fmt.Errorf("%s %q: no such files", where, shown)
 		}
 		for _, m := range matches {
 			if abs, _ := filepath.Abs(m); read[abs] {

@@ -30,8 +30,15 @@ func Generated(s *site.Site, name string) string {
 	if what := siteFiles[name]; what != "" {
 		return what
 	}
-	if strings.HasPrefix(name, "search/") {
+	if name == "search" || strings.HasPrefix(name, "search/") {
 		return "the site's search index"
+	}
+	if name == "assets" {
+		return "the theme's assets folder"
+	}
+	if p := s.ByURL["/"+name+"/"]; p != nil {
+		// A file where the build makes a page's folder.
+		return "the folder of the page /" + name + "/"
 	}
 	if path.Base(name) != "index.html" {
 		return ""
@@ -50,3 +57,7 @@ func Generated(s *site.Site, name string) string {
 	}
 	return ""
 }
+
+// IsSiteFile reports whether name is one of the files every build writes
+// at the root of the site (404.html, sitemap.xml, _redirects, ...).
+func IsSiteFile(name string) bool { return siteFiles[name] != "" }

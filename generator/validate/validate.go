@@ -36,6 +36,9 @@ func Site(s *site.Site) []diag.Finding {
 		default:
 			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
 		}
+		if top, _, _ := strings.Cut(strings.Trim(p.URL, "/"), "/"); top != "" && resolve.IsSiteFile(top) {
+			v.err(p, "page/url-conflict", 1, "this page's URL %s would make a folder where the build writes its own %s; rename the page", p.URL, top)
+		}
 		v.page(p)
 	}
 	v.alerts()
