@@ -16,7 +16,6 @@ import (
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/project"
-	"github.com/opsplaybook/playbook/generator/render"
 )
 
 const buildHelp = `Usage: playbook build [flags]
@@ -143,10 +142,10 @@ func checkDestination(dest string, fromConfig, force bool, s *siteSetup) error {
 }
 
 // isBuild reports whether a folder is a site that playbook built: it has
-// the mark render.BuildMark, or, from before there was one, a 404.html
-// that names playbook as its generator.
+// the output.Marker file, or, from before there was one, a 404.html that
+// names playbook as its generator.
 func isBuild(dir string) bool {
-	if st, err := os.Lstat(filepath.Join(dir, render.BuildMark)); err == nil && st.Mode().IsRegular() {
+	if output.IsBuild(dir) {
 		return true
 	}
 	f, err := os.Open(filepath.Join(dir, "404.html"))
@@ -159,11 +158,12 @@ func isBuild(dir string) bool {
 	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="playbook `))
 }
 
-// hideTemp names the destination in an error where it names the
-// temporary folder the site is written into before the swap
-// (".public.new-123/x"), which the person reading it never sees.
+// hideTemp names the destination in an error where it names a folder
+// that output.Dir writes the site into beside it before the swap
+// (".public.previous/x", ".public.swap"), which the person reading it
+// never sees.
 func hideTemp(err error, dest string) error {
-	re := regexp.MustCompile(`(?:[^\s"']*[/\\])?\.` + regexp.QuoteMeta(filepath.Base(dest)) + `\.new-[0-9]+(?:\.old)?`)
+	re := regexp.MustCompile(`(?:[^\s"']*[/\\])?\.` + regexp.QuoteMeta(filepath.Base(dest)) + `\.(?:new-[0-9]+(?:\.old)?|previous|swap)`)
 	msg := err.Error()
 	if !re.MatchString(msg) {
 		return err

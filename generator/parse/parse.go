@@ -111,10 +111,19 @@ func unknownKey(f diag.Finding) (string, bool) {
 func Page(src load.Source, opt Options) *site.Parsed {
 	file := opt.FilePrefix + src.Path
 	var out diag.List
-	if !utf8.Valid(src.Data) {
-		src.Data = validUTF8(src.Data, file, &out)
-	}
 	fm, format, body, bodyLine, ok := frontmatter.SplitAny(src.Data)
+	if !utf8.Valid(src.Data) {
+		// A UTF-16 front matter is left to frontmatter, which knows
+		// its byte-order mark.
+		utf16 := bytes.HasPrefix(fm, []byte{0xFF, 0xFE}) || bytes.HasPrefix(fm, []byte{0xFE, 0xFF})
+		if !utf16 || !utf8.Valid(body) {
+			reportUTF8(src.Data, file, &out)
+		}
+		if !utf16 {
+			fm = bytes.ToValidUTF8(fm, []byte("\uFFFD"))
+		}
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
 	if !ok {
 		open, closing := fences(format)
 		out.Errorf("frontmatter/invalid", file, 1, "front matter starts with %s but has no closing %s line", open, closing)
@@ -416,11 +425,11 @@ func folderOf(dir string) string {
 	return dir
 }
 
-// validUTF8 reports a page that is not valid UTF-8 (saved as Latin-1 or
-// Windows-1252, or binary) at the line of its first bad byte, and returns
-// its bytes with each bad sequence replaced by U+FFFD, so that no invalid
-// byte reaches the HTML or the search index.
-func validUTF8(data []byte, file string, out *diag.List) []byte {
+// reportUTF8 reports a page that is not valid UTF-8 (saved as Latin-1 or
+// Windows-1252, or binary) at the line of its first bad byte; Page then
+// replaces each bad sequence with U+FFFD, so that no invalid byte reaches
+// the HTML or the search index.
+func reportUTF8(data []byte, file string, out *diag.List) {
 	i := 0
 	for i < len(data) {
 		r, n := utf8.DecodeRune(data[i:])
@@ -431,5 +440,4 @@ func validUTF8(data []byte, file string, out *diag.List) []byte {
 	}
 	line := 1 + bytes.Count(data[:i], []byte("\n"))
 	out.Warnf("page/encoding", file, line, "the page is not valid UTF-8 (byte 0x%02X): save it as UTF-8; each bad byte is shown as \uFFFD", data[i])
-	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 }
