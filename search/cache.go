@@ -54,6 +54,8 @@ func hashFiles(h gohash.Hash, content fs.FS) error {
 }
 
 func finish(h gohash.Hash, extra [][]byte) string {
+	// An index kept by another analysis is not good either.
+	fmt.Fprintf(h, "analysis %s\x00", analysisVersion)
 	for _, e := range extra {
 		fmt.Fprintf(h, "%d\x00", len(e))
 		h.Write(e)
