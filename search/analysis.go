@@ -3,8 +3,8 @@
 // page (the index of record, which "playbook search" queries) and a static
 // export of the same terms for the browser: small shards of postings keyed
 // by term prefix, a list of close spellings by deletion neighbourhood, a
-// document store and a manifest with content hashes, written through an
-// output.Writer.
+// document store and a manifest with content hashes, written through a
+// Writer.
 //
 // Build and browser analyse text alike (assets/search.js repeats every
 // rule below, and a test checks both give the same terms over every text

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/opsplaybook/playbook/generator/output"
 )
 
 // The static export, under search/ in the site:
@@ -74,8 +72,14 @@ type posting struct {
 	bits int
 }
 
+// Writer receives the export's files (see package output, whose writers
+// are Writers): name is a slash-separated path under the site root.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
 // Export writes the static export of docs through w.
-func Export(docs []Doc, w output.Writer) error {
+func Export(docs []Doc, w Writer) error {
 	var e Exporter
 	if _, _, err := e.Update(docs); err != nil {
 		return err

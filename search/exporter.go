@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/opsplaybook/playbook/generator/output"
 )
 
 // Exporter makes the static export of a site and keeps what it computed,
@@ -156,7 +154,7 @@ func (e *Exporter) Files() map[string][]byte { return e.files }
 
 // WriteTo writes the export through w: the manifest, the shards and
 // facets, then the document store.
-func (e *Exporter) WriteTo(w output.Writer) error {
+func (e *Exporter) WriteTo(w Writer) error {
 	manifest := Dir + "/manifest.json"
 	if err := w.WriteFile(manifest, e.files[manifest]); err != nil {
 		return err

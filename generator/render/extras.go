@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/site"
 )
 
@@ -22,7 +21,7 @@ func (r *Renderer) abs(u string) string {
 }
 
 // sitemap writes sitemap.xml and robots.txt, for crawlers.
-func (r *Renderer) sitemap(w output.Writer) error {
+func (r *Renderer) sitemap(w Writer) error {
 	var sm bytes.Buffer
 	sm.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, p := range r.site.Pages {
@@ -62,7 +61,7 @@ type pageEntry struct {
 // pagesJSON writes pages.json: an array of pageEntry, indented by two
 // spaces. Each page's entry is encoded once and kept in the cache while
 // its inputs stay the same.
-func (r *Renderer) pagesJSON(w output.Writer) error {
+func (r *Renderer) pagesJSON(w Writer) error {
 	var b bytes.Buffer
 	b.WriteString("[")
 	for i, p := range r.site.Pages {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/names"
-	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -40,7 +39,7 @@ var redirectPage = template.Must(template.New("redirect").Parse(`<!doctype html>
 
 // redirects writes _redirects, for Netlify and hosts that read it, and a
 // page at each old URL that sends the browser on, for every other host.
-func (r *Renderer) redirects(w output.Writer) error {
+func (r *Renderer) redirects(w Writer) error {
 	ci, _ := w.(caseInsensitive)
 	var b bytes.Buffer
 	for _, rd := range Redirects(r.site) {
@@ -71,7 +70,7 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: https:; 
 
 // headers writes _headers: security headers for every page, a year's cache
 // for assets whose names carry their hash, and noindex when asked.
-func (r *Renderer) headers(w output.Writer) error {
+func (r *Renderer) headers(w Writer) error {
 	var b strings.Builder
 	base := names.EscapePath(r.base)
 	fmt.Fprintf(&b, "%s*\n", base)

@@ -4,7 +4,7 @@
 // html/template layout of its kind, in parallel across cores. Assets are
 // written under content-hashed names. Its input is a site.Site, the layouts
 // and assets (an fs.FS each, the site's own files over the embedded ones)
-// and the markdown converter; its output goes to an output.Writer.
+// and the markdown converter; its output goes to a Writer.
 package render
 
 import (
@@ -28,11 +28,18 @@ import (
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
 	"github.com/opsplaybook/playbook/generator/markdown"
-	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/site"
 	"github.com/yuin/goldmark/ast"
 )
+
+// Writer receives the files Render makes: name is a slash-separated path
+// under the site root ("runbooks/db/index.html"), and WriteFile may be
+// called from several goroutines at once. The Write stage's writers
+// (package output) are Writers; Render does not import that later stage.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
 
 // Options are what Render needs besides the site.
 type Options struct {
@@ -108,7 +115,7 @@ type Renderer struct {
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
-func Site(s *site.Site, w output.Writer, opt Options) error {
+func Site(s *site.Site, w Writer, opt Options) error {
 	r, err := New(s, opt)
 	if err != nil {
 		return err
@@ -244,7 +251,7 @@ func (r *Renderer) bodies(pages []*site.Page) (map[*site.Page]template.HTML, err
 
 // All renders everything: every page, the site-wide files and the
 // content folder's other files.
-func (r *Renderer) All(w output.Writer) error {
+func (r *Renderer) All(w Writer) error {
 	pages := r.site.Pages
 	bodies, err := r.bodies(pages)
 	if err != nil {
@@ -298,7 +305,7 @@ func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
 // SiteFiles writes the files that are not pages of their own: the 404
 // page, the search results page, the hashed assets, redirects and their pages, _headers, the
 // service worker, sitemap.xml, robots.txt and pages.json.
-func (r *Renderer) SiteFiles(w output.Writer) error {
+func (r *Renderer) SiteFiles(w Writer) error {
 	for _, part := range r.SiteParts() {
 		if err := part.Write(w); err != nil {
 			return err
@@ -312,7 +319,7 @@ type SitePart struct {
 	Name string
 	// Key is the dependency key of the part's files (see Key).
 	Key   uint64
-	Write func(w output.Writer) error
+	Write func(w Writer) error
 }
 
 // SiteParts returns the site-wide files in groups, each with its key, so
@@ -330,7 +337,7 @@ func (r *Renderer) SiteParts() []SitePart {
 	}
 }
 
-func (r *Renderer) assetFiles(w output.Writer) error {
+func (r *Renderer) assetFiles(w Writer) error {
 	for _, name := range sortedKeys(r.assetOut) {
 		if err := w.WriteFile(name, r.assetOut[name]); err != nil {
 			return err
@@ -473,7 +480,7 @@ func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]by
 	return bytes.Clone(b.Bytes()), nil
 }
 
-func (r *Renderer) notFound(w output.Writer) error {
+func (r *Renderer) notFound(w Writer) error {
 	p := &site.Page{Parsed: &site.Parsed{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}}
 	d := &Page{Page: p, Site: r.sd}
 	var b bytes.Buffer
@@ -485,7 +492,7 @@ func (r *Renderer) notFound(w output.Writer) error {
 
 // searchPage writes the search results page at /search/, unless the site
 // has a page of its own there.
-func (r *Renderer) searchPage(w output.Writer) error {
+func (r *Renderer) searchPage(w Writer) error {
 	for _, p := range r.site.Pages {
 		if p.URL == "/search/" {
 			return nil
