@@ -32,7 +32,7 @@ type keyData struct {
 	// steps are, by page, its places on the personas' paths.
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
-	redirects, sitemap, pagesJSON uint64
+	redirects, sitemap, pagesJSON, searchPage uint64
 }
 
 // hasher hashes the parts of one key, eight bytes at a time with a
@@ -180,6 +180,10 @@ func (r *Renderer) prepareKeys() *keyData {
 			h.u64(k.window(sec, -1))
 		}
 		k.global = h.sum()
+		// The results page is made only when no page of the site has
+		// its URL.
+		h.flag(r.site.ByURL["/search/"] != nil)
+		k.searchPage = h.sum()
 		rd, sm, pj := newHasher(), newHasher(), newHasher()
 		for _, h := range []*hasher{&rd, &sm, &pj} {
 			h.str(r.base)

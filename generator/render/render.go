@@ -328,7 +328,7 @@ func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
 	return []SitePart{
 		{"404", k.global, r.notFound},
-		{"search page", k.global, r.searchPage},
+		{"search page", k.searchPage, r.searchPage},
 		{"assets", r.Theme.Sum, r.assetFiles},
 		{"redirects", k.redirects, r.redirects},
 		{"headers", k.global, r.headers},
