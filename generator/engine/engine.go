@@ -67,6 +67,9 @@ type Options struct {
 	// NavTitles are page titles from another tool's navigation, by content
 	// path (see load.MkDocsTitles).
 	NavTitles map[string]string
+	// Detected is what the command found about the tool the content was
+	// written for (see config.Detected).
+	Detected config.Detected
 	// Rules are Prometheus rule files to check the alerts against.
 	Rules []rules.File
 	// Now is the time reviews are measured against.
@@ -242,6 +245,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		if e.opt.Config != nil {
 			e.cfg, e.cfgFind = config.Parse(e.opt.ConfigFile, e.opt.Config)
 		}
+		e.cfg.Adopt(e.opt.Detected)
 		h := fnv.New64a()
 		h.Write(e.opt.Config)
 		h.Write([]byte(e.opt.ContentPrefix))

@@ -153,6 +153,13 @@ func Open(f Flags) (*Site, error) {
 			break
 		}
 	}
+	s.Options.Detected = detect(dir, content)
+	if s.Options.Detected.Source == "" && s.Options.Config == nil {
+		// Documentation of no tool we can tell: Docusaurus' conventions
+		// (number prefixes, id and slug, _category_ files) are the ones
+		// that other tools' pages do not trip over.
+		s.Options.Detected = config.Detected{Source: "docusaurus", ContentURL: "/", Categories: categories(os.DirFS(content))}
+	}
 	return s, nil
 }
 

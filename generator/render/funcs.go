@@ -272,7 +272,12 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 		}
 		return ""
 	}
-	title := esc(ns.Page.Title)
+	title := esc(navLabel(ns.Page))
+	if len(ns.Page.Children) == 0 {
+		// A page at the content root: a link of its own.
+		fmt.Fprintf(&b, "<p class=\"nav-page\"><a href=\"%s\"%s>%s</a></p>\n", href(ns.Page.URL), current(ns.Here), title)
+		return template.HTML(b.String())
+	}
 	if ns.Current {
 		b.WriteString(`<details class="nav-section" open><summary class="in-section">`)
 	} else {
@@ -294,7 +299,7 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 			roles = ` data-roles="` + esc(it.Roles) + `"`
 		}
 		fmt.Fprintf(&b, "<li class=\"depth-%d%s\"%s><a href=\"%s\" title=\"%s\"%s>%s</a></li>\n",
-			it.Depth, folder, roles, href(it.Page.URL), esc(it.Page.Title), current(it.Current), esc(it.Page.Title))
+			it.Depth, folder, roles, href(it.Page.URL), esc(it.Page.Title), current(it.Current), esc(navLabel(it.Page)))
 	}
 	b.WriteString("</ul>\n</details>\n")
 	return template.HTML(b.String())
@@ -353,4 +358,13 @@ func byKind(pages []*site.Page) []Group {
 		}
 	}
 	return out
+}
+
+// navLabel is a page's name in the sidebar: its sidebar_label (or Hugo
+// linkTitle, or its folder's _category_ label), else its title.
+func navLabel(p *site.Page) string {
+	if p.NavLabel != "" {
+		return p.NavLabel
+	}
+	return p.Title
 }

@@ -431,7 +431,7 @@ type SiteData struct {
 	Config   *config.Config
 	Home     *site.Page
 	Personas []*site.Page
-	Sections []*site.Page // the home page's children that are folders
+	Sections []*site.Page // the home page's children: folders, and pages at the content root
 	Now      time.Time
 	Version  string
 }
@@ -444,7 +444,8 @@ func (r *Renderer) siteData() *SiteData {
 	slices.SortStableFunc(sd.Personas, func(a, b *site.Page) int { return a.Meta.Weight - b.Meta.Weight })
 	if root := r.site.ByURL["/"]; root != nil {
 		for _, c := range root.Children {
-			if len(c.Children) > 0 {
+			// Folders, and the pages at the content root, in their order.
+			if len(c.Children) > 0 || c.Path != "" && c != root {
 				sd.Sections = append(sd.Sections, c)
 			}
 		}

@@ -31,6 +31,9 @@ func Redirects(s *site.Site) []Redirect {
 		out = append(out, Redirect{From: from, To: to})
 	}
 	for _, p := range s.Pages {
+		if p.SourceURL != "" && names.CheckSitePath(names.EscapePath(p.SourceURL), false) == nil {
+			add(p.SourceURL, p.URL)
+		}
 		for _, a := range p.Meta.Aliases {
 			if AliasError(a) == nil {
 				add(load.AliasURL(a), p.URL)

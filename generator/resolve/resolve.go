@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"hash/fnv"
+	"math"
 	"net/url"
 	"path"
 	"slices"
@@ -103,6 +104,15 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 		}
 	}
 
+	docs := map[string]*site.Page{} // by Docusaurus path, lowercased
+	if cfg.Source == "docusaurus" {
+		for _, p := range pages {
+			k := strings.ToLower(parse.DocusaurusPath(p.Ref, p.Meta))
+			if _, dup := docs[k]; !dup {
+				docs[k] = p
+			}
+		}
+	}
 	for _, p := range pages {
 		if old := before[p.Path]; old != nil && old.Parsed == p.Parsed {
 			p.Links = make([]site.Link, len(old.Links))
@@ -114,7 +124,7 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 			}
 		} else {
 			for _, l := range p.Outline.Links {
-				p.Links = append(p.Links, link(s, fileSet, p, l))
+				p.Links = append(p.Links, link(s, fileSet, docs, p, l))
 			}
 		}
 		if o := p.Meta.Owner; o != "" {
@@ -236,7 +246,7 @@ func byURLPath(s *site.Site, p string) *site.Page {
 }
 
 // link resolves a link of page p.
-func link(s *site.Site, files map[string]bool, p *site.Page, l markdown.Link) site.Link {
+func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *site.Page, l markdown.Link) site.Link {
 	out := site.Link{Link: l, URL: l.Dest}
 	dest := strings.TrimSpace(l.Dest)
 	if b := s.Config.BaseURL; b != "" && strings.HasPrefix(dest, b) {
@@ -260,13 +270,42 @@ func link(s *site.Site, files map[string]bool, p *site.Page, l markdown.Link) si
 		}
 		return out
 	}
+	if cu := s.Config.ContentURL; strings.HasPrefix(target, "/") && cu != "" && cu != "/" {
+		// The tool served the content under content_url: a site-absolute
+		// link under it is a link into the content folder; one outside it
+		// is to another part of the old site, not checked.
+		rest, under := strings.CutPrefix(target, cu)
+		if !under && target+"/" != cu {
+			out.Local = false
+			return out
+		}
+		target = "/" + rest
+		out.ByRule = true
+	}
 	var resolved string
-	if strings.HasPrefix(target, "/") {
+	if len(docs) > 0 {
+		// Docusaurus resolves URL-form links against the page's URL.
+		dp := target
+		if !strings.HasPrefix(dp, "/") {
+			dp = path.Join(path.Dir("/"+parse.DocusaurusPath(p.Ref, p.Meta)), dp)
+		}
+		if pg := docs[strings.ToLower(strings.Trim(path.Clean(dp), "/"))]; pg != nil {
+			out.Target = pg
+		} else if !strings.HasPrefix(target, "/") {
+			// or against its folder, for a page that a slug moved
+			folder := parse.DocusaurusPath(path.Dir(p.Ref)+"/index", &frontmatter.Meta{})
+			out.Target = docs[strings.ToLower(strings.Trim(path.Join("/"+folder, target), "/"))]
+		}
+	}
+	switch {
+	case out.Target != nil:
+		out.ByRule = true
+	case strings.HasPrefix(target, "/"):
 		if pg := byURLPath(s, target); pg != nil {
 			out.Target = pg
 		}
 		resolved = strings.TrimPrefix(path.Clean(target), "/")
-	} else {
+	default:
 		resolved = path.Join(path.Dir(p.Path), target)
 		if strings.HasPrefix(resolved, "../") || resolved == ".." {
 			return out // outside the content folder: broken
@@ -316,19 +355,26 @@ func sections(s *site.Site) {
 			}
 		}
 	}
+	if h := s.ByURL["/"]; h != nil && folderPage[""] == nil {
+		folderPage[""] = h // a page made the home page by its slug
+	}
 	var made []*site.Page
 	var ensure func(dir string) *site.Page
 	ensure = func(dir string) *site.Page {
 		if fp, ok := folderPage[dir]; ok {
 			return fp
 		}
+		url := load.URL(dir + "/index")
+		if s.Config.Source == "docusaurus" {
+			url = load.URL(parse.DocusaurusPath(dir+"/index", &frontmatter.Meta{}) + "/index")
+		}
 		pp := &site.Parsed{
 			Ref:   dir + "/index",
-			URL:   load.URL(dir + "/index"),
+			URL:   url,
 			Kind:  site.Section,
 			ID:    path.Base(dir),
 			Meta:  &frontmatter.Meta{Lines: map[string]int{}},
-			Title: sectionTitle(dir, s.Config.Title),
+			Title: sectionTitle(dir, s.Config),
 		}
 		if dir == "" {
 			pp.Ref, pp.URL = "index", "/"
@@ -370,25 +416,85 @@ func sections(s *site.Site) {
 	}
 	s.Pages = append(s.Pages, made...)
 	slices.SortStableFunc(s.Pages, byURL)
+	for dir, fp := range folderPage {
+		if c, ok := s.Config.Categories[dir]; ok {
+			if c.Label != "" && dir != "" {
+				fp.NavLabel = c.Label
+			}
+			if c.HasPos {
+				fp.Order = c.Position
+			}
+		} else if s.Config.Source == "docusaurus" && dir != "" && fp.Kind != site.Section {
+			// A category is labelled by its folder, not by its index
+			// page's title.
+			name, _, _ := parse.StripNumberPrefix(path.Base(dir))
+			fp.NavLabel = parse.Readable(name, "")
+		}
+	}
+	for _, p := range s.Pages {
+		if p.Order == 0 && p.Meta.Weight != 0 {
+			p.Order = float64(p.Meta.Weight)
+		}
+		if p.NavLabel == "" {
+			p.NavLabel = p.Meta.NavLabel
+		}
+	}
+	// In a site from another tool, a listing made here for a folder sorts
+	// where its first page does (as MkDocs' nav and Docusaurus' categories
+	// place it).
+	var orderOf func(p *site.Page) float64
+	orderOf = func(p *site.Page) float64 {
+		if p.Order != 0 || p.Kind != site.Section {
+			return p.Order
+		}
+		for _, c := range p.Children {
+			if o := orderOf(c); o != 0 && (p.Order == 0 || o < p.Order) {
+				p.Order = o
+			}
+		}
+		return p.Order
+	}
+	if s.Config.Source != "" {
+		for _, p := range made {
+			orderOf(p)
+		}
+	}
 	lower := make(map[*site.Page]string, len(s.Pages))
 	for _, p := range s.Pages {
 		lower[p] = strings.ToLower(p.Title)
 	}
 	for _, p := range s.Pages {
 		slices.SortStableFunc(p.Children, func(a, b *site.Page) int {
-			return cmp.Or(cmp.Compare(a.Meta.Weight, b.Meta.Weight), strings.Compare(lower[a], lower[b]), strings.Compare(a.URL, b.URL))
+			// As in Hugo and Docusaurus, pages with no weight come after
+			// the weighted ones.
+			return cmp.Or(cmp.Compare(sortOrder(a), sortOrder(b)), strings.Compare(lower[a], lower[b]), strings.Compare(a.URL, b.URL))
 		})
 	}
 }
 
-func sectionTitle(dir, siteTitle string) string {
+// sortOrder is a page's Order, with none after every other.
+func sortOrder(p *site.Page) float64 {
+	if p.Order == 0 {
+		return math.MaxFloat64
+	}
+	return p.Order
+}
+
+func sectionTitle(dir string, cfg *config.Config) string {
 	if dir == "" {
-		return siteTitle
+		return cfg.Title
+	}
+	if c := cfg.Categories[dir]; c.Label != "" {
+		return c.Label
 	}
 	if k := site.KindOfFolder(dir); k != "" {
 		return k.Plural()
 	}
-	return parse.Readable(dir, siteTitle)
+	if cfg.Source == "docusaurus" {
+		name, _, _ := parse.StripNumberPrefix(path.Base(dir))
+		return parse.Readable(name, cfg.Title)
+	}
+	return parse.Readable(dir, cfg.Title)
 }
 
 // isFile reports whether a link target names a file rather than a page: it

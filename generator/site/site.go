@@ -115,6 +115,11 @@ type Parsed struct {
 	// headings), which an edit of its body alone leaves as it is. Both
 	// are dependency keys.
 	Sum, Iface uint64
+
+	// SourceURL is the URL the tool the page was written for gave it
+	// (Docusaurus' /Folder/Page Name/, Middleman's /manual/page.html),
+	// when that is not URL: it redirects to URL.
+	SourceURL string
 }
 
 // Page is one page of the site graph, as Resolve makes it: a parsed file
@@ -128,6 +133,8 @@ type Page struct {
 	OwnerTeam       *Page    // the team that owns it, for any kind with an owner
 	RunbookOf       *Page    // an alert page's runbook
 	AlertPages      []*Page  // a runbook's alert pages, by alert name
+	NavLabel        string   // the page's name in navigation, when not its title (sidebar_label, _category_.json label)
+	Order           float64  // place among its folder's pages: weight, sidebar_position, number prefix, category position; 0 is none
 	RuleAlerts      []string // alerts whose rule's runbook_url leads to this runbook, sorted
 	Owned           []*Page  // a team's pages, sorted by URL
 	OnboardingPages []*Page  // a persona's onboarding path, in order; nil entries are broken
@@ -164,6 +171,10 @@ type Link struct {
 	Missing bool
 	// Fragment is the #anchor, without '#'.
 	Fragment string
+	// ByRule is true when the link was resolved by the rules of the tool
+	// the page was written for (a Docusaurus URL, Middleman's content
+	// URL), which the exact-spelling check leaves to that tool.
+	ByRule bool
 	// URL is the rewritten destination, for rendering.
 	URL string
 }

@@ -34,6 +34,9 @@ func served(s *site.Site) map[string]string {
 // the link should say when it only found it by ignoring case, or "" when
 // the link is exact.
 func (v *checker) inexactLink(p *site.Page, l site.Link) string {
+	if l.ByRule {
+		return ""
+	}
 	dest := strings.TrimSpace(l.Dest)
 	if b := v.site.Config.BaseURL; b != "" && strings.HasPrefix(dest, b) {
 		dest = "/" + strings.TrimPrefix(dest, b)
