@@ -178,8 +178,8 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 func byURL(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) }
 
 // linkSum hashes what resolving a link reads of the whole site: every
-// page's URL, reference, path and heading ids, the other files, and
-// base_url.
+// page's URL, reference, path, heading ids and (for a Docusaurus site)
+// Docusaurus path, the other files, and base_url.
 func linkSum(cfg *config.Config, pages []*site.Page, files []string) uint64 {
 	h := fnv.New64a()
 	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
@@ -191,6 +191,10 @@ func linkSum(cfg *config.Config, pages []*site.Page, files []string) uint64 {
 		w(p.Path)
 		binary.LittleEndian.PutUint64(b[:], p.AnchorSum)
 		h.Write(b[:])
+		if cfg.Source == "docusaurus" {
+			// Links may name a page by its Docusaurus path (id, slug).
+			w(parse.DocusaurusPath(p.Ref, p.Meta))
+		}
 	}
 	for _, f := range files {
 		w(f)
