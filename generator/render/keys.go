@@ -175,9 +175,9 @@ func (r *Renderer) prepareKeys() *keyData {
 			h.u64(k.iface(p))
 		}
 		for _, sec := range r.sd.Sections {
-			// A section the page shown is not in: its first entries.
+			// A section the page shown is not in: one link to it (see
+			// sidebar).
 			h.u64(k.iface(sec))
-			h.u64(k.window(sec, -1))
 		}
 		k.global = h.sum()
 		// The results page is made only when no page of the site has
