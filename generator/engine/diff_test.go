@@ -388,7 +388,9 @@ var edits = []edit{
 		return s.editPage(s.page("guides/"), func(t string) string { return setField(t, "kind", kind) })
 	}},
 	{"draft", func(s *editSite) change {
-		return s.editPage(s.page(""), func(t string) string { return setField(t, "draft", "true") })
+		ch := s.editPage(s.page(""), func(t string) string { return setField(t, "draft", "true") })
+		ch.site, s.drafts = s.drafts, false // without --drafts, to be seen
+		return ch
 	}},
 	{"draft published", func(s *editSite) change {
 		var drafts []string
@@ -668,10 +670,12 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 		}
 	}
 	for _, e := range edits {
-		if ran[e.name] == 0 {
+		// Some edits find nothing to do (no image to remove yet): in a
+		// short run, a kind may not have run.
+		if ran[e.name] == 0 && done >= 3*len(edits) {
 			t.Errorf("no %q edit ran", e.name)
-		} else if effective[e.name] == 0 {
-			t.Errorf("no %q edit changed the site's files or findings", e.name)
+		} else if effective[e.name] == 0 && ran[e.name] >= 3 {
+			t.Errorf("none of the %d %q edits changed the site's files or findings", ran[e.name], e.name)
 		}
 	}
 	if partial == 0 {

@@ -76,7 +76,7 @@ func startServeLoop(t *testing.T, dir string) *serveLoop {
 	t.Cleanup(cancel)
 	var ruleFiles []string
 	for _, r := range opt.Rules {
-		ruleFiles = append(ruleFiles, filepath.Join(dir, filepath.FromSlash(r.Path)))
+		ruleFiles = append(ruleFiles, filepath.FromSlash(r.Path)) // as serve does
 	}
 	w, err := watch.Start(ctx, watch.Options{ContentDir: filepath.Join(dir, "content"), SiteDir: dir, Files: ruleFiles})
 	if err != nil {

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,9 +15,8 @@ import (
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/output"
-	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/project"
 )
 
 var testNow = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
@@ -60,62 +57,16 @@ func writeFile(name string, data []byte) error {
 	return os.WriteFile(name, data, 0o644)
 }
 
-// siteOptions reads a site folder's options as `playbook serve` opens
-// and, after each change to them, re-opens a site (cmd/playbook's
-// openSite): content/ as the content folder, the site's layouts/ and
-// assets/ over the embedded ones, playbook.yaml, and the rule files its
-// rules: globs name. Paths in findings are relative to the site folder.
+// siteOptions opens a site folder as every command does (project.Open,
+// which `playbook serve` also runs again after each change to the
+// configuration, layouts, assets or rule files), at a fixed time.
 func siteOptions(dir string, drafts bool) (engine.Options, error) {
-	opt := engine.Options{
-		Content:       os.DirFS(filepath.Join(dir, "content")),
-		ContentPrefix: "content/",
-		Layouts:       generator.Overlay(dirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
-		Assets:        generator.Overlay(dirFS(filepath.Join(dir, "assets")), playbook.Assets()),
-		Now:           testNow,
-		Version:       "test",
-		Drafts:        drafts,
+	s, err := project.Open(project.Flags{Source: dir, SourceSet: true, Drafts: drafts, Version: "test"})
+	if err != nil {
+		return engine.Options{}, err
 	}
-	cfg := config.Default()
-	if data, err := os.ReadFile(filepath.Join(dir, config.FileName)); err == nil {
-		opt.Config, opt.ConfigFile = data, config.FileName
-		cfg, _ = config.Parse(opt.ConfigFile, data)
-	} else if !os.IsNotExist(err) {
-		return opt, err
-	}
-	seen := map[string]bool{}
-	for _, g := range cfg.Rules {
-		matches, err := filepath.Glob(filepath.Join(dir, g))
-		if err != nil {
-			return opt, err
-		}
-		if len(matches) == 0 {
-			return opt, fmt.Errorf("rules %q: no such files", g)
-		}
-		for _, m := range matches {
-			if seen[m] {
-				continue
-			}
-			seen[m] = true
-			data, err := os.ReadFile(m)
-			if err != nil {
-				return opt, err
-			}
-			rel, _ := filepath.Rel(dir, m)
-			opt.Rules = append(opt.Rules, rules.File{Path: filepath.ToSlash(rel), Data: data})
-		}
-	}
-	if data, err := os.ReadFile(filepath.Join(dir, "mkdocs.yml")); err == nil {
-		opt.NavTitles = load.MkDocsTitles(data)
-	}
-	return opt, nil
-}
-
-// dirFS returns the folder as an fs.FS, or nil when it does not exist.
-func dirFS(dir string) fs.FS {
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil
-	}
-	return os.DirFS(dir)
+	s.Options.Now = testNow
+	return s.Options, nil
 }
 
 // sameAsBuild fails unless snap holds the files and findings of a fresh
@@ -205,8 +156,3 @@ func firstDiff(want, got []byte) string {
 	from := max(0, i-200)
 	return fmt.Sprintf("build:  …%s…\nengine: …%s…", want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
 }
-
-// sortedKeys is for error messages.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-var _ = strings.Cut
