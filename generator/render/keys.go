@@ -33,6 +33,8 @@ type keyData struct {
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
 	redirects, sitemap, pagesJSON, searchPage uint64
+	// notFound is the key of 404.html, which lists the teams.
+	notFound uint64
 }
 
 // hasher hashes the parts of one key, eight bytes at a time with a
@@ -180,6 +182,14 @@ func (r *Renderer) prepareKeys() *keyData {
 			h.u64(k.iface(sec))
 		}
 		k.global = h.sum()
+		nf := newHasher()
+		nf.u64(k.global)
+		for _, p := range r.site.Pages {
+			if p.Kind == site.Team {
+				nf.u64(k.iface(p))
+			}
+		}
+		k.notFound = nf.sum()
 		// The results page is made only when no page of the site has
 		// its URL.
 		h.flag(r.site.ByURL["/search/"] != nil)

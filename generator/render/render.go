@@ -327,7 +327,7 @@ type SitePart struct {
 func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
 	return []SitePart{
-		{"404", k.global, r.notFound},
+		{"404", k.notFound, r.notFound},
 		{"search page", k.searchPage, r.searchPage},
 		{"assets", r.Theme.Sum, r.assetFiles},
 		{"redirects", k.redirects, r.redirects},
