@@ -167,6 +167,7 @@ type Engine struct {
 	parts    map[string]uint64 // site-wide part -> dependency key
 	siteOut  map[string]string // site-wide file -> its part
 	docs     map[string]search.Doc
+	docFrom  map[string]*site.Parsed // the parsed page each document was made from
 	exporter search.Exporter
 	snap     *Snapshot
 	// stale are content files changed since the last update that did
@@ -425,17 +426,16 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		}
 	}
 
-	// Index: the search documents of the pages rendered again.
+	// Index: the search documents of the pages parsed again. A
+	// document is made from the parsed page alone (search.DocOf), so a
+	// page parsed once keeps its document.
 	docs := make(map[string]search.Doc, len(st.Pages))
-	rendered := make(map[*site.Page]bool, len(todo))
-	for _, p := range todo {
-		rendered[p] = true
-	}
+	from := make(map[string]*site.Parsed, len(st.Pages))
 	for _, p := range st.Pages {
-		if d, ok := e.docs[p.URL]; ok && !rendered[p] && !e.full {
-			docs[p.URL] = d
+		if d, ok := e.docs[p.URL]; ok && !e.full && e.docFrom[p.URL] == p.Parsed && p.Path != "" {
+			docs[p.URL], from[p.URL] = d, p.Parsed
 		} else if d, ok := search.DocOf(p); ok {
-			docs[p.URL] = d
+			docs[p.URL], from[p.URL] = d, p.Parsed
 		}
 	}
 	list := slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
@@ -458,7 +458,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 
 	// Publish.
-	e.keys, e.parts, e.siteOut, e.docs, e.stale, e.full = keys, parts, siteOut, docs, nil, false
+	e.keys, e.parts, e.siteOut, e.docs, e.docFrom, e.stale, e.full = keys, parts, siteOut, docs, from, nil, false
 	snap.files = w.files
 	res.Snapshot = snap
 	res.Changed, res.Removed = w.changes(e.snap)
