@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"bytes"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,11 +10,10 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook"
-	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/engine/enginetest"
 	"github.com/opsplaybook/playbook/generator/project"
 )
 
@@ -69,51 +67,6 @@ func siteOptions(dir string, drafts bool) (engine.Options, error) {
 	return s.Options, nil
 }
 
-// sameAsBuild fails unless snap holds the files and findings of a fresh
-// full build with opt (generator.Build into memory), byte for byte, or
-// both failed.
-func sameAsBuild(t testing.TB, snap *engine.Snapshot, opt engine.Options, step string) {
-	t.Helper()
-	mem := output.NewMemory()
-	res, err := generator.Build(opt, mem)
-	if err != nil {
-		if snap.Err == nil {
-			t.Fatalf("%s: the build failed (%v) but the engine did not", step, err)
-		}
-		return
-	}
-	if snap.Err != nil {
-		t.Fatalf("%s: the engine failed (%v) but the build did not", step, snap.Err)
-	}
-	want, got := mem.Names(), snap.Names()
-	if !slices.Equal(want, got) {
-		for _, n := range want {
-			if _, ok := snap.File(n); !ok {
-				t.Errorf("%s: the engine lacks %s", step, n)
-			}
-		}
-		for _, n := range got {
-			if _, ok := mem.File(n); !ok {
-				t.Errorf("%s: the engine has %s, which a build does not write", step, n)
-			}
-		}
-		t.FailNow()
-	}
-	for _, n := range want {
-		w, _ := mem.File(n)
-		g, _ := snap.File(n)
-		if !bytes.Equal(w, g) {
-			t.Fatalf("%s: %s differs from a full build:\n%s", step, n, firstDiff(w, g))
-		}
-	}
-	if a, b := findingsText(res.Findings), findingsText(snap.Findings); a != b {
-		t.Fatalf("%s: findings differ from a full build:\nbuild:\n%s\nengine:\n%s", step, a, b)
-	}
-	if res.Pages != snap.Pages {
-		t.Fatalf("%s: %d pages, a full build has %d", step, snap.Pages, res.Pages)
-	}
-}
-
 // sameChanges fails unless res.Changed and res.Removed name exactly the
 // files that differ between prev and res.Snapshot (serve reloads pages by
 // them).
@@ -142,17 +95,9 @@ func sameChanges(t testing.TB, prev *engine.Snapshot, res *engine.Result, step s
 	}
 }
 
-func findingsText(f []diag.Finding) string {
-	var b bytes.Buffer
-	diag.Write(&b, diag.Text, f)
-	return b.String()
+func sameAsBuild(t testing.TB, snap *engine.Snapshot, opt engine.Options, step string) {
+	t.Helper()
+	enginetest.SameAsBuild(t, snap, opt, step)
 }
 
-func firstDiff(want, got []byte) string {
-	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
-		i++
-	}
-	from := max(0, i-200)
-	return fmt.Sprintf("build:  …%s…\nengine: …%s…", want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
-}
+func findingsText(f []diag.Finding) string { return enginetest.FindingsText(f) }

@@ -1,8 +1,6 @@
 package watch_test
 
 import (
-	"bytes"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -16,7 +14,7 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
-	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/engine/enginetest"
 	"github.com/opsplaybook/playbook/generator/rules"
 )
 
@@ -63,61 +61,12 @@ func writeFile(name string, data []byte) error {
 	return os.WriteFile(name, data, 0o644)
 }
 
-// sameAsBuild fails unless the session's site and findings are those of a
-// fresh full build of the same files.
 func sameAsBuild(t testing.TB, snap *engine.Snapshot, opt generator.Options, step string) {
 	t.Helper()
-	mem := output.NewMemory()
-	res, err := generator.Build(opt, mem)
-	if err != nil {
-		if snap.Err == nil {
-			t.Fatalf("%s: the build failed (%v) but the session did not", step, err)
-		}
-		return
-	}
-	if snap.Err != nil {
-		t.Fatalf("%s: the session failed: %v", step, snap.Err)
-	}
-	want, got := mem.Names(), snap.Names()
-	if !slices.Equal(want, got) {
-		for _, n := range want {
-			if _, ok := snap.File(n); !ok {
-				t.Errorf("%s: the session lacks %s", step, n)
-			}
-		}
-		for _, n := range got {
-			if _, ok := mem.File(n); !ok {
-				t.Errorf("%s: the session has %s, which a build does not write", step, n)
-			}
-		}
-		t.FailNow()
-	}
-	for _, n := range want {
-		w, _ := mem.File(n)
-		g, _ := snap.File(n)
-		if !bytes.Equal(w, g) {
-			t.Fatalf("%s: %s differs from a full build:\n%s", step, n, firstDiff(w, g))
-		}
-	}
-	if a, b := findingsText(res.Findings), findingsText(snap.Findings); a != b {
-		t.Fatalf("%s: findings differ from a full build:\nbuild:\n%s\nsession:\n%s", step, a, b)
-	}
+	enginetest.SameAsBuild(t, snap, opt, step)
 }
 
-func findingsText(f []diag.Finding) string {
-	var b bytes.Buffer
-	diag.Write(&b, diag.Text, f)
-	return b.String()
-}
-
-func firstDiff(want, got []byte) string {
-	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
-		i++
-	}
-	from := max(0, i-200)
-	return fmt.Sprintf("build:   …%s…\nsession: …%s…", want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
-}
+func findingsText(f []diag.Finding) string { return enginetest.FindingsText(f) }
 
 func pageFiles(t testing.TB, dir string) []string {
 	t.Helper()
