@@ -29,6 +29,7 @@ Usage:
 Commands:
   build     check the site and write it to the destination folder
   check     check the site and print its findings
+  init      write a new playbook to start from
   new       write a new page, or alert pages for the rules that have none
   serve     build the site into memory and serve it on 127.0.0.1:1313
   search    search the site's pages as its search box does
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return build(args[1:], stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "init":
+		return initCmd(args[1:], stdout, stderr)
 	case "new":
 		return newCmd(args[1:], stdout, stderr)
 	case "serve":

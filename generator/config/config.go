@@ -375,6 +375,16 @@ func keyLine(doc *yaml.Node, keys ...string) int {
 	return line
 }
 
+// BaseURL checks a URL that a site is published at (base_url, or the
+// --base-url of a deploy preview) as base_url is checked, and returns it
+// with a trailing slash. The error says what is wrong with it.
+func BaseURL(raw string) (string, error) {
+	if why := checkBaseURL(raw); why != "" {
+		return "", fmt.Errorf("must be an absolute URL such as https://playbook.example.org/, and it %s", why)
+	}
+	return strings.TrimSuffix(raw, "/") + "/", nil
+}
+
 // checkBaseURL says what is wrong with a base_url, or "" when nothing is.
 // A base URL is an http or https URL with a host and a path of plain
 // segments (it is put before every page's URL, in pages, sitemap.xml,
