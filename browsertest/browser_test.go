@@ -7,7 +7,7 @@
 //
 // Its input is the example playbook, built into memory and served by
 // generator/preview with the strict policy of _headers; its output is test
-// results and screenshots in testdata/screenshots (or $PLAYBOOK_SCREENSHOTS).
+// results, and screenshots in $PLAYBOOK_SCREENSHOTS when it is set.
 //
 // Without Chromium the tests skip with a message; under CI=true they fail.
 // axe-core is found at $AXE_CORE (the path of axe.min.js) or in a
@@ -15,9 +15,12 @@
 package browsertest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -424,12 +427,12 @@ func containsAny(msgs []string, s string) bool {
 	return false
 }
 
-// screenshotDir is where the screenshots go: $PLAYBOOK_SCREENSHOTS or
-// testdata/screenshots.
+// screenshotDir is where the screenshots go: $PLAYBOOK_SCREENSHOTS, to
+// keep them, or a temporary folder removed after the test.
 func screenshotDir(t *testing.T) string {
 	dir := os.Getenv("PLAYBOOK_SCREENSHOTS")
 	if dir == "" {
-		dir = filepath.Join("testdata", "screenshots")
+		return t.TempDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -437,9 +440,19 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
+// TestScreenshots takes a full-page screenshot of each page at 1280 and
+// 360 px wide, light and dark, with a little reading state, and checks
+// what a reader would see wrong in it: a page wider than the screen (it
+// scrolls sideways on a phone) and a page in the other theme than the one
+// chosen (its mean luminance on the wrong side of the middle). The
+// screenshots are kept in $PLAYBOOK_SCREENSHOTS when it is set.
 func TestScreenshots(t *testing.T) {
 	srv := serve(t)
 	dir := screenshotDir(t)
+	keep := ""
+	if os.Getenv("PLAYBOOK_SCREENSHOTS") == "" {
+		keep = "; set PLAYBOOK_SCREENSHOTS to keep it"
+	}
 	for _, size := range []struct{ w, h int64 }{{1280, 900}, {360, 740}} {
 		for _, theme := range []string{"light", "dark"} {
 			t.Run(fmt.Sprintf("%d-%s", size.w, theme), func(t *testing.T) {
@@ -455,18 +468,47 @@ func TestScreenshots(t *testing.T) {
 					if p.name == "checklist" {
 						b.run(t, click(`.task-item:nth-of-type(1) > input`), click(`.task-item:nth-of-type(3) > input`))
 					}
-					png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+					data, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 					if err != nil {
 						t.Fatal(err)
 					}
 					name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.png", p.name, size.w, theme))
-					if err := os.WriteFile(name, png, 0o644); err != nil {
+					if err := os.WriteFile(name, data, 0o644); err != nil {
 						t.Fatal(err)
+					}
+					img, err := png.Decode(bytes.NewReader(data))
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if w := img.Bounds().Dx(); w != int(size.w) {
+						t.Errorf("%s at %d px: the page is %d px wide, so it scrolls sideways (%s%s)", p.path, size.w, w, name, keep)
+					}
+					if l := meanLuminance(img); (theme == "dark") != (l < 0.5) {
+						t.Errorf("%s in the %s theme: mean luminance %.2f, the other theme's (%s%s)", p.path, theme, l, name, keep)
 					}
 				}
 			})
 		}
 	}
+}
+
+// meanLuminance is the mean relative luminance of an image's pixels, from
+// 0 (black) to 1 (white), with Rec. 709 weights on the stored values.
+func meanLuminance(img image.Image) float64 {
+	r := img.Bounds()
+	var sum float64
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			sum += (0.2126*float64(cr) + 0.7152*float64(cg) + 0.0722*float64(cb)) / 0xffff
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
 }
 
 // axeScript returns axe.min.js, or skips (fails under CI=true).

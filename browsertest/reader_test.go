@@ -479,7 +479,7 @@ func TestOfflineAPageNeverOpenedSaysItIsNotSaved(t *testing.T) {
 // minutes, so it runs only when that folder is given.
 func TestReaderScreenshots(t *testing.T) {
 	if os.Getenv("PLAYBOOK_SCREENSHOTS") == "" {
-		t.Skip("set PLAYBOOK_SCREENSHOTS to a folder to write the reading views' screenshots")
+		t.Skip("skipped: set PLAYBOOK_SCREENSHOTS=DIR to write the reading views' screenshots")
 	}
 	srv := serve(t)
 	over := serveOverlay(t)

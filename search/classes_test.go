@@ -8,6 +8,7 @@ import (
 
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/internal/testenv"
 	"github.com/opsplaybook/playbook/search"
 )
 
@@ -163,19 +164,11 @@ func TestCloseSpellingsRankBelowExactHits(t *testing.T) {
 	}
 }
 
-// casesDir holds the cases of ../shared/cases/search.
-const casesDir = "../../shared/cases/search"
-
 // TestSearchCases runs the queries of ../shared/cases/search on their
 // sites: each finds the page its expected.txt names, in "playbook search"
 // and in the browser alike.
 func TestSearchCases(t *testing.T) {
-	if _, err := os.Stat(casesDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the cases are missing under CI: %v", err)
-		}
-		t.Skipf("no cases at %s: %v", casesDir, err)
-	}
+	casesDir := filepath.Join(testenv.Cases(t), "search")
 	cases := []struct {
 		dir, want string
 		queries   []string

@@ -10,12 +10,9 @@ import (
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/internal/testenv"
 	"github.com/opsplaybook/playbook/search"
 )
-
-// corporaDir is where the playbooks of other teams are, beside the
-// repository.
-const corporaDir = "../../shared/corpora"
 
 // corpus is a real playbook and its content folder.
 type corpus struct{ name, content string }
@@ -25,18 +22,6 @@ func corpora() []corpus {
 		{"pagerduty-ir", "pagerduty-ir/docs"},
 		{"govuk-manual", "govuk-manual/source/manual"},
 		{"hackney-devsys", "hackney-devsys/docs"},
-	}
-}
-
-// needCorpora skips the test when the corpora are missing, and fails it
-// under CI.
-func needCorpora(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(corporaDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the corpora are missing under CI: %v", err)
-		}
-		t.Skipf("no corpora at %s: %v", corporaDir, err)
 	}
 }
 
@@ -65,8 +50,24 @@ func exampleOptions() generator.Options {
 	}
 }
 
-// corpusOptions are the options of a real playbook.
-func corpusOptions(c corpus) generator.Options {
+// addCorpora adds the documents of the corpora cs to sites, by name, when
+// $PLAYBOOK_CORPORA is set; otherwise each gets a skipped subtest that
+// names the variable, so that the run says what it left out.
+func addCorpora(t *testing.T, sites map[string][]search.Doc, cs ...corpus) {
+	t.Helper()
+	dir, ok := testenv.Lookup(t, testenv.CorporaVar)
+	for _, c := range cs {
+		if !ok {
+			t.Run(c.name, func(t *testing.T) { t.Skip(testenv.SkipMessage(testenv.CorporaVar)) })
+			continue
+		}
+		sites[c.name] = docsOf(t, corpusOptions(dir, c))
+	}
+}
+
+// corpusOptions are the options of a real playbook, under the folder of
+// the corpora.
+func corpusOptions(corporaDir string, c corpus) generator.Options {
 	dir := filepath.Join(corporaDir, c.content)
 	o := generator.Options{
 		Content: os.DirFS(dir),

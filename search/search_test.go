@@ -153,11 +153,7 @@ func writeExport(t *testing.T, docs []search.Doc) string {
 // the static export: both list the same pages in the same order.
 func TestBrowserListsWhatPlaybookSearchLists(t *testing.T) {
 	sites := map[string][]search.Doc{"example": docsOf(t, exampleOptions())}
-	if _, err := os.Stat(corporaDir); err == nil {
-		sites["pagerduty-ir"] = docsOf(t, corpusOptions(corpora()[0]))
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("the corpora are missing under CI: %v", err)
-	}
+	addCorpora(t, sites, corpora()[0])
 	for _, name := range []string{"example", "pagerduty-ir"} {
 		docs, ok := sites[name]
 		if !ok {
@@ -239,11 +235,7 @@ func TestTopThreeAsBefore(t *testing.T) {
 		{"example", "postgres replication"}: "/runbooks/platform/postgres-replication-lag/ /runbooks/payments/high-latency/ /alerts/postgresreplicationlaghigh/",
 	}
 	sites := map[string][]search.Doc{"example": docsOf(t, exampleOptions())}
-	if _, err := os.Stat(corporaDir); err == nil {
-		sites["pagerduty-ir"] = docsOf(t, corpusOptions(corpora()[0]))
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("the corpora are missing under CI: %v", err)
-	}
+	addCorpora(t, sites, corpora()[0])
 	ixs := map[string]*search.Index{}
 	for key, before := range topThreeBefore() {
 		docs, ok := sites[key[0]]

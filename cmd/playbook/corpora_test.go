@@ -9,23 +9,15 @@ import (
 	"testing"
 
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/internal/testenv"
 )
-
-// corporaDir is where the playbooks of other teams are, beside the
-// repository.
-const corporaDir = "../../../shared/corpora"
 
 // TestCorporaBuildWithWarningsOnly builds the real playbooks that other
 // teams wrote for MkDocs, Middleman and Docusaurus. Each must build (exit
 // 0), every finding must be a warning, and every page must have a real
 // title, not one made from its file name.
 func TestCorporaBuildWithWarningsOnly(t *testing.T) {
-	if _, err := os.Stat(corporaDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the corpora are missing under CI: %v", err)
-		}
-		t.Skipf("no corpora at %s: %v", corporaDir, err)
-	}
+	corporaDir := testenv.Corpora(t)
 	tests := []struct {
 		name, content string
 		// allowedBroken lists the link/broken findings that are true

@@ -11,18 +11,14 @@ import (
 
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/names"
+	"github.com/opsplaybook/playbook/internal/testenv"
 )
 
 // buildCorpus builds a corpus's content folder as the command line does
 // and returns the output folder and the findings.
 func buildCorpus(t *testing.T, content string) (string, []diag.Finding) {
 	t.Helper()
-	if _, err := os.Stat(corporaDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the corpora are missing under CI: %v", err)
-		}
-		t.Skipf("no corpora at %s: %v", corporaDir, err)
-	}
+	corporaDir := testenv.Corpora(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"build", "--content", filepath.Join(corporaDir, content), "-d", dest, "--format", "json"}, &stdout, &stderr); code != 0 {
@@ -91,7 +87,7 @@ func TestHackneyPagesKeepTheirDocusaurusURLs(t *testing.T) {
 			continue
 		}
 		checked++
-		src, err := os.ReadFile(filepath.Join(corporaDir, "hackney-devsys/docs", p.Source))
+		src, err := os.ReadFile(filepath.Join(testenv.Corpora(t), "hackney-devsys/docs", p.Source))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +124,7 @@ func TestHackneyPagesKeepTheirDocusaurusURLs(t *testing.T) {
 // order of mkdocs.yml's nav, with its section titles.
 func TestPagerdutySidebarFollowsMkDocsNav(t *testing.T) {
 	dest, _ := buildCorpus(t, "pagerduty-ir/docs")
-	yml, err := os.ReadFile(filepath.Join(corporaDir, "pagerduty-ir/mkdocs.yml"))
+	yml, err := os.ReadFile(filepath.Join(testenv.Corpora(t), "pagerduty-ir/mkdocs.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ import (
 // own process, so that its goroutines can be counted.
 func TestServeUnderLoad(t *testing.T) {
 	if os.Getenv("PLAYBOOK_SERVE_LOAD") != "1" {
-		t.Skip("a load test: set PLAYBOOK_SERVE_LOAD=1 (or run scripts/serve-load.sh)")
+		t.Skip("skipped: set PLAYBOOK_SERVE_LOAD=1 to run the load test (or run scripts/serve-load.sh)")
 	}
 	const clients, requests, saves = 200, 20_000, 50
 	dir := writeServeSite(t)

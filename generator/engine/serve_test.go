@@ -17,21 +17,16 @@ import (
 	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/preview"
 	"github.com/opsplaybook/playbook/generator/watch"
+	"github.com/opsplaybook/playbook/internal/testenv"
 )
-
-// casesDir is ../shared/cases, beside the repository.
-const casesDir = "../../../shared/cases"
 
 // copyCase copies a case folder (whose files may be read-only) into a new
 // writable folder.
 func copyCase(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join(casesDir, filepath.FromSlash(name))
+	src := filepath.Join(testenv.Cases(t), filepath.FromSlash(name))
 	if _, err := os.Stat(src); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the cases are missing under CI: %v", err)
-		}
-		t.Skipf("no case at %s: %v", src, err)
+		t.Fatalf("no case at %s: %v", src, err)
 	}
 	dir := t.TempDir()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
