@@ -35,6 +35,8 @@ Flags:
                        the site folder)
       --force          replace the destination even when it is a folder
                        of other files, not a site playbook built
+  -w, --watch          after the build, rebuild into the destination on
+                       every save, as serve does, until Ctrl-C
 
 Exit status: 0 built, 1 errors (or any finding with --strict), 2 usage or
 I/O errors.
@@ -49,6 +51,9 @@ func build(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&dest, "destination", "", "")
 	var force bool
 	fl.BoolVar(&force, "force", false, "")
+	var watching bool
+	fl.BoolVar(&watching, "w", false, "")
+	fl.BoolVar(&watching, "watch", false, "")
 	if code, stop := parseFlags(fl, args, buildHelp, stdout, stderr); stop {
 		return code
 	}
@@ -62,6 +67,9 @@ func build(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkDestination(dest, fromConfig, force, s); err != nil {
 		return fail(stderr, "build", err, buildHelp)
+	}
+	if watching {
+		return buildWatch(&f, s, dest, stdout, stderr)
 	}
 	start := time.Now()
 	stop := progress(stderr, start)

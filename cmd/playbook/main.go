@@ -4,6 +4,8 @@
 //	playbook check   [-s DIR] [--content DIR] [--format F] [--strict]
 //	playbook serve   [-s DIR] [--content DIR] [--port N] [--bind ADDR]
 //	playbook version
+//	playbook help [COMMAND]
+//	playbook completion bash|zsh|fish
 //
 // Exit status: 0 clean, 1 findings of error severity (or any finding with
 // --strict), 2 usage or I/O errors.
@@ -27,15 +29,17 @@ Usage:
   playbook <command> [flags]
 
 Commands:
-  build     check the site and write it to the destination folder
-  check     check the site and print its findings
-  init      write a new playbook to start from
-  new       write a new page, or alert pages for the rules that have none
-  serve     build the site into memory and serve it on 127.0.0.1:1313
-  search    search the site's pages as its search box does
-  version   print the version
+  build       check the site and write it to the destination folder
+  check       check the site and print its findings
+  init        write a new playbook to start from
+  new         write a new page, or alert pages for the rules that have none
+  serve       build the site into memory and serve it on 127.0.0.1:1313
+  search      search the site's pages as its search box does
+  version     print the version
+  help        print the help of a command
+  completion  print a shell completion script (bash, zsh, fish)
 
-Run "playbook <command> --help" for a command's flags.
+Run "playbook help <command>" for a command's flags.
 `
 
 // Exit codes.
@@ -64,12 +68,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "search":
 		return searchCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprint(stdout, versionHelp)
+			return exitOK
+		}
 		fmt.Fprintln(stdout, "playbook", version())
 		return exitOK
 	case "help", "-h", "--help", "-help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
+		return helpCmd(args[1:], stdout, stderr)
+	case "completion":
+		return completion(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "playbook: unknown command %q\n\n%s", args[0], usage)
-	return exitUsage
+	return unknownCommand(args[0], stderr)
 }

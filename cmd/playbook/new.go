@@ -45,10 +45,11 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, newHelp)
 		return exitOK
 	}
-	if err != nil || fl.NArg() != 2 {
-		if err == nil {
-			err = errors.New("want a kind and a path")
-		}
+	if err != nil {
+		return flagError(fl, err, newHelp, stderr)
+	}
+	if fl.NArg() != 2 {
+		err = errors.New("want a kind and a path")
 		fmt.Fprintf(stderr, "playbook new: %v\n\n%s", err, newHelp)
 		return exitUsage
 	}

@@ -72,6 +72,10 @@ func searchCmd(args []string, stdout, stderr io.Writer) int {
 		words = append(words, fl.Arg(0))
 		rest = fl.Args()[1:]
 	}
+	if q.Limit < 1 {
+		fmt.Fprintf(stderr, "playbook search: -n %d: the number of results is at least 1\n\n%s", q.Limit, searchHelp)
+		return exitUsage
+	}
 	q.Text = strings.Join(words, " ")
 	if strings.TrimSpace(q.Text) == "" {
 		fmt.Fprintf(stderr, "playbook search: no query\n\n%s", searchHelp)
@@ -150,8 +154,7 @@ func parseFlagsOnly(fl *flag.FlagSet, args []string, help string, stdout, stderr
 		return exitOK, true
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "playbook %s: %v\n\n%s", fl.Name(), err, help)
-		return exitUsage, true
+		return flagError(fl, err, help, stderr), true
 	}
 	return 0, false
 }

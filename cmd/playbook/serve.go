@@ -62,6 +62,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if port < 0 || port > 65535 {
 		return fail(stderr, "serve", usageError{fmt.Errorf("--port %d: a port is a number from 1 to 65535 (0 picks a free one)", port)}, serveHelp)
 	}
+	// The address first, so that a bad --bind or a taken port is said
+	// before any work.
+	ln, moved, err := listen(bind, port)
+	if err != nil {
+		return fail(stderr, "serve", usageError{err}, serveHelp)
+	}
+	defer ln.Close()
 	var opts generator.Options
 	var site *siteSetup
 	what := ""
@@ -103,16 +110,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, summary("built", res.Snapshot.Pages, res.Snapshot.Findings, res.Took)+" from "+what)
 	lv := preview.NewPublisher(res.Snapshot, preview.StatusOf(res, err))
 
-	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
-	if err != nil {
-		return fail(stderr, "serve", err, serveHelp)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/search", eng.SearchAPI())
 	mux.Handle("/", &preview.Handler{Publisher: lv})
 	srv := &http.Server{Handler: &preview.Hosts{Bind: bind, Next: mux}, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(lv.Close)
-	fmt.Fprintf(stderr, "serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+	fmt.Fprintf(stderr, "%sserving on http://%s/ (Ctrl-C to stop)\n", moved, ln.Addr())
 	if open {
 		if err := openBrowser("http://" + ln.Addr().String() + "/"); err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not opening a browser: %v\n", err)
@@ -155,6 +158,37 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stopped")
 	}
 	return exitOK
+}
+
+// portsTried is how many ports after a taken one serve tries.
+const portsTried = 20
+
+// listen listens on bind:port. When the port is taken (and is not 0, any
+// free port), it listens on the next free one of the portsTried after it,
+// and moved says so ("port 1313 is taken: "), for the line that names
+// the address.
+func listen(bind string, port int) (ln net.Listener, moved string, err error) {
+	ln, err = net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
+	if err == nil || port == 0 || !addrInUse(err) {
+		return ln, "", err
+	}
+	last := min(port+portsTried, 65535)
+	for p := port + 1; p <= last; p++ {
+		ln, err2 := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(p)))
+		if err2 == nil {
+			return ln, fmt.Sprintf("port %d is taken: ", port), nil
+		}
+		if !addrInUse(err2) {
+			return nil, "", err2
+		}
+	}
+	return nil, "", fmt.Errorf("ports %d to %d are all taken: give another with --port (0 picks any free one)", port, last)
+}
+
+// addrInUse reports whether a listen failed because the port is taken.
+func addrInUse(err error) bool {
+	const wsaeaddrinuse = syscall.Errno(10048) // Windows' EADDRINUSE
+	return errors.Is(err, syscall.EADDRINUSE) || (runtime.GOOS == "windows" && errors.Is(err, wsaeaddrinuse))
 }
 
 // openBrowser opens url in the user's web browser: $BROWSER when set,

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -40,6 +42,39 @@ func (f *siteFlags) sourceSet() bool {
 		}
 	})
 	return set
+}
+
+// checkDirs refuses, as a usage error, a site or content folder given on
+// the command line that does not exist or is not a folder, naming the
+// flag as it was typed.
+func (f *siteFlags) checkDirs() error {
+	check := func(names []string, dir string) error {
+		name := ""
+		f.fl.Visit(func(fl *flag.Flag) {
+			for _, n := range names {
+				if fl.Name == n {
+					name = dashes(n)
+				}
+			}
+		})
+		if name == "" {
+			return nil
+		}
+		st, err := os.Stat(dir)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return usageError{fmt.Errorf("%s %s: no such folder", name, dir)}
+		case err != nil:
+			return usageError{fmt.Errorf("%s %s: %v", name, dir, err)}
+		case !st.IsDir():
+			return usageError{fmt.Errorf("%s %s: not a folder", name, dir)}
+		}
+		return nil
+	}
+	if err := check([]string{"s", "source"}, f.source); err != nil {
+		return err
+	}
+	return check([]string{"content"}, f.content)
 }
 
 func (f *siteFlags) register(fl *flag.FlagSet) {
@@ -84,8 +119,7 @@ func parseFlags(fl *flag.FlagSet, args []string, help string, stdout, stderr io.
 		return exitOK, true
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "playbook %s: %v\n\n%s", fl.Name(), err, help)
-		return exitUsage, true
+		return flagError(fl, err, help, stderr), true
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "playbook %s: unexpected argument %q\n\n%s", fl.Name(), fl.Arg(0), help)
@@ -109,6 +143,9 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 	format, err := diag.ParseFormat(f.format)
 	if err != nil {
 		return nil, usageError{err}
+	}
+	if err := f.checkDirs(); err != nil {
+		return nil, err
 	}
 	ps, err := project.Open(project.Flags{
 		Source: f.source, SourceSet: f.sourceSet(), Content: f.content,
