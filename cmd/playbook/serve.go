@@ -39,7 +39,8 @@ playbook.yaml and no content/ folder), it serves the example playbook
 that is built into playbook.
 
 Flags:
-` + siteFlagsHelp + `      --port N         the port (default 1313)
+` + siteFlagsHelp + `      --port N         the port (default 1313; when it is taken, the next
+                       free one)
       --bind ADDR      the address to listen on (default 127.0.0.1; 0.0.0.0
                        shares the preview with the network)
       --open           open the preview in the web browser ($BROWSER if
