@@ -50,8 +50,7 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "playbook init: %v\n\n%s", err, initHelp)
-			return exitUsage
+			return flagError(fl, err, initHelp, stderr)
 		}
 		if fl.NArg() == 0 {
 			break
