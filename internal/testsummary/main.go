@@ -103,7 +103,10 @@ func (r *report) add(e event) {
 			fmt.Fprint(r.out, e.Output)
 		}
 	case e.Test == "" && e.Action == "fail":
+		// A test binary that panicked or timed out leaves tests that
+		// never ended: their output says why.
 		r.failed = true
+		r.flush(e.Package + "\x00")
 	case e.Test == "":
 	case e.Action == "output":
 		r.buffered[key] = append(r.buffered[key], e.Output)
@@ -118,6 +121,22 @@ func (r *report) add(e event) {
 		case "skip":
 			r.skips = append(r.skips, skip{e.Package, e.Test, reason(lines)})
 		}
+	}
+}
+
+// flush prints and forgets the output of the tests whose key begins
+// with prefix and that have not ended, in the order of their names.
+func (r *report) flush(prefix string) {
+	var keys []string
+	for k := range r.buffered {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprint(r.out, strings.Join(r.buffered[k], ""))
+		delete(r.buffered, k)
 	}
 }
 
@@ -144,6 +163,11 @@ func reason(lines []string) string {
 
 // finish prints the summary of skips and returns the exit status.
 func (r *report) finish(failSkips *regexp.Regexp) int {
+	if len(r.buffered) > 0 {
+		// The input ended while tests ran (go test was killed).
+		r.failed = true
+		r.flush("")
+	}
 	total := r.tests["pass"] + r.tests["fail"] + r.tests["skip"]
 	fmt.Fprintf(r.out, "\n%d tests: %d passed, %d failed, %d skipped\n", total, r.tests["pass"], r.tests["fail"], r.tests["skip"])
 	sort.Slice(r.skips, func(i, j int) bool {

@@ -79,6 +79,23 @@ func TestSummary(t *testing.T) {
 	}
 }
 
+// TestPanicShowsItsOutput: a test binary that panics ends the test
+// without a result for it; its output is printed all the same.
+func TestPanicShowsItsOutput(t *testing.T) {
+	in := `{"Action":"run","Package":"p","Test":"TestD"}
+{"Action":"output","Package":"p","Test":"TestD","Output":"panic: runtime error: index out of range\n"}
+{"Action":"output","Package":"p","Output":"FAIL\tp\t0.1s\n"}
+{"Action":"fail","Package":"p"}
+`
+	var out bytes.Buffer
+	if got := run(strings.NewReader(in), &out, nil); got != 1 {
+		t.Errorf("exit %d, want 1", got)
+	}
+	if !strings.Contains(out.String(), "panic: runtime error") {
+		t.Errorf("the panic is not printed:\n%s", out.String())
+	}
+}
+
 // TestNoTestsFails: an empty run (a wrong package pattern, go test that
 // printed only an error) is not a success.
 func TestNoTestsFails(t *testing.T) {
