@@ -127,7 +127,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		for _, r := range opts.Rules {
 			ruleFiles = append(ruleFiles, filepath.FromSlash(r.Path))
 		}
-		w, err := watch.Start(ctx, watch.Options{ContentDir: site.contentDir, SiteDir: site.dir, Files: ruleFiles})
+		w, err := watch.Start(ctx, watch.Options{ContentDir: site.contentDir, SiteDir: site.dir, Files: ruleFiles, Folders: site.StaticDirs})
 		if err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not watching for changes: %v\n", err)
 		} else {

@@ -62,6 +62,21 @@ type Config struct {
 	// served by its tool ("/manual/" for GOV.UK's Middleman docs): links
 	// that start with it are links into the content folder. "/" by default.
 	ContentURL string
+	// Static are folders of the site folder whose files are published at
+	// the site root, as Docusaurus' staticDirectories and Hugo's
+	// staticDir do (docusaurus.io/docs/static-assets,
+	// gohugo.io/content-management/static-files): the image
+	// /img/logo.png is static/img/logo.png. nil when playbook.yaml does
+	// not say; the command then uses static/ when the site has one.
+	// StaticLine is the line of static: in playbook.yaml, or 0.
+	Static     []string
+	StaticLine int
+	// ContentDir is the content folder's slash-separated path in the site
+	// folder ("docs", "content"), or "" when it is not below it; it comes
+	// from Detected. A relative link that leaves the content folder but
+	// not the site folder is to a file of the site folder (see
+	// resolve.OutsidePrefix).
+	ContentDir string
 
 	// Categories are Docusaurus' _category_.json/.yml, by content folder
 	// ("" for the root); NavOrder is each page's place in another tool's
@@ -92,6 +107,7 @@ type Category struct {
 type Detected struct {
 	Source     string
 	ContentURL string
+	ContentDir string
 	Categories map[string]Category
 	NavOrder   map[string]int
 }
@@ -105,6 +121,7 @@ func (c *Config) Adopt(d Detected) {
 		c.ContentURL = d.ContentURL
 	}
 	c.Categories, c.NavOrder = d.Categories, d.NavOrder
+	c.ContentDir = d.ContentDir
 }
 
 // FolderDefault is one entry of playbook.yaml's defaults: front matter (as YAML)
@@ -205,6 +222,7 @@ type file struct {
 	Defaults    yaml.Node `yaml:"defaults"`
 	Source      string    `yaml:"source"`
 	ContentURL  string    `yaml:"content_url"`
+	Static      []string  `yaml:"static"`
 	Tickets     struct {
 		Pattern string `yaml:"pattern"`
 		URL     string `yaml:"url"`
@@ -279,6 +297,22 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 			continue
 		}
 		c.Rules = append(c.Rules, g)
+	}
+	c.StaticLine = lineOf("static")
+	for _, g := range f.Static {
+		clean, err := names.Rel(g)
+		if err != nil || clean == "." {
+			why := "is the site folder itself"
+			if err != nil {
+				why = err.Error()
+			}
+			out.Errorf("config/invalid", path, lineOf("static"), "static: %q %s: static folders must be folders inside the site folder, such as static", g, why)
+			continue
+		}
+		c.Static = append(c.Static, clean)
+	}
+	if f.Static != nil && c.Static == nil {
+		c.Static = []string{}
 	}
 	if f.Destination != "" {
 		if why := checkDestination(f.Destination); why != "" {

@@ -70,6 +70,17 @@ type Options struct {
 	// Detected is what the command found about the tool the content was
 	// written for (see config.Detected).
 	Detected config.Detected
+	// Static are folders whose files are published at the site root, as
+	// Docusaurus and Hugo publish static/ (config.Config.Static): the
+	// link /img/logo.png is the file img/logo.png of one of them. A
+	// content file of the same path wins, and an earlier folder over a
+	// later one.
+	Static []Folder
+	// Site is the site folder, the content folder's parent in the usual
+	// layout: a page's relative link that leaves the content folder but
+	// not the site folder (config.Config.ContentDir) is to a file of this
+	// folder, published under resolve.OutsidePrefix. nil reads none.
+	Site Folder
 	// Rules are Prometheus rule files to check the alerts against.
 	Rules []rules.File
 	// Now is the time reviews are measured against.
@@ -87,6 +98,13 @@ type Options struct {
 	// SearchAPI keeps a bleve index of the pages up to date with each
 	// update, for Engine.Search (the live preview's /api/search).
 	SearchAPI bool
+}
+
+// Folder is a folder of the site other than the content folder.
+type Folder struct {
+	FS fs.FS
+	// Prefix is put before its paths in findings ("static/").
+	Prefix string
 }
 
 // Change is what changed since the last update.
@@ -156,6 +174,8 @@ type Engine struct {
 	md       *markdown.Markdown
 	parsed   map[string]*site.Parsed // by content path
 	files    map[string]bool         // content files that are not pages
+	static   map[string]int          // static files by output path -> index in opt.Static
+	outside  map[string][]string     // content path of a page -> site folder files it links to
 	skipped  map[string]load.Skipped // symbolic links not followed
 	rules    []*rules.Rule
 	ruleFind []diag.Finding
@@ -240,6 +260,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			old.Content != e.opt.Content
 		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
 		e.theme = nil
+		if err := e.loadStatic(); err != nil {
+			return nil, err
+		}
 	}
 	if reparse {
 		e.cfg, e.cfgFind = config.Default(), nil
@@ -253,6 +276,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.salt = h.Sum64()
 		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
+		e.outside = map[string][]string{}
 		e.skipped = map[string]load.Skipped{}
 		e.full, e.stale = true, nil
 		n, err := e.reload(".")
@@ -298,7 +322,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	if e.snap != nil {
 		prev = e.snap.Site
 	}
-	st := resolve.SiteFrom(e.cfg, parsed, slices.Sorted(maps.Keys(e.files)), e.opt.Now, prev)
+	files, fileFrom := e.fileList()
+	st := resolve.SiteFrom(e.cfg, parsed, files, e.opt.Now, prev)
+	st.FileFrom = fileFrom
 	resolve.Rules(st, e.rules)
 	finds = append(finds, e.ruleFind...)
 	finds = append(finds, validate.Rules(st, e.rules)...)
@@ -401,7 +427,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		copyFiles = slices.Sorted(maps.Keys(e.stale))
 	}
 	for _, f := range copyFiles {
-		if !e.files[f] {
+		src, name := e.source(f)
+		if src == nil {
 			if _, ok := siteOut[f]; !ok && keys[f] == 0 {
 				w.remove(f)
 			}
@@ -410,7 +437,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		if resolve.Generated(st, f) != "" {
 			continue // Validate reports it; what the build writes wins
 		}
-		data, err := fs.ReadFile(e.opt.Content, f)
+		data, err := fs.ReadFile(src, name)
 		if errors.Is(err, fs.ErrNotExist) {
 			// Gone between its event and now (an editor's temporary
 			// file renamed away): its own event follows.
@@ -476,6 +503,10 @@ func (e *Engine) reload(p string) (int, error) {
 	for k := range e.parsed {
 		if under(k) {
 			delete(e.parsed, k)
+			for _, f := range e.outside[k] {
+				e.markStale(resolve.OutsidePrefix + f)
+			}
+			delete(e.outside, k)
 		}
 	}
 	for k := range e.files {
@@ -502,12 +533,119 @@ func (e *Engine) reload(p string) (int, error) {
 	}
 	for _, pp := range parse.All(c.Sources, opt) {
 		e.parsed[pp.Path] = pp
+		if err := e.linkOutside(pp); err != nil {
+			return 0, err
+		}
 	}
 	for _, f := range c.Files {
 		e.files[f] = true
 		e.markStale(f)
 	}
 	return len(c.Sources), nil
+}
+
+// loadStatic lists the files of the static folders (Options.Static) and
+// marks those that were or are there to be copied again: the folders are
+// read again whenever the options change (serve re-opens the site when
+// one of them changes).
+func (e *Engine) loadStatic() error {
+	for f := range e.static {
+		e.markStale(f)
+	}
+	e.static = map[string]int{}
+	for i, folder := range e.opt.Static {
+		if folder.FS == nil {
+			continue
+		}
+		c, err := load.Load(folder.FS)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", folder.Prefix, err)
+		}
+		names := c.Files
+		for _, src := range c.Sources {
+			names = append(names, src.Path) // published as they are
+		}
+		for _, f := range names {
+			if _, taken := e.static[f]; !taken {
+				e.static[f] = i
+				e.markStale(f)
+			}
+		}
+	}
+	return nil
+}
+
+// linkOutside records the files of the site folder outside the content
+// folder that a page links to and that exist (resolve.OutsideFiles), and
+// marks them to be copied.
+func (e *Engine) linkOutside(pp *site.Parsed) error {
+	delete(e.outside, pp.Path)
+	if e.opt.Site.FS == nil {
+		return nil
+	}
+	var have []string
+	for _, f := range resolve.OutsideFiles(e.cfg, pp) {
+		// load.Path reads by the content folder's rules: no dot files,
+		// no symbolic link out of the site folder.
+		c, err := load.Path(e.opt.Site.FS, f)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(c.Files, f) {
+			have = append(have, f)
+			e.markStale(resolve.OutsidePrefix + f)
+		}
+	}
+	if have != nil {
+		e.outside[pp.Path] = have
+	}
+	return nil
+}
+
+// fileList returns the output paths of the files that are not pages
+// (content files, static files, files outside the content folder that
+// pages link to), sorted, and the file findings name for each that is not
+// a content file.
+func (e *Engine) fileList() ([]string, map[string]string) {
+	set := make(map[string]bool, len(e.files)+len(e.static))
+	from := map[string]string{}
+	for f := range e.files {
+		set[f] = true
+	}
+	for f, i := range e.static {
+		if !set[f] {
+			set[f] = true
+			from[f] = e.opt.Static[i].Prefix + f
+		}
+	}
+	for _, linked := range e.outside {
+		for _, f := range linked {
+			if out := resolve.OutsidePrefix + f; !set[out] {
+				set[out] = true
+				from[out] = e.opt.Site.Prefix + f
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set)), from
+}
+
+// source returns the folder an output file is copied from and its path
+// there, or nil when no file is there any more.
+func (e *Engine) source(f string) (fs.FS, string) {
+	if e.files[f] {
+		return e.opt.Content, f
+	}
+	if i, ok := e.static[f]; ok {
+		return e.opt.Static[i].FS, f
+	}
+	if rest, ok := strings.CutPrefix(f, resolve.OutsidePrefix); ok && e.opt.Site.FS != nil {
+		for _, linked := range e.outside {
+			if slices.Contains(linked, rest) {
+				return e.opt.Site.FS, rest
+			}
+		}
+	}
+	return nil, ""
 }
 
 func (e *Engine) markStale(f string) {

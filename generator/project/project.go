@@ -49,6 +49,9 @@ type Site struct {
 	Dir        string // the site folder
 	ContentDir string
 	Config     *config.Config
+	// StaticDirs are the static folders (engine.Options.Static), which
+	// serve watches.
+	StaticDirs []string
 }
 
 // UsageError is an error in what the command line says (a rule glob that
@@ -160,7 +163,57 @@ func Open(f Flags) (*Site, error) {
 		// that other tools' pages do not trip over.
 		s.Options.Detected = config.Detected{Source: "docusaurus", ContentURL: "/", Categories: categories(os.DirFS(content))}
 	}
+	if err := s.openFolders(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// openFolders finds the site's static folders (playbook.yaml's static:,
+// else static/ when the site has one beside its content folder, as
+// Docusaurus and Hugo have it) and, when the content folder is inside the
+// site folder, gives the engine the site folder for the files that pages
+// link to outside the content folder.
+func (s *Site) openFolders() error {
+	rel, err := filepath.Rel(s.Dir, s.ContentDir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || Inside(s.Dir, s.ContentDir) != nil {
+		// The content folder is the site folder, or not in it: no
+		// other folder of the site is read.
+		return nil
+	}
+	s.Options.Detected.ContentDir = filepath.ToSlash(rel)
+	s.Options.Site = engine.Folder{FS: os.DirFS(s.Dir), Prefix: folderPrefix(s.Dir)}
+	folders, explicit := s.Config.Static, s.Config.Static != nil
+	if !explicit {
+		folders = []string{"static"}
+	}
+	for _, f := range folders {
+		dir := filepath.Join(s.Dir, filepath.FromSlash(f))
+		st, err := os.Stat(dir)
+		switch {
+		case err == nil && st.IsDir():
+		case explicit:
+			return fmt.Errorf("%s:%d: static %q: no such folder in %s", s.Options.ConfigFile, s.Config.StaticLine, f, DisplayPath(s.Dir))
+		default:
+			continue
+		}
+		if err := Inside(s.Dir, dir); err != nil {
+			return fmt.Errorf("%s is a symbolic link out of the site folder: not read", DisplayPath(dir))
+		}
+		s.Options.Static = append(s.Options.Static, engine.Folder{FS: os.DirFS(dir), Prefix: folderPrefix(dir)})
+		s.StaticDirs = append(s.StaticDirs, dir)
+	}
+	return nil
+}
+
+// folderPrefix is what goes before the paths of a folder in findings:
+// its DisplayPath and a slash, or nothing for the working folder.
+func folderPrefix(dir string) string {
+	p := DisplayPath(dir)
+	if p == "." {
+		return ""
+	}
+	return p + "/"
 }
 
 // Example returns the options of the example playbook built into

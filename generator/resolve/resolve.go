@@ -312,7 +312,11 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 	default:
 		resolved = path.Join(path.Dir(p.Path), target)
 		if strings.HasPrefix(resolved, "../") || resolved == ".." {
-			return out // outside the content folder: broken
+			f, ok := outside(s.Config, resolved)
+			if !ok || !isFile(resolved) {
+				return out // outside the content folder: broken
+			}
+			resolved = f // a file of the site folder (OutsidePrefix)
 		}
 	}
 	if out.Target == nil {

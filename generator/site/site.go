@@ -246,6 +246,11 @@ type Site struct {
 	// Files are the content folder's files that are not pages (images and
 	// the like), as content-relative paths; they are copied as they are.
 	Files []string
+	// FileFrom names, for the Files that do not come from the content
+	// folder (a static folder's, or a file of the site folder that a page
+	// links to under resolve.OutsidePrefix), the file as findings name it
+	// ("static/img/logo.png").
+	FileFrom map[string]string
 
 	ByURL    map[string]*Page
 	ByRef    map[string]*Page // Ref, lowercased, without extension

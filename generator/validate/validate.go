@@ -52,7 +52,11 @@ func Site(s *site.Site) []diag.Finding {
 			case "_redirects":
 				hint = " (redirects come from the aliases: of pages)"
 			}
-			v.out.Errorf("file/replaces-output", v.filePrefix()+f, 0, "this file would replace %s, which the build writes, so it is left out: rename or remove it%s", what, hint)
+			name := v.filePrefix() + f
+			if src := s.FileFrom[f]; src != "" {
+				name = src
+			}
+			v.out.Errorf("file/replaces-output", name, 0, "this file would replace %s, which the build writes, so it is left out: rename or remove it%s", what, hint)
 		}
 	}
 	diag.Sort(v.out)

@@ -38,6 +38,9 @@ type Options struct {
 	ContentDir, SiteDir string
 	// Files are other files whose change changes the site (rule files).
 	Files []string
+	// Folders are other folders whose change changes the site (static
+	// folders).
+	Folders []string
 	// Quiet is how long the events of one burst may be apart (a few
 	// milliseconds); MaxWait the longest a batch waits for its burst to
 	// end.
@@ -75,6 +78,10 @@ func Start(ctx context.Context, opt Options) (*Watcher, error) {
 	for i, f := range opt.Files {
 		opt.Files[i] = abs(f)
 	}
+	opt.Folders = slices.Clone(opt.Folders)
+	for i, f := range opt.Folders {
+		opt.Folders[i] = abs(f)
+	}
 	if opt.Quiet <= 0 {
 		opt.Quiet = 3 * time.Millisecond
 	}
@@ -89,6 +96,7 @@ func Start(ctx context.Context, opt Options) (*Watcher, error) {
 	for _, d := range []string{"layouts", "assets"} {
 		dirs = append(dirs, filepath.Join(opt.SiteDir, d))
 	}
+	dirs = append(dirs, opt.Folders...)
 	for _, d := range dirs {
 		w.addTree(d)
 	}
@@ -174,6 +182,11 @@ func (w *Watcher) classify(b *Batch, name string) {
 	}
 	if slices.Contains(w.opt.Files, name) {
 		b.Site = true
+	}
+	for _, d := range w.opt.Folders {
+		if _, ok := within(name, d); ok {
+			b.Site = true
+		}
 	}
 }
 
