@@ -57,7 +57,7 @@ func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 				if line == 0 {
 					line = r.Line
 				}
-				out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q", r.Alert, label, team, page.File, owner)
+				out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q%s", r.Alert, label, team, page.File, owner, strings.TrimSuffix(inherited(page.Meta, "owner"), ","))
 			}
 		}
 	}

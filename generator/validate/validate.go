@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/frontmatter"
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/names"
 	"github.com/opsplaybook/playbook/generator/resolve"
@@ -83,6 +84,20 @@ func (v *checker) filePrefix() string {
 	return ""
 }
 
+// inherited names where a page's value came from when a folder's cascade
+// or playbook.yaml's defaults supplied it (frontmatter.Meta.Inherited),
+// under any of the key's spellings: ", inherited from
+// content/runbooks/_index.md:4," to go after the value in a message, or ""
+// for the page's own value.
+func inherited(m *frontmatter.Meta, keys ...string) string {
+	for _, k := range keys {
+		if where := m.Inherited[k]; where != "" {
+			return ", inherited from " + where + ","
+		}
+	}
+	return ""
+}
+
 func (v *checker) err(p *site.Page, check string, line int, format string, args ...any) {
 	v.out.Errorf(check, p.File, line, format, args...)
 }
@@ -100,7 +115,7 @@ func (v *checker) page(p *site.Page) {
 		v.err(p, "owner/missing", top, "%s has no owner: add \"owner: <team id>\"%s", p.Kind, v.teamHint())
 	}
 	if m.Owner != "" && p.OwnerTeam == nil {
-		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q is no team: there is no teams/%s.md%s", m.Owner, names.FileName(site.TeamID(m.Owner)), v.teamHint())
+		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q%s is no team: there is no teams/%s.md%s", m.Owner, inherited(m, "owner"), names.FileName(site.TeamID(m.Owner)), v.teamHint())
 	}
 	if (p.Kind == site.Runbook || p.Kind == site.Alert) && len(m.Tickets) == 0 {
 		v.err(p, "ticket/missing", top, "%s has no ticket: add \"ticket: <id>\" for the work that made it", p.Kind)
@@ -108,7 +123,7 @@ func (v *checker) page(p *site.Page) {
 	for _, t := range m.Tickets {
 		if !v.site.Config.Tickets.Valid(t) {
 			line := m.Line("ticket", m.Line("tickets", top))
-			v.err(p, "ticket/malformed", line, "ticket %q does not match %s (nor is it a URL)", t, v.site.Config.Tickets.Pattern)
+			v.err(p, "ticket/malformed", line, "ticket %q%s does not match %s (nor is it a URL)", t, inherited(m, "ticket", "tickets"), v.site.Config.Tickets.Pattern)
 		}
 	}
 	if p.Kind == site.Alert {
@@ -120,9 +135,9 @@ func (v *checker) page(p *site.Page) {
 		case m.Runbook == "":
 			v.err(p, "alert/no-runbook", top, "alert has no runbook: add \"runbook: <page reference>\"")
 		case p.RunbookOf == nil:
-			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q is no page", m.Runbook)
+			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q%s is no page", m.Runbook, inherited(m, "runbook"))
 		case p.RunbookOf.Kind != site.Runbook:
-			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q is a %s page, not a runbook", m.Runbook, p.RunbookOf.Kind)
+			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q%s is a %s page, not a runbook", m.Runbook, inherited(m, "runbook"), p.RunbookOf.Kind)
 		}
 	}
 	if p.Kind == site.Runbook && len(p.AlertPages) == 0 && len(m.Alerts) == 0 && len(p.RuleAlerts) == 0 {
@@ -130,7 +145,7 @@ func (v *checker) page(p *site.Page) {
 	}
 	for _, r := range m.Roles {
 		if v.site.Personas[r] == nil {
-			v.err(p, "role/unknown", m.Line("roles", top), "role %q is no persona: there is no personas/%s.md%s", r, names.FileName(r), v.personaHint())
+			v.err(p, "role/unknown", m.Line("roles", top), "role %q%s is no persona: there is no personas/%s.md%s", r, inherited(m, "roles"), names.FileName(r), v.personaHint())
 		}
 	}
 	for i, target := range p.OnboardingPages {
@@ -150,8 +165,12 @@ func (v *checker) page(p *site.Page) {
 		if v.site.Config.Review.FailWhenStale {
 			sev = diag.Error
 		}
+		from := strings.TrimSuffix(inherited(m, "last_reviewed", "last_reviewed_on"), ",")
+		if every := inherited(m, "review_every", "review_in"); every != "" {
+			from += "; review_every" + strings.TrimSuffix(every, ",")
+		}
 		v.out.Add("review/stale", sev, p.File, m.Line("last_reviewed", top),
-			"review was due on %s (last reviewed %s): check the page and update last_reviewed", p.ReviewDue, m.LastReviewed)
+			"review was due on %s (last reviewed %s%s): check the page and update last_reviewed", p.ReviewDue, m.LastReviewed, from)
 	}
 }
 
