@@ -37,6 +37,10 @@ Flags:
                        of other files, not a site playbook built
   -w, --watch          after the build, rebuild into the destination on
                        every save, as serve does, until Ctrl-C
+` + baseURLHelp + `
+In a Netlify deploy preview or branch deploy (CONTEXT=deploy-preview or
+branch-deploy), the site is built for DEPLOY_PRIME_URL, as with
+--base-url; Netlify's URL stands for base_url when playbook.yaml has none.
 
 Exit status: 0 built, 1 errors (or any finding with --strict), 2 usage or
 I/O errors.
@@ -47,6 +51,8 @@ func build(args []string, stdout, stderr io.Writer) int {
 	var dest string
 	fl := newFlagSet("build", buildHelp, stdout, stderr)
 	f.register(fl)
+	f.baseURLFlag(fl)
+	f.netlify = true
 	fl.StringVar(&dest, "d", "", "")
 	fl.StringVar(&dest, "destination", "", "")
 	var force bool
@@ -61,6 +67,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
+	s.previewNote(stderr)
 	fromConfig := dest == ""
 	if fromConfig {
 		dest = filepath.Join(s.dir, s.config.Destination)

@@ -27,6 +27,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var f siteFlags
 	fl := newFlagSet("check", checkHelp, stdout, stderr)
 	f.register(fl)
+	f.netlify = true
 	if code, stop := parseFlags(fl, args, checkHelp, stdout, stderr); stop {
 		return code
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/preview"
@@ -45,7 +46,7 @@ Flags:
                        shares the preview with the network)
       --open           open the preview in the web browser ($BROWSER if
                        set, else the system's default)
-`
+` + baseURLHelp
 
 func serve(args []string, stdout, stderr io.Writer) int {
 	var f siteFlags
@@ -54,6 +55,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	var open bool
 	fl := newFlagSet("serve", serveHelp, stdout, stderr)
 	f.register(fl)
+	f.baseURLFlag(fl)
 	fl.IntVar(&port, "port", 1313, "")
 	fl.StringVar(&bind, "bind", "127.0.0.1", "")
 	fl.BoolVar(&open, "open", false, "")
@@ -80,6 +82,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		f.format = string(format)
 		opts = project.Example(version(), f.drafts)
+		if f.baseURL != "" {
+			u, err := config.BaseURL(f.baseURL)
+			if err != nil {
+				return fail(stderr, "serve", usageError{fmt.Errorf("--base-url %q %v", f.baseURL, err)}, serveHelp)
+			}
+			opts.PreviewURL = u
+		}
 		what = "the example playbook built into playbook (no playbook.yaml or content/ here)"
 	} else {
 		var err error
@@ -89,6 +98,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		opts = site.opts
 		what = displayPath(site.contentDir)
+		site.previewNote(stderr)
 	}
 	// Ctrl-C is ours from here on, also while the site is first built.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -113,12 +123,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/search", eng.SearchAPI())
-	mux.Handle("/", &preview.Handler{Publisher: lv})
+	base := "/"
+	if site != nil {
+		base = basePath(site.config.URL())
+	} else {
+		base = basePath(opts.PreviewURL)
+	}
+	mux.Handle("/", underBase(base, &preview.Handler{Publisher: lv}))
 	srv := &http.Server{Handler: &preview.Hosts{Bind: bind, Next: mux}, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(lv.Close)
-	fmt.Fprintf(stderr, "%sserving on http://%s/ (Ctrl-C to stop)\n", moved, ln.Addr())
+	fmt.Fprintf(stderr, "%sserving on http://%s%s (Ctrl-C to stop)\n", moved, ln.Addr(), base)
 	if open {
-		if err := openBrowser("http://" + ln.Addr().String() + "/"); err != nil {
+		if err := openBrowser("http://" + ln.Addr().String() + base); err != nil {
 			fmt.Fprintf(stderr, "playbook serve: not opening a browser: %v\n", err)
 		}
 	}

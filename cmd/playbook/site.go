@@ -25,6 +25,10 @@ type siteFlags struct {
 	drafts  bool
 	rules   globs
 	fl      *flag.FlagSet
+	// baseURL is --base-url (build and serve); netlify reads a Netlify
+	// build's URLs from the environment (build and check).
+	baseURL string
+	netlify bool
 }
 
 // globs is a flag that may be given more than once.
@@ -149,7 +153,8 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 	}
 	ps, err := project.Open(project.Flags{
 		Source: f.source, SourceSet: f.sourceSet(), Content: f.content,
-		Rules: f.rules, Drafts: f.drafts, Version: version(),
+		Rules: f.rules, Drafts: f.drafts, Version: version(), BaseURL: f.baseURL,
+		Getenv: getenv(f.netlify),
 	})
 	var ue project.UsageError
 	if errors.As(err, &ue) {
@@ -159,6 +164,35 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 		return nil, err
 	}
 	return &siteSetup{Site: ps, opts: ps.Options, dir: ps.Dir, contentDir: ps.ContentDir, config: ps.Config, format: format}, nil
+}
+
+// getenv is os.Getenv when a command reads the environment, else nil.
+func getenv(read bool) func(string) string {
+	if read {
+		return os.Getenv
+	}
+	return nil
+}
+
+// baseURLFlag registers --base-url, whose help is baseURLHelp.
+func (f *siteFlags) baseURLFlag(fl *flag.FlagSet) { fl.StringVar(&f.baseURL, "base-url", "", "") }
+
+const baseURLHelp = `      --base-url URL   build the site for this URL instead of base_url,
+                       such as a deploy preview's; runbook_url and links
+                       are still checked against base_url
+`
+
+// previewNote says, when the site is built for a URL that is not its
+// base_url, which and why.
+func (s *siteSetup) previewNote(w io.Writer) {
+	if s.URLFrom == "" {
+		return
+	}
+	canonical := "base_url " + s.config.BaseURL
+	if s.config.BaseURL == "" {
+		canonical = "no base_url (set it in playbook.yaml)"
+	}
+	fmt.Fprintf(w, "building for %s (%s); rules and links are checked against %s\n", s.opts.PreviewURL, s.URLFrom, canonical)
 }
 
 // displayPath makes a path relative to the working folder when it is below

@@ -33,8 +33,14 @@ const DefaultTicketPattern = `^[A-Z][A-Z0-9_]*-[0-9]+$`
 type Config struct {
 	Title   string
 	BaseURL string // absolute, with a trailing slash, or ""
-	EditURL string // prefix to which a page's content path is appended
-	Tickets Tickets
+	// PreviewURL, when set, is the URL the site is built for instead of
+	// BaseURL: a deploy preview's (Netlify's DEPLOY_PRIME_URL, or build
+	// --base-url). Pages, links, sitemap.xml and robots.txt are made for
+	// it (see URL); BaseURL stays the site's canonical URL, which
+	// runbook_url and absolute links in pages are checked against.
+	PreviewURL string
+	EditURL    string // prefix to which a page's content path is appended
+	Tickets    Tickets
 	// AlertURL is the URL pattern of alert pages; {alert} is the alert's
 	// name, lowercased.
 	AlertURL string
@@ -407,6 +413,15 @@ func keyLine(doc *yaml.Node, keys ...string) int {
 		}
 	}
 	return line
+}
+
+// URL is the URL the site is built for: PreviewURL when set, else
+// BaseURL; "" when neither is known.
+func (c *Config) URL() string {
+	if c.PreviewURL != "" {
+		return c.PreviewURL
+	}
+	return c.BaseURL
 }
 
 // BaseURL checks a URL that a site is published at (base_url, or the

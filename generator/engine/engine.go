@@ -81,6 +81,12 @@ type Options struct {
 	// not the site folder (config.Config.ContentDir) is to a file of this
 	// folder, published under resolve.OutsidePrefix. nil reads none.
 	Site Folder
+	// PreviewURL, when set, is the URL the site is built for instead of
+	// base_url (config.Config.PreviewURL): a deploy preview's.
+	PreviewURL string
+	// BaseURL is the site's canonical URL when playbook.yaml sets no
+	// base_url (Netlify's URL), or "".
+	BaseURL string
 	// Rules are Prometheus rule files to check the alerts against.
 	Rules []rules.File
 	// Now is the time reviews are measured against.
@@ -257,7 +263,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.opt = *ch.Options
 		reparse = reparse || !bytes.Equal(old.Config, e.opt.Config) || old.ConfigFile != e.opt.ConfigFile ||
 			old.ContentPrefix != e.opt.ContentPrefix || old.Drafts != e.opt.Drafts || !maps.Equal(old.NavTitles, e.opt.NavTitles) ||
-			old.Content != e.opt.Content
+			old.Content != e.opt.Content || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL
 		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
 		e.theme = nil
 		if err := e.loadStatic(); err != nil {
@@ -270,8 +276,13 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			e.cfg, e.cfgFind = config.Parse(e.opt.ConfigFile, e.opt.Config)
 		}
 		e.cfg.Adopt(e.opt.Detected)
+		if e.cfg.BaseURL == "" {
+			e.cfg.BaseURL = e.opt.BaseURL
+		}
+		e.cfg.PreviewURL = e.opt.PreviewURL
 		h := fnv.New64a()
 		h.Write(e.opt.Config)
+		h.Write([]byte(e.opt.PreviewURL + "\x00" + e.opt.BaseURL + "\x00"))
 		h.Write([]byte(e.opt.ContentPrefix))
 		e.salt = h.Sum64()
 		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
@@ -350,7 +361,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 
 	// Render: the pages whose key changed, then the site-wide files.
 	if e.theme == nil {
-		th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.BaseURL)
+		th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.URL())
 		if err != nil {
 			return nil, err
 		}

@@ -41,6 +41,12 @@ type Flags struct {
 	Drafts bool
 	// Version is the playbook version, for the generator meta tag.
 	Version string
+	// BaseURL is --base-url: the URL to build the site for instead of
+	// base_url, or "".
+	BaseURL string
+	// Getenv reads the environment (os.Getenv) for a Netlify build's
+	// URLs (see DeployURLs); nil reads none.
+	Getenv func(string) string
 }
 
 // Site is a site opened from the command line.
@@ -52,6 +58,9 @@ type Site struct {
 	// StaticDirs are the static folders (engine.Options.Static), which
 	// serve watches.
 	StaticDirs []string
+	// URLFrom names where Options.PreviewURL came from ("--base-url",
+	// "DEPLOY_PRIME_URL"), or "" when the site is built for base_url.
+	URLFrom string
 }
 
 // UsageError is an error in what the command line says (a rule glob that
@@ -112,6 +121,9 @@ func Open(f Flags) (*Site, error) {
 		s.Options.Config, s.Options.ConfigFile = data, DisplayPath(cfgPath)
 		s.Config, _ = config.Parse(s.Options.ConfigFile, data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err := s.deployURLs(f); err != nil {
 		return nil, err
 	}
 	patterns := append([]string(nil), f.Rules...)
@@ -351,6 +363,83 @@ func Inside(root, dir string) error {
 	real = filepath.Join(real, rest)
 	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", DisplayPath(dir), DisplayPath(root))
+	}
+	return nil
+}
+
+// Netlify's build environment (docs.netlify.com, "Environment variables"):
+// CONTEXT is the kind of deploy; URL the site's main address;
+// DEPLOY_PRIME_URL the address of a deploy preview or branch deploy.
+const (
+	netlifyContext  = "CONTEXT"
+	netlifyURL      = "URL"
+	netlifyPrimeURL = "DEPLOY_PRIME_URL"
+)
+
+// DeployURLs reads, from the environment of a Netlify build, the URL the
+// site is built for and its canonical URL. In a deploy preview or a
+// branch deploy (CONTEXT deploy-preview or branch-deploy), preview is
+// DEPLOY_PRIME_URL; in any Netlify context, base is URL, which stands for
+// base_url when playbook.yaml has none. Outside Netlify both are "".
+// Errors name the variable whose value is not an absolute http(s) URL.
+func DeployURLs(getenv func(string) string) (preview, base string, err error) {
+	if getenv == nil {
+		return "", "", nil
+	}
+	ctx := getenv(netlifyContext)
+	switch ctx {
+	case "production", "deploy-preview", "branch-deploy", "dev":
+	default:
+		return "", "", nil
+	}
+	read := func(name string) (string, error) {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return "", nil
+		}
+		u, err := config.BaseURL(v)
+		if err != nil {
+			return "", fmt.Errorf("%s=%q (Netlify, CONTEXT=%s) %v", name, v, ctx, err)
+		}
+		return u, nil
+	}
+	if base, err = read(netlifyURL); err != nil {
+		return "", "", err
+	}
+	if ctx == "deploy-preview" || ctx == "branch-deploy" {
+		if preview, err = read(netlifyPrimeURL); err != nil {
+			return "", "", err
+		}
+	}
+	return preview, base, nil
+}
+
+// deployURLs sets the URL the site is built for, and its canonical URL
+// when playbook.yaml names none: --base-url wins over a Netlify deploy
+// preview's DEPLOY_PRIME_URL; a URL the same as base_url is no preview.
+func (s *Site) deployURLs(f Flags) error {
+	preview, base, err := DeployURLs(f.Getenv)
+	if err != nil {
+		return UsageError{err}
+	}
+	from := netlifyPrimeURL
+	if f.BaseURL != "" {
+		if preview, err = config.BaseURL(f.BaseURL); err != nil {
+			return UsageError{fmt.Errorf("--base-url %q %v", f.BaseURL, err)}
+		}
+		from = "--base-url"
+		if base == "" {
+			// Without playbook.yaml's base_url or Netlify's URL, the
+			// URL given is the only one the site has.
+			base = preview
+		}
+	}
+	if s.Config.BaseURL == "" {
+		s.Options.BaseURL = base
+		s.Config.BaseURL = base
+	}
+	if preview != "" && preview != s.Config.BaseURL {
+		s.Options.PreviewURL, s.Config.PreviewURL, s.URLFrom = preview, preview, from
 	}
 	return nil
 }

@@ -10,11 +10,12 @@ import (
 )
 
 // abs makes a URL that already holds the base path ("/playbook/x/")
-// absolute: base_url's scheme and host go before it, not its path, which
-// it has.
+// absolute: the scheme and host of the URL the site is built for
+// (base_url, or a deploy preview's) go before it, not its path, which it
+// has.
 func (r *Renderer) abs(u string) string {
-	b, err := url.Parse(r.site.Config.BaseURL)
-	if r.site.Config.BaseURL == "" || err != nil {
+	b, err := url.Parse(r.site.Config.URL())
+	if r.site.Config.URL() == "" || err != nil {
 		return u
 	}
 	return b.Scheme + "://" + b.Host + u
@@ -33,7 +34,7 @@ func (r *Renderer) sitemap(w Writer) error {
 	robots := "User-agent: *\nAllow: /\n"
 	if r.site.Config.NoIndex {
 		robots = "User-agent: *\nDisallow: /\n"
-	} else if r.site.Config.BaseURL != "" {
+	} else if r.site.Config.URL() != "" {
 		robots += "Sitemap: " + r.abs(r.base+"sitemap.xml") + "\n"
 	}
 	if err := w.WriteFile("sitemap.xml", sm.Bytes()); err != nil {

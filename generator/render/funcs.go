@@ -92,7 +92,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"incidentPages": func() []*site.Page {
 			var pages []*site.Page
 			for _, p := range r.site.Pages {
-				if p.Meta != nil && (slices.Contains(p.Meta.Tags, "incidents") || slices.Contains(p.Meta.Tags, "incident")) {
+				if isIncidentPage(p) {
 					pages = append(pages, p)
 				}
 			}
@@ -367,4 +367,10 @@ func navLabel(p *site.Page) string {
 		return p.NavLabel
 	}
 	return p.Title
+}
+
+// isIncidentPage reports whether a page is tagged incident or incidents,
+// which the 404 page lists (incidentPages).
+func isIncidentPage(p *site.Page) bool {
+	return p.Meta != nil && (slices.Contains(p.Meta.Tags, "incidents") || slices.Contains(p.Meta.Tags, "incident"))
 }

@@ -185,7 +185,10 @@ func (r *Renderer) prepareKeys() *keyData {
 		nf := newHasher()
 		nf.u64(k.global)
 		for _, p := range r.site.Pages {
-			if p.Kind == site.Team {
+			// The teams and the incident pages it lists (see
+			// incidentPages: which three depends on their kind, weight
+			// and title).
+			if p.Kind == site.Team || isIncidentPage(p) {
 				nf.u64(k.iface(p))
 			}
 		}
@@ -198,7 +201,7 @@ func (r *Renderer) prepareKeys() *keyData {
 		for _, h := range []*hasher{&rd, &sm, &pj} {
 			h.str(r.base)
 		}
-		sm.str(r.site.Config.BaseURL)
+		sm.str(r.site.Config.URL())
 		sm.flag(r.site.Config.NoIndex)
 		for _, p := range r.site.Pages {
 			rd.str(p.URL)

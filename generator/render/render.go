@@ -129,7 +129,7 @@ func New(s *site.Site, opt Options) (*Renderer, error) {
 	th := opt.Theme
 	if th == nil {
 		var err error
-		if th, err = NewTheme(opt.Layouts, opt.Assets, s.Config.BaseURL); err != nil {
+		if th, err = NewTheme(opt.Layouts, opt.Assets, s.Config.URL()); err != nil {
 			return nil, err
 		}
 	}
