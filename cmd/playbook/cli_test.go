@@ -82,6 +82,18 @@ func TestBuildWatchRebuildsOnSave(t *testing.T) {
 	if b, _ := os.ReadFile(page); !strings.Contains(string(b), "How leaders are elected") {
 		t.Errorf("after a save with an error, the destination's page is not the last good one:\n%s", b)
 	}
+	// The error fixed and playbook.yaml changed: the site is opened again
+	// and every page shows the new title.
+	if err := os.WriteFile(src, []byte("---\ntitle: Kafka brokers\nowner: ops\n---\nHow leaders are elected.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "playbook.yaml"), []byte("title: Renamed playbook\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "after playbook.yaml changed, the destination's page does not show the new title", func() bool {
+		b, _ := os.ReadFile(page)
+		return strings.Contains(string(b), "Renamed playbook") && strings.Contains(string(b), "How leaders are elected")
+	})
 }
 
 // TestBashCompletionCompletes loads "playbook completion bash" into bash
