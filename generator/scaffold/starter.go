@@ -16,8 +16,9 @@ type Starter struct {
 	BaseURL string
 	// Today is the date the pages were last reviewed, as 2006-01-02.
 	Today string
-	// Ref is the version of playbook that the CI workflow and
-	// netlify.toml run: a release tag such as v1.2.0, or a branch.
+	// Ref is the version of playbook that the CI workflow (as the
+	// action's ref) and netlify.toml run: a release tag such as v1.2.0,
+	// or a branch.
 	Ref string
 	// GoVersion is the Go release Netlify's build image installs
 	// (GO_VERSION), such as 1.26.8; "" leaves it to Netlify.
@@ -30,6 +31,10 @@ type File struct {
 	Path string
 	Data []byte
 }
+
+// Action is the GitHub Action of this repository (its action.yml), which
+// the CI workflow uses.
+const Action = "opsplaybook/playbook"
 
 // Module is the Go package path of the playbook command, which the CI
 // workflow and netlify.toml run with "go run".
@@ -113,7 +118,7 @@ func Playbook(s Starter) ([]File, error) {
 			return nil, err
 		}
 	}
-	add(".github/workflows/playbook.yml", []byte(fmt.Sprintf(workflowFile, Module, s.Ref)))
+	add(".github/workflows/playbook.yml", []byte(fmt.Sprintf(workflowFile, Action, s.Ref)))
 	netlify := fmt.Sprintf(netlifyFile, Module, s.Ref)
 	if s.GoVersion != "" {
 		netlify += fmt.Sprintf("\n[build.environment]\n  GO_VERSION = %q\n", s.GoVersion)
@@ -267,7 +272,7 @@ const checklistBody = `Work through this list with the team before a new service
 `
 
 const workflowFile = `# Checks the playbook on every pull request: each finding is shown on the
-# line of the file it is about.
+# line of the file it is about, and the check fails on errors and warnings.
 name: playbook
 on:
   pull_request:
@@ -278,9 +283,9 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
-        with: {go-version: stable}
-      - run: go run %s@%s check --strict --format github
+      - uses: %s@%s
+        with:
+          strict: true
 `
 
 const netlifyFile = `# Netlify builds the playbook and publishes public/. A deploy preview is
