@@ -12,6 +12,7 @@ import (
 	"net/url"
 	pathpkg "path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -50,6 +51,10 @@ type Config struct {
 	Review     Review
 	NoIndex    bool
 	UnsafeHTML bool
+	// Severities are the values a page's severity may take, most urgent
+	// first: by default Prometheus' and Alertmanager's usual critical,
+	// warning and info.
+	Severities []string
 	// Fields lists front matter keys the site uses beyond the content model;
 	// they reach templates without a warning.
 	Fields []string
@@ -203,12 +208,18 @@ type Review struct {
 	FailWhenStale bool
 }
 
+// DefaultSeverities are the severities of a site that sets none: the
+// values of the severity label that Prometheus' and Alertmanager's
+// documentation and most alerting rule collections use.
+func DefaultSeverities() []string { return []string{"critical", "warning", "info"} }
+
 // Default returns the configuration of a site without playbook.yaml.
 func Default() *Config {
 	return &Config{
 		Title:       "Playbook",
 		Tickets:     Tickets{Pattern: regexp.MustCompile(DefaultTicketPattern)},
 		AlertURL:    "/alerts/{alert}/",
+		Severities:  DefaultSeverities(),
 		Destination: "public",
 		TeamLabel:   "team",
 	}
@@ -223,6 +234,7 @@ type file struct {
 	NoIndex     bool      `yaml:"noindex"`
 	UnsafeHTML  bool      `yaml:"unsafe_html"`
 	Fields      []string  `yaml:"fields"`
+	Severities  []string  `yaml:"severities"`
 	Destination string    `yaml:"destination"`
 	TeamLabel   string    `yaml:"team_label"`
 	Defaults    yaml.Node `yaml:"defaults"`
@@ -296,6 +308,25 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		}
 	}
 	c.NoIndex, c.UnsafeHTML, c.Fields = f.NoIndex, f.UnsafeHTML, f.Fields
+	if f.Severities != nil {
+		var sev []string
+		for _, v := range f.Severities {
+			v = strings.TrimSpace(v)
+			switch {
+			case v == "":
+				out.Errorf("config/invalid", path, lineOf("severities"), "severities: an empty value; list the values a page's severity may take, such as [critical, warning, info]")
+			case slices.Contains(sev, v):
+				out.Errorf("config/invalid", path, lineOf("severities"), "severities: %q is listed twice", v)
+			default:
+				sev = append(sev, v)
+			}
+		}
+		if len(sev) > 0 {
+			c.Severities = sev
+		} else if len(f.Severities) == 0 {
+			out.Errorf("config/invalid", path, lineOf("severities"), "severities is empty: list the values a page's severity may take, such as [critical, warning, info], or leave it out for those")
+		}
+	}
 	c.RulesLine = lineOf("rules")
 	for _, g := range f.Rules {
 		if _, err := names.Rel(g); err != nil {

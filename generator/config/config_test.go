@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,5 +139,46 @@ func TestParseKeepsRuleFilesInsideTheSiteFolder(t *testing.T) {
 	}
 	if len(c.Rules) != 1 || c.Rules[0] != "rules/*.yaml" {
 		t.Errorf("rules %q", c.Rules)
+	}
+}
+
+func TestParseReadsSeveritiesAndReportsBadOnes(t *testing.T) {
+	c, finds := Parse("playbook.yaml", []byte("title: x\n"))
+	if len(finds) != 0 || strings.Join(c.Severities, ",") != "critical,warning,info" {
+		t.Errorf("default severities %v, findings %v", c.Severities, finds)
+	}
+	c, finds = Parse("playbook.yaml", []byte("title: x\nseverities: [page, ticket]\n"))
+	if len(finds) != 0 || strings.Join(c.Severities, ",") != "page,ticket" {
+		t.Errorf("severities %v, findings %v", c.Severities, finds)
+	}
+	for _, src := range []string{"title: x\nseverities: []\n", "title: x\nseverities: [page, page]\n", "title: x\nseverities: [page, '']\n"} {
+		_, finds = Parse("playbook.yaml", []byte(src))
+		if len(finds) != 1 || finds[0].Line != 2 || !strings.Contains(finds[0].Message, "severities") {
+			t.Errorf("%q: findings %v", src, finds)
+		}
+	}
+}
+
+func TestTicketExamplesMatchThePattern(t *testing.T) {
+	tests := []struct{ pattern, project, want string }{
+		{DefaultTicketPattern, "", "ABC-123"},
+		{DefaultTicketPattern, "PAY", "PAY-123"},
+		{`^(OPS|PAY|PLAT)-[0-9]+$`, "", "OPS-123"},
+		{`^(OPS|PAY|PLAT)-[0-9]+$`, "PLAT", "PLAT-123"},
+		{`^(OPS|PAY|PLAT)-[0-9]+$`, "DATA", "OPS-123"}, // a project the pattern refuses
+		{`^[a-z]+/[a-z]+#[0-9]+$`, "", "ab/cd#123"},
+		{`^INC[0-9]{7}$`, "", "INC1234567"},
+	}
+	for _, tt := range tests {
+		tk := Tickets{Pattern: regexp.MustCompile(tt.pattern)}
+		if got := tk.Example(tt.project); got != tt.want {
+			t.Errorf("Example(%q) of %s = %q, want %q", tt.project, tt.pattern, got, tt.want)
+		}
+	}
+	tk := Tickets{Pattern: regexp.MustCompile(DefaultTicketPattern)}
+	for in, want := range map[string]string{"pay-5": "PAY-5", "PAY 5": "PAY-5", "PAY5": "PAY-5", "#PAY-5": "PAY-5", "PAY_5": "PAY-5", "payments": "", "PAY-5": ""} {
+		if got := tk.Correct(in); got != want {
+			t.Errorf("Correct(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

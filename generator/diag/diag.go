@@ -47,13 +47,16 @@ func (s *Severity) UnmarshalText(b []byte) error {
 
 // Finding is one problem in one file. Path is slash-separated and relative to
 // the site (for example "content/runbooks/db.md"); Line is 1-based, or 0 when
-// the problem belongs to the whole file.
+// the problem belongs to the whole file. Fix is what to do about it, when the
+// check knows ("did you mean \"payments\"?", "add \"ticket: <id>\""); it is
+// also the end of Message, so that text output names it too.
 type Finding struct {
 	Check    string   `json:"check"`
 	Severity Severity `json:"severity"`
 	Path     string   `json:"path"`
 	Line     int      `json:"line,omitempty"`
 	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
 }
 
 // String formats the finding as "path:line: severity: message [check]".
@@ -75,6 +78,17 @@ type List []Finding
 // Add appends a finding.
 func (l *List) Add(check string, sev Severity, path string, line int, format string, args ...any) {
 	*l = append(*l, Finding{Check: check, Severity: sev, Path: path, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// AddFix appends a finding whose message is the formatted problem, then
+// ": " and the fix, and whose Fix is the fix alone. An empty fix adds the
+// problem alone, as Add does.
+func (l *List) AddFix(check string, sev Severity, path string, line int, fix, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if fix != "" {
+		msg += ": " + fix
+	}
+	*l = append(*l, Finding{Check: check, Severity: sev, Path: path, Line: line, Message: msg, Fix: fix})
 }
 
 // Errorf appends a finding of error severity.
@@ -131,7 +145,9 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Write prints findings in the given format. The JSON format writes one
-// array, also when there are no findings.
+// array, also when there are no findings, with "<", ">" and "&" as they are
+// (not as \u003c and so on: the output is read by programs and people, never
+// put into HTML).
 func Write(w io.Writer, format Format, fs []Finding) error {
 	switch format {
 	case JSON:
@@ -140,6 +156,7 @@ func Write(w io.Writer, format Format, fs []Finding) error {
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		return enc.Encode(fs)
 	case GitHub:
 		for _, f := range fs {

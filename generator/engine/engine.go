@@ -313,10 +313,12 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	finds := slices.Clone(e.cfgFind)
 	parsed := make([]*site.Parsed, 0, len(paths))
 	var pf []diag.Finding
+	var drafts []*site.Parsed
 	for _, p := range paths {
 		pp := e.parsed[p]
 		pf = append(pf, pp.Findings...)
 		if pp.Meta.Draft && !e.opt.Drafts {
+			drafts = append(drafts, pp)
 			continue
 		}
 		parsed = append(parsed, pp)
@@ -336,6 +338,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	files, fileFrom := e.fileList()
 	st := resolve.SiteFrom(e.cfg, parsed, files, e.opt.Now, prev)
 	st.FileFrom = fileFrom
+	st.Drafts = drafts
 	resolve.Rules(st, e.rules)
 	finds = append(finds, e.ruleFind...)
 	finds = append(finds, validate.Rules(st, e.rules)...)

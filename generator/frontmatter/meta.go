@@ -93,6 +93,20 @@ type Meta struct {
 	nodes map[string]*yaml.Node
 	// OnboardingPathLines holds the line of each entry of OnboardingPath.
 	OnboardingPathLines []int
+	// items holds the line of each value of a list key, by key and value
+	// (the first, when a value is written twice), for ItemLine.
+	items map[string]map[string]int
+}
+
+// ItemLine returns the file line of one value of a list key ("alerts",
+// "tickets"): the line of the entry in a block list, the key's line for a
+// flow list or a single value, or fallback when the key does not hold the
+// value.
+func (m *Meta) ItemLine(key, value string, fallback int) int {
+	if l, ok := m.items[key][value]; ok {
+		return l
+	}
+	return fallback
 }
 
 // Param is a placeholder a page declares: Name is a label name in
@@ -328,6 +342,9 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 			}
 			out.Errorf("frontmatter/invalid", path, lineOf(at), "%s: %v", key, err)
 		}
+		if f.kind == list {
+			m.itemLines(key, v, lineOf)
+		}
 		if key == "path" && v.Kind == yaml.SequenceNode {
 			for _, item := range v.Content {
 				m.OnboardingPathLines = append(m.OnboardingPathLines, lineOf(item))
@@ -335,6 +352,31 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 		}
 	}
 	return m, out
+}
+
+// itemLines records the line of each value of the list key's node v.
+func (m *Meta) itemLines(key string, v *yaml.Node, lineOf func(*yaml.Node) int) {
+	add := func(value string, line int) {
+		if m.items == nil {
+			m.items = map[string]map[string]int{}
+		}
+		if m.items[key] == nil {
+			m.items[key] = map[string]int{}
+		}
+		if _, seen := m.items[key][value]; !seen {
+			m.items[key][value] = line
+		}
+	}
+	switch v.Kind {
+	case yaml.ScalarNode:
+		add(strings.TrimSpace(v.Value), lineOf(v))
+	case yaml.SequenceNode:
+		for _, item := range v.Content {
+			if item.Kind == yaml.ScalarNode {
+				add(strings.TrimSpace(item.Value), lineOf(item))
+			}
+		}
+	}
 }
 
 // Inherit gives m the known fields of from (a folder's cascade or a

@@ -520,6 +520,12 @@ func isFile(p string) bool {
 // rule's. It changes only the pages of s, which Site made.
 func Rules(s *site.Site, rs []*rules.Rule) {
 	for _, r := range rs {
+		if r.Alert != "" {
+			if s.RuleAlertNames == nil {
+				s.RuleAlertNames = map[string]bool{}
+			}
+			s.RuleAlertNames[r.Alert] = true
+		}
 		if p := s.Alerts[r.Alert]; p != nil && r.Alert != "" && p.Rule == nil {
 			p.Rule = r
 		}

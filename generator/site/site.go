@@ -257,7 +257,14 @@ type Site struct {
 	Teams    map[string]*Page // by team id
 	Personas map[string]*Page // by persona id
 	Alerts   map[string]*Page // by exact alert name
-	Home     *Page
+	// RuleAlertNames are the names of the alerting rules in the rule
+	// files (set by resolve.Rules), whether or not they have a page.
+	RuleAlertNames map[string]bool
+	// Drafts are the pages left out of the site as drafts (draft: true),
+	// sorted by path, so that a reference to one can say so. The caller
+	// that leaves them out sets them.
+	Drafts []*Parsed
+	Home   *Page
 	// LinkSum is a hash of what resolving a link reads of the whole site
 	// (URLs, references, paths and heading ids of every page, the other
 	// files, base_url): in two sites with the same LinkSum, the same

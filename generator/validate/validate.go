@@ -71,6 +71,11 @@ type checker struct {
 	// content's other files, made when first needed (see exact.go).
 	served map[string]string
 	files  map[string]bool
+	// refs, refList and alertList are the pages by lowercased content
+	// reference and the alert names, for did-you-mean hints (hints.go).
+	refs      map[string]*site.Page
+	refList   []string
+	alertList []string
 }
 
 // filePrefix is what goes before a content path in findings
@@ -102,6 +107,11 @@ func (v *checker) err(p *site.Page, check string, line int, format string, args 
 	v.out.Errorf(check, p.File, line, format, args...)
 }
 
+// fix adds an error whose message ends with its fix (see diag.Finding.Fix).
+func (v *checker) fix(p *site.Page, check string, line int, fix, format string, args ...any) {
+	v.out.AddFix(check, diag.Error, p.File, line, fix, format, args...)
+}
+
 func (v *checker) page(p *site.Page) {
 	m := p.Meta
 	if m.Unreadable {
@@ -112,40 +122,64 @@ func (v *checker) page(p *site.Page) {
 	top := m.Line("kind", 1)
 	needsOwner := p.Kind == site.Runbook || p.Kind == site.Alert || p.Kind == site.Checklist
 	if needsOwner && m.Owner == "" {
-		v.err(p, "owner/missing", top, "%s has no owner: add \"owner: <team id>\"%s", p.Kind, v.teamHint())
+		if line, empty := m.Lines["owner"]; empty {
+			v.fix(p, "owner/missing", line, "write the id of the team that owns it after \"owner:\""+v.teamHint(), "owner is empty")
+		} else {
+			v.fix(p, "owner/missing", top, "add \"owner: <team id>\""+v.teamHint(), "%s has no owner", p.Kind)
+		}
 	}
 	if m.Owner != "" && p.OwnerTeam == nil {
-		v.err(p, "owner/unknown", m.Line("owner", top), "owner %q%s is no team: there is no teams/%s.md%s", m.Owner, inherited(m, "owner"), names.FileName(site.TeamID(m.Owner)), v.teamHint())
+		v.ownerUnknown(p, top)
 	}
 	if (p.Kind == site.Runbook || p.Kind == site.Alert) && len(m.Tickets) == 0 {
-		v.err(p, "ticket/missing", top, "%s has no ticket: add \"ticket: <id>\" for the work that made it", p.Kind)
+		example := v.ticketExample(p)
+		if line, empty := m.Lines["ticket"]; empty {
+			v.fix(p, "ticket/missing", line, "write the id of the ticket for the work that made it after \"ticket:\""+such(example), "ticket is empty")
+		} else if line, empty := m.Lines["tickets"]; empty {
+			v.fix(p, "ticket/missing", line, "list the ids of the tickets for the work that made it"+such(example), "tickets is empty")
+		} else {
+			v.fix(p, "ticket/missing", top, "add \"ticket: <id>\" for the work that made it"+such(example), "%s has no ticket", p.Kind)
+		}
 	}
 	for _, t := range m.Tickets {
 		if !v.site.Config.Tickets.Valid(t) {
-			line := m.Line("ticket", m.Line("tickets", top))
-			v.err(p, "ticket/malformed", line, "ticket %q%s does not match %s (nor is it a URL)", t, inherited(m, "ticket", "tickets"), v.site.Config.Tickets.Pattern)
+			line := m.ItemLine("ticket", t, m.ItemLine("tickets", t, m.Line("ticket", m.Line("tickets", top))))
+			v.ticketMalformed(p, t, inherited(m, "ticket", "tickets"), line)
 		}
 	}
+	v.severity(p, top)
 	if p.Kind == site.Alert {
 		switch {
 		case m.Alert == "":
 			v.err(p, "alert/no-name", top, "alert page has no alert name: add \"alert: <the rule's exact name>\"")
 		}
+		isRunbook := func(t *site.Page) bool { return t.Kind == site.Runbook }
 		switch {
 		case m.Runbook == "":
-			v.err(p, "alert/no-runbook", top, "alert has no runbook: add \"runbook: <page reference>\"")
+			if line, empty := m.Lines["runbook"]; empty {
+				v.fix(p, "alert/no-runbook", line, "write the runbook's path from content/ after \"runbook:\"", "runbook is empty")
+			} else {
+				v.fix(p, "alert/no-runbook", top, "add \"runbook: <page reference>\"", "alert has no runbook")
+			}
+		case p.RunbookOf == nil && v.draftRef(m.Runbook) != nil:
+			v.fix(p, "alert/no-runbook", m.Line("runbook", top), "publish the runbook (remove \"draft: true\") before its alert page", "runbook %q is a draft (%s), which the site leaves out", m.Runbook, v.draftRef(m.Runbook).File)
 		case p.RunbookOf == nil:
-			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q%s is no page", m.Runbook, inherited(m, "runbook"))
+			v.fix(p, "alert/no-runbook", m.Line("runbook", top), didYouMean(v.closestRef(m.Runbook, isRunbook)), "runbook %q%s is no page", m.Runbook, inherited(m, "runbook"))
 		case p.RunbookOf.Kind != site.Runbook:
 			v.err(p, "alert/no-runbook", m.Line("runbook", top), "runbook %q%s is a %s page, not a runbook", m.Runbook, inherited(m, "runbook"), p.RunbookOf.Kind)
 		}
 	}
-	if p.Kind == site.Runbook && len(p.AlertPages) == 0 && len(m.Alerts) == 0 && len(p.RuleAlerts) == 0 {
-		v.out.Warnf("runbook/orphan", p.File, top, "no alert leads to this runbook: list the alerts it handles in \"alerts:\" or point an alert page's \"runbook:\" at it")
+	if p.Kind == site.Runbook {
+		v.runbookAlerts(p, top)
 	}
 	for _, r := range m.Roles {
 		if v.site.Personas[r] == nil {
-			v.err(p, "role/unknown", m.Line("roles", top), "role %q%s is no persona: there is no personas/%s.md%s", r, inherited(m, "roles"), names.FileName(r), v.personaHint())
+			line := m.ItemLine("roles", r, m.Line("roles", top))
+			fix := didYouMean(diag.Closest(r, keys(v.site.Personas)))
+			if fix == "" {
+				fix = "use a persona's id" + v.personaHint() + " or add personas/" + names.FileName(r) + ".md"
+			}
+			v.fix(p, "role/unknown", line, fix, "role %q%s is no persona (there is no personas/%s.md)", r, inherited(m, "roles"), names.FileName(r))
 		}
 	}
 	for i, target := range p.OnboardingPages {
@@ -154,7 +188,12 @@ func (v *checker) page(p *site.Page) {
 			if i < len(m.OnboardingPathLines) {
 				line = m.OnboardingPathLines[i]
 			}
-			v.err(p, "persona/path-broken", line, "path entry %q is no page", m.OnboardingPath[i])
+			ref := m.OnboardingPath[i]
+			if d := v.draftRef(ref); d != nil {
+				v.fix(p, "persona/path-broken", line, "publish it (remove \"draft: true\") or take it off the path", "path entry %q is a draft (%s), which the site leaves out", ref, d.File)
+				continue
+			}
+			v.fix(p, "persona/path-broken", line, didYouMean(v.closestRef(ref, nil)), "path entry %q is no page", ref)
 		}
 	}
 	for _, l := range p.Links {
@@ -169,8 +208,8 @@ func (v *checker) page(p *site.Page) {
 		if every := inherited(m, "review_every", "review_in"); every != "" {
 			from += "; review_every" + strings.TrimSuffix(every, ",")
 		}
-		v.out.Add("review/stale", sev, p.File, m.Line("last_reviewed", top),
-			"review was due on %s (last reviewed %s%s): check the page and update last_reviewed", p.ReviewDue, m.LastReviewed, from)
+		v.out.AddFix("review/stale", sev, p.File, m.Line("last_reviewed", top), "check the page and update last_reviewed",
+			"review was due on %s (last reviewed %s%s)", p.ReviewDue, m.LastReviewed, from)
 	}
 }
 
@@ -184,22 +223,26 @@ func (v *checker) link(p *site.Page, l site.Link) {
 	}
 	if l.File {
 		if l.Missing {
-			hint := ""
+			fix := ""
 			if looksLikeEmail(l.Dest) {
-				hint = `: add "mailto:" for an e-mail address`
+				fix = `add "mailto:" for an e-mail address`
 			}
-			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file in the content folder%s", what, l.Dest, hint)
+			v.fix(p, "link/missing-file", l.Line, fix, "%s to %q: no such file in the content folder", what, l.Dest)
 		} else if want := v.inexactLink(p, l); want != "" {
-			v.err(p, "link/missing-file", l.Line, "%s to %q: no such file, as paths are case-sensitive on GitHub and most hosts; did you mean %q?", what, l.Dest, want)
+			v.fix(p, "link/missing-file", l.Line, didYouMean(want), "%s to %q: no such file, as paths are case-sensitive on GitHub and most hosts", what, l.Dest)
 		}
 		return
 	}
 	if l.Target == nil {
-		v.err(p, "link/broken", l.Line, "%s to %q: no such page or file", what, l.Dest)
+		if d := v.draftLink(p, l); d != nil {
+			v.fix(p, "link/broken", l.Line, "publish it (remove \"draft: true\") or remove the link", "%s to %q: %s is a draft, which the site leaves out", what, l.Dest, d.File)
+			return
+		}
+		v.fix(p, "link/broken", l.Line, didYouMean(v.closestLink(p, l)), "%s to %q: no such page or file", what, l.Dest)
 		return
 	}
 	if want := v.inexactLink(p, l); want != "" {
-		v.err(p, "link/broken", l.Line, "%s to %q: no such page or file, as paths are case-sensitive on GitHub and most hosts; did you mean %q?", what, l.Dest, want)
+		v.fix(p, "link/broken", l.Line, didYouMean(want), "%s to %q: no such page or file, as paths are case-sensitive on GitHub and most hosts", what, l.Dest)
 		return
 	}
 	if _, ok := l.Target.Anchor(l.Fragment); l.Fragment != "" && !ok {
@@ -210,7 +253,7 @@ func (v *checker) link(p *site.Page, l site.Link) {
 				where = l.Target.URL
 			}
 		}
-		v.err(p, "link/broken", l.Line, "%s to %q: %s has no heading with id %q", what, l.Dest, where, l.Fragment)
+		v.fix(p, "link/broken", l.Line, anchorFix(l.Target.Parsed, l.Fragment), "%s to %q: %s has no heading with id %q", what, l.Dest, where, l.Fragment)
 	}
 }
 
