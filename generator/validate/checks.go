@@ -19,8 +19,10 @@ func (v *checker) ownerUnknown(p *site.Page, top int) {
 	if near := diag.Closest(id, keys(v.site.Teams)); near != "" {
 		meant := m.Owner[:strings.LastIndex(m.Owner, id)] + near
 		fix = didYouMean(meant) + caseNote(id, near)
-	} else {
+	} else if len(v.site.Teams) > 0 {
 		fix = "use a team's id" + v.teamHint() + " or add teams/" + names.FileName(id) + ".md"
+	} else {
+		fix = "add teams/" + names.FileName(id) + ".md"
 	}
 	v.fix(p, "owner/unknown", m.Line("owner", top), fix, "owner %q%s is no team (there is no teams/%s.md)", m.Owner, inherited(m, "owner"), names.FileName(id))
 }

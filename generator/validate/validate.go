@@ -177,7 +177,10 @@ func (v *checker) page(p *site.Page) {
 			line := m.ItemLine("roles", r, m.Line("roles", top))
 			fix := didYouMean(diag.Closest(r, keys(v.site.Personas)))
 			if fix == "" {
-				fix = "use a persona's id" + v.personaHint() + " or add personas/" + names.FileName(r) + ".md"
+				fix = "add personas/" + names.FileName(r) + ".md"
+				if len(v.site.Personas) > 0 {
+					fix = "use a persona's id" + v.personaHint() + " or " + fix
+				}
 			}
 			v.fix(p, "role/unknown", line, fix, "role %q%s is no persona (there is no personas/%s.md)", r, inherited(m, "roles"), names.FileName(r))
 		}
