@@ -3,6 +3,7 @@ package generator_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,6 +116,12 @@ func TestSites(t *testing.T) {
 // buildArchive builds the site in an archive in memory.
 func buildArchive(t *testing.T, ar *txtar.Archive) (*output.Memory, []diag.Finding) {
 	t.Helper()
+	return buildArchiveWith(t, ar, func(*generator.Options) {})
+}
+
+// buildArchiveWith is buildArchive with the options changed by set.
+func buildArchiveWith(t *testing.T, ar *txtar.Archive, set func(*generator.Options)) (*output.Memory, []diag.Finding) {
+	t.Helper()
 	content, layouts := fstest.MapFS{}, fstest.MapFS{}
 	var cfg []byte
 	var ruleFiles []rules.File
@@ -131,7 +138,7 @@ func buildArchive(t *testing.T, ar *txtar.Archive) (*output.Memory, []diag.Findi
 		}
 	}
 	mem := output.NewMemory()
-	res, err := generator.Build(generator.Options{
+	opt := generator.Options{
 		Content:       content,
 		ContentPrefix: "content/",
 		Config:        cfg,
@@ -141,7 +148,9 @@ func buildArchive(t *testing.T, ar *txtar.Archive) (*output.Memory, []diag.Findi
 		Assets:        playbook.Assets(),
 		Now:           testNow,
 		Version:       "test",
-	}, mem)
+	}
+	set(&opt)
+	res, err := generator.Build(opt, mem)
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
@@ -164,4 +173,32 @@ func mainOf(page string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestPreviewMarksFindings builds the archive of
+// published-no-contributor-marks as the live preview does: there, for
+// contributors, listings and the team page mark each page's findings,
+// which the published build leaves out.
+func TestPreviewMarksFindings(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/sites/published-no-contributor-marks.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, finds := buildArchiveWith(t, ar, func(o *generator.Options) { o.LivePreview = true })
+	n := 0
+	for _, f := range finds {
+		if f.Path == "content/runbooks/restart.md" {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no findings on the runbook: %v", finds)
+	}
+	want := fmt.Sprintf(`<span class="tag tag-invalid">%d finding`, n)
+	for _, page := range []string{"runbooks/index.html", "teams/web/index.html"} {
+		data, _ := mem.File(page)
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("%s in the preview does not mark the runbook's findings (%s)", page, want)
+		}
+	}
 }

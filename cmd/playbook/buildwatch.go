@@ -53,7 +53,7 @@ func buildWatch(f *siteFlags, s *siteSetup, dest string, stdout, stderr io.Write
 	for _, r := range opts.Rules {
 		ruleFiles = append(ruleFiles, filepath.FromSlash(r.Path))
 	}
-	w, err := watch.Start(ctx, watch.Options{ContentDir: s.contentDir, SiteDir: s.dir, Files: ruleFiles})
+	w, err := watch.Start(ctx, watch.Options{ContentDir: s.contentDir, SiteDir: s.dir, Files: ruleFiles, Folders: s.StaticDirs})
 	if err != nil {
 		return fail(stderr, "build", fmt.Errorf("watching for changes: %w", err), buildHelp)
 	}

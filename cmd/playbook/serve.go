@@ -104,7 +104,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts.Now = time.Now()
-	opts.SearchAPI = true
+	opts.SearchAPI, opts.LivePreview = true, true
 	format, _ := diag.ParseFormat(f.format)
 	eng, res, err := engine.New(ctx, opts)
 	if ctx.Err() != nil {
@@ -154,7 +154,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 					if err != nil {
 						return nil, err
 					}
-					s.opts.Now, s.opts.SearchAPI = opts.Now, true
+					s.opts.Now, s.opts.SearchAPI, s.opts.LivePreview = opts.Now, true, true
 					return &s.opts, nil
 				},
 			}

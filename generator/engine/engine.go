@@ -101,6 +101,10 @@ type Options struct {
 	// Snapshot keeps none of them (a one-shot build). Otherwise the
 	// files are kept in memory, in Snapshots.
 	Out output.Writer
+	// LivePreview renders for contributors (the live preview): listings mark
+	// each page's findings ("2 findings"). A published build leaves those
+	// marks out; readers cannot act on them.
+	LivePreview bool
 	// SearchAPI keeps a bleve index of the pages up to date with each
 	// update, for Engine.Search (the live preview's /api/search).
 	SearchAPI bool
@@ -263,7 +267,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.opt = *ch.Options
 		reparse = reparse || !bytes.Equal(old.Config, e.opt.Config) || old.ConfigFile != e.opt.ConfigFile ||
 			old.ContentPrefix != e.opt.ContentPrefix || old.Drafts != e.opt.Drafts || !maps.Equal(old.NavTitles, e.opt.NavTitles) ||
-			old.Content != e.opt.Content || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL
+			old.Content != e.opt.Content || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL ||
+			old.LivePreview != e.opt.LivePreview
 		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
 		e.theme = nil
 		if err := e.loadStatic(); err != nil {
@@ -284,6 +289,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		h.Write(e.opt.Config)
 		h.Write([]byte(e.opt.PreviewURL + "\x00" + e.opt.BaseURL + "\x00"))
 		h.Write([]byte(e.opt.ContentPrefix))
+		if e.opt.LivePreview {
+			h.Write([]byte{1})
+		}
 		e.salt = h.Sum64()
 		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
@@ -372,7 +380,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 	r, err := render.New(st, render.Options{
 		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies,
-		Findings: finds, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
+		Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
 	})
 	if err != nil {
 		return nil, err

@@ -41,11 +41,13 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return r.site.Config.EditURL + p.Path
 		},
-		"byKind": byKind,
+		"byKind":     byKind,
+		"hasDetails": hasDetails,
 		// findingCount is the number of findings on a page, of every
-		// stage.
+		// stage, in the live preview (Options.LivePreview); 0 in a published
+		// build.
 		"findingCount": func(p *site.Page) int {
-			if p == nil || p.File == "" {
+			if p == nil || p.File == "" || !r.opt.LivePreview {
 				return 0
 			}
 			return len(r.findings[p.File])
@@ -373,4 +375,20 @@ func navLabel(p *site.Page) string {
 // which the 404 page lists (incidentPages).
 func isIncidentPage(p *site.Page) bool {
 	return p.Meta != nil && (slices.Contains(p.Meta.Tags, "incidents") || slices.Contains(p.Meta.Tags, "incident"))
+}
+
+// hasDetails reports whether a runbook or alert page has anything for its
+// Details card (tickets, alerts, dashboard, roles, review date, severity,
+// runbook), so that a page without any, such as another tool's page in a
+// runbooks/ folder, shows no empty card and no link to it.
+func hasDetails(p *site.Page) bool {
+	m := p.Meta
+	switch p.Kind {
+	case site.Alert:
+		return m.Alert != "" || m.Severity != "" || len(m.Tickets) > 0 || m.Dashboard != "" || p.RunbookOf != nil
+	case site.Runbook:
+		return len(m.Tickets) > 0 || len(p.AlertPages) > 0 || len(m.Alerts) > 0 || len(p.RuleAlerts) > 0 ||
+			m.Dashboard != "" || len(m.Roles) > 0 || !m.LastReviewed.IsZero()
+	}
+	return false
 }

@@ -54,7 +54,11 @@ type Options struct {
 	// Bodies, when set, keeps rendered bodies for the next build.
 	Bodies   *BodyCache
 	Findings []diag.Finding
-	Now      time.Time
+	// LivePreview marks each page's findings in listings and team pages
+	// (findingCount), for contributors in the live preview; a published
+	// site shows readers none.
+	LivePreview bool
+	Now         time.Time
 	// Version is printed in the generator meta tag.
 	Version string
 	// Salt is mixed into every dependency key: a hash of the inputs that
