@@ -171,8 +171,17 @@ func newAlerts(args []string, stdout, stderr io.Writer) int {
 		done[r.Alert] = true
 		owner := r.Labels[s.config.TeamLabel]
 		runbook := ""
-		if target, _ := validate.RunbookURL(res.Site, r.RunbookURL()); target != nil && target.Kind == site.Runbook {
+		target, _ := validate.RunbookURL(res.Site, r.RunbookURL())
+		if target == nil || target.Kind != site.Runbook {
+			// No runbook_url to a runbook: a runbook that lists the
+			// alert or is named after it.
+			target = scaffold.RunbookFor(res.Site, r.Alert)
+		}
+		if target != nil && target.Kind == site.Runbook {
 			runbook = target.Ref
+			if owner == "" {
+				owner = target.Meta.Owner
+			}
 		}
 		path, err := names.Under(s.contentDir, "alerts/"+names.FileName(r.Alert)+".md")
 		if err != nil {

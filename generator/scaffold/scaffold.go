@@ -7,6 +7,7 @@ package scaffold
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/site"
@@ -211,4 +212,60 @@ func quote(s string) string {
 		return s
 	}
 	return "\"" + strings.NewReplacer("\\", "\\\\", "\"", "\\\"", "\n", "\\n").Replace(s) + "\""
+}
+
+// RunbookFor finds the runbook page that handles a Prometheus alert by
+// name, for an alert page made from its rule when the rule's runbook_url
+// leads to no runbook: the one runbook that lists the alert in "alerts:",
+// else the one runbook whose file name is the alert's name, compared
+// without case and without separators (KettleTooHot.md, kettle-too-hot.md
+// and kettle_too_hot.md all name KettleTooHot). It returns nil when no
+// runbook, or more than one, matches.
+func RunbookFor(s *site.Site, alert string) *site.Page {
+	var listed, named []*site.Page
+	want := squash(alert)
+	for _, p := range s.Pages {
+		if p.Kind != site.Runbook {
+			continue
+		}
+		for _, a := range p.Meta.Alerts {
+			if a == alert {
+				listed = append(listed, p)
+				break
+			}
+		}
+		if p.Path != "" && want != "" && squash(baseName(p.Path)) == want {
+			named = append(named, p)
+		}
+	}
+	switch {
+	case len(listed) == 1:
+		return listed[0]
+	case len(listed) == 0 && len(named) == 1:
+		return named[0]
+	}
+	return nil
+}
+
+// baseName is a content path's file name without its extensions
+// ("runbooks/db/kettle-too-hot.md" is "kettle-too-hot").
+func baseName(p string) string {
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		p = p[i+1:]
+	}
+	if i := strings.Index(p, "."); i > 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// squash lowercases letters and digits and drops everything else.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
