@@ -48,7 +48,13 @@ function inBatches(cache, urls, n) {
   return next();
 }
 
-function searchFiles(m) {
+// searchFiles lists the files of the search index that the manifest m
+// names: the shards, the facets, the document store, and the deletion
+// index of close spellings (search/y/: the list of its buckets, saved
+// here, and each bucket), so that a mistyped query finds its pages
+// offline too. It resolves to the list; it leaves the buckets out when
+// their list cannot be fetched or they would pass SEARCH_BUDGET.
+function searchFiles(cache, m) {
   var urls = [abs("search/manifest.json")];
   function walk(prefix, v) {
     if (typeof v === "string") urls.push(abs("search/" + prefix + "/" + v + ".json"));
@@ -57,7 +63,19 @@ function searchFiles(m) {
   walk("s", m.s);
   walk("f", m.f);
   if (m.d && m.n) for (var i = 0; i < m.n; i++) urls.push(abs("search/d/" + m.d[Math.floor(i / 256)] + "/" + i + ".json"));
-  return urls;
+  if (!m.y || urls.length >= SEARCH_BUDGET) return Promise.resolve(urls);
+  return save(cache, abs("search/y/" + m.y + ".json")).then(function (resp) {
+    return resp ? resp.json() : [];
+  }).then(function (buckets) {
+    // Within the budget, or not at all: the rest of the index is worth
+    // more than close spellings.
+    if (urls.length + buckets.length > SEARCH_BUDGET) return urls;
+    buckets.forEach(function (h) {
+      var u = abs("search/y/" + h + ".json");
+      if (urls.indexOf(u) < 0) urls.push(u);
+    });
+    return urls;
+  }).catch(function () { return urls; });
 }
 
 function precache() {
@@ -77,8 +95,9 @@ function precache() {
       });
     }).catch(function () {});
     var search = fetch(abs("search/manifest.json")).then(function (r) { return r.json(); }).then(function (m) {
-      var files = searchFiles(m);
-      return files.length <= SEARCH_BUDGET ? inBatches(cache, files, 8) : null;
+      return searchFiles(cache, m).then(function (files) {
+        return files.length <= SEARCH_BUDGET ? inBatches(cache, files, 8) : null;
+      });
     }).catch(function () {});
     return Promise.all([pages, search]);
   });

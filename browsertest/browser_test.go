@@ -610,6 +610,11 @@ func TestVisitedPagesOpenOffline(t *testing.T) {
 		// The worker saves pages in the background: wait for them.
 		void(chromedp.Poll[bool](cached+`.then(ps => ps.includes("/runbooks/payments/high-error-rate/") && ps.includes("/alerts/paymentsapihigherrorrate/") && ps.includes("/search/manifest.json") && ps.some(p => p.startsWith("/search/s/")))`,
 			chromedp.WithPollingTimeout(30*time.Second))),
+		// and every shard and every bucket of close spellings (search/y/),
+		// which no page has asked for yet.
+		void(chromedp.Poll[bool](`fetch("/search/manifest.json").then(r => r.json()).then(m => fetch("/search/y/" + m.y + ".json").then(r => r.json()).then(ys =>
+			Object.values(m.s).map(h => "/search/s/" + h + ".json").concat(ys.map(h => "/search/y/" + h + ".json")))).then(want => `+cached+`.then(ps => want.every(p => ps.includes(p))))`,
+			chromedp.WithPollingTimeout(30*time.Second))),
 		open(srv.URL+"/runbooks/payments/high-error-rate/"))
 	srv.Close() // the network is down
 	b.run(t, open(srv.URL+"/runbooks/payments/high-error-rate/"))
@@ -622,5 +627,11 @@ func TestVisitedPagesOpenOffline(t *testing.T) {
 	b.run(t, open(srv.URL+"/alerts/paymentsapihigherrorrate/"))
 	if !eval[bool](t, b, `document.querySelector(".runbook-inline") !== null`) {
 		t.Error("offline, the alert page (never visited) did not open")
+	}
+	// A mistyped query finds its pages offline, by close spelling.
+	b.run(t, open(srv.URL+"/"), chromedp.SendKeys(`#search-q`, "replicaton"),
+		poll(`document.querySelectorAll(".search-result").length > 0`, 10*time.Second))
+	if hrefs := eval[string](t, b, `[...document.querySelectorAll("a.search-result")].map(a => a.getAttribute("href")).join(" ")`); !strings.Contains(hrefs, "/runbooks/platform/postgres-replication-lag/") {
+		t.Errorf("offline, %q lists %s, not the postgres replication lag runbook", "replicaton", hrefs)
 	}
 }
