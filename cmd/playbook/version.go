@@ -2,9 +2,18 @@ package main
 
 import "runtime/debug"
 
-// version returns the module version, or the commit for a build from a
-// checkout.
+// buildVersion is the release's version (v1.2.3), set when the release
+// binaries are linked: go build -ldflags "-X main.buildVersion=v1.2.3"
+// (.goreleaser.yaml). It is "" in any other build, and never changes
+// while the program runs.
+var buildVersion string
+
+// version returns the release's version, else the module version (go
+// install ...@v1.2.3), else the commit for a build from a checkout.
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
