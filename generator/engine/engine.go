@@ -93,6 +93,10 @@ type Options struct {
 	Now     time.Time
 	Version string
 	Drafts  bool
+	// LastUpdated is when each content file last changed, by content
+	// path (gitinfo.LastUpdated): shown on pages and in pages.json; nil
+	// for none.
+	LastUpdated map[string]time.Time
 
 	// CheckOnly stops each update after Validate: findings and the site
 	// graph, no files.
@@ -381,6 +385,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	r, err := render.New(st, render.Options{
 		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies,
 		Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
+		LastUpdated: e.opt.LastUpdated,
 	})
 	if err != nil {
 		return nil, err

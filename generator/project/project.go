@@ -1,7 +1,8 @@
 // Package project finds a site on disk and reads, once, what every command
 // needs of it: the site folder and its content folder, playbook.yaml, the
 // theme (the site's layouts/ and assets/ over the embedded ones), the
-// Prometheus rule files and another tool's navigation titles. Its input is
+// Prometheus rule files, another tool's navigation titles, and when each
+// content file last changed (from git). Its input is
 // the command line's site flags; its output is engine.Options and the
 // folders they came from. `build`, `check`, `new`, `search` and `serve`
 // all open their site here.
@@ -23,6 +24,7 @@ import (
 	"github.com/opsplaybook/playbook/generator"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/engine"
+	"github.com/opsplaybook/playbook/generator/gitinfo"
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/rules"
 )
@@ -116,6 +118,10 @@ func Open(f Flags) (*Site, error) {
 	if s.Options.ContentPrefix == "./" {
 		s.Options.ContentPrefix = ""
 	}
+	// When each page last changed, from the repository the content is
+	// in: off outside one, and when it cannot be read (the build does
+	// not depend on it).
+	s.Options.LastUpdated, _ = gitinfo.LastUpdated(content)
 	cfgPath := filepath.Join(dir, config.FileName)
 	if data, err := os.ReadFile(cfgPath); err == nil {
 		s.Options.Config, s.Options.ConfigFile = data, DisplayPath(cfgPath)

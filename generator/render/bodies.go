@@ -57,7 +57,8 @@ func (c *BodyCache) entry(p *site.Parsed, e pageEntry) ([]byte, error) {
 
 func sameEntry(a, b pageEntry) bool {
 	return a.Title == b.Title && a.URL == b.URL && a.Kind == b.Kind && a.Owner == b.Owner && a.Alert == b.Alert &&
-		slices.Equal(a.Tickets, b.Tickets) && a.ReviewDue == b.ReviewDue && a.Stale == b.Stale && a.Source == b.Source && a.Untitled == b.Untitled
+		slices.Equal(a.Tickets, b.Tickets) && a.ReviewDue == b.ReviewDue && a.Stale == b.Stale && a.Source == b.Source && a.Untitled == b.Untitled &&
+		a.Updated == b.Updated
 }
 
 type cachedBody struct {

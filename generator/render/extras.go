@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -43,6 +44,22 @@ func (r *Renderer) sitemap(w Writer) error {
 	return w.WriteFile("robots.txt", []byte(robots))
 }
 
+// updated is when p's file last changed, or zero.
+func (r *Renderer) updated(p *site.Page) time.Time {
+	if p.Path == "" {
+		return time.Time{}
+	}
+	return r.opt.LastUpdated[p.Path]
+}
+
+// day writes a time as its day, 2006-01-02 in UTC, or "" for zero.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
 // pageEntry is a page in pages.json, for bots and dashboards.
 type pageEntry struct {
 	Title     string   `json:"title"`
@@ -52,8 +69,11 @@ type pageEntry struct {
 	Alert     string   `json:"alert,omitempty"`
 	Tickets   []string `json:"tickets,omitempty"`
 	ReviewDue string   `json:"review_due,omitempty"`
-	Stale     bool     `json:"stale,omitempty"`
-	Source    string   `json:"source,omitempty"`
+	// Updated is the day the page's file last changed (its last commit),
+	// as 2006-01-02 in UTC.
+	Updated string `json:"updated,omitempty"`
+	Stale   bool   `json:"stale,omitempty"`
+	Source  string `json:"source,omitempty"`
 	// Untitled is true for a page whose title was made from its file
 	// name.
 	Untitled bool `json:"untitled,omitempty"`
@@ -67,7 +87,8 @@ func (r *Renderer) pagesJSON(w Writer) error {
 	b.WriteString("[")
 	for i, p := range r.site.Pages {
 		e := pageEntry{Title: p.Title, URL: r.base + strings.TrimPrefix(p.URL, "/"), Kind: string(p.Kind), Alert: p.Meta.Alert,
-			Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName}
+			Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName,
+			Updated: day(r.updated(p))}
 		if p.Meta.Owner != "" {
 			e.Owner = site.TeamID(p.Meta.Owner)
 		}

@@ -52,6 +52,8 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return len(r.findings[p.File])
 		},
+		// day is a time as its day in UTC, 2006-01-02.
+		"day": day,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -214,6 +214,7 @@ func (r *Renderer) prepareKeys() *keyData {
 			}
 			sm.str(p.URL)
 			pj.u64(k.iface(p))
+			pj.str(day(r.updated(p)))
 		}
 		rd.str(r.site.Config.AlertURL)
 		k.redirects, k.sitemap, k.pagesJSON = rd.sum(), sm.sum(), pj.sum()
@@ -247,6 +248,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	h.u64(k.iface(p))
 	h.str(p.Expression())
 	h.str(ruleFor(p))
+	h.str(day(r.updated(p)))
 	r.bodyKey(&h, p)
 	for c := p.Parent; c != nil; c = c.Parent {
 		h.u64(k.iface(c))

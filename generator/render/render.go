@@ -64,6 +64,9 @@ type Options struct {
 	// Salt is mixed into every dependency key: a hash of the inputs that
 	// reach the layouts by other ways (the configuration).
 	Salt uint64
+	// LastUpdated is when each content file last changed, by content
+	// path (from git: see package gitinfo), or nil.
+	LastUpdated map[string]time.Time
 }
 
 // Theme is the layouts and assets of a site, parsed and hashed once: the
@@ -427,6 +430,9 @@ type Page struct {
 	Crumbs  []*site.Page
 	// Findings are the findings on this page, for the review banner.
 	Findings []diag.Finding
+	// Updated is when the page's file last changed (its last commit), or
+	// zero when that is not known.
+	Updated time.Time
 }
 
 // SiteData is what every layout knows of the site.
@@ -468,6 +474,7 @@ func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]by
 	if p.File != "" {
 		d.Findings = r.findings[p.File]
 	}
+	d.Updated = r.updated(p)
 	name := layoutFor(p.Kind)
 	if p.URL == "/" {
 		name = "home.html"
