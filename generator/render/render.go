@@ -311,7 +311,8 @@ func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
 
 // SiteFiles writes the files that are not pages of their own: the 404
 // page, the search results page, the hashed assets, redirects and their pages, _headers, the
-// service worker, sitemap.xml, robots.txt and pages.json.
+// service worker, sitemap.xml, robots.txt, pages.json, catalog.json and
+// llms.txt.
 func (r *Renderer) SiteFiles(w Writer) error {
 	for _, part := range r.SiteParts() {
 		if err := part.Write(w); err != nil {
@@ -341,6 +342,8 @@ func (r *Renderer) SiteParts() []SitePart {
 		{"headers", k.global, r.headers},
 		{"sitemap", k.sitemap, r.sitemap},
 		{"pages.json", k.pagesJSON, r.pagesJSON},
+		{"catalog.json", r.catalogKey(), r.catalogJSON},
+		{"llms.txt", r.catalogKey(), r.llmsTxt},
 	}
 }
 

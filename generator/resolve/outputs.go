@@ -14,6 +14,8 @@ var siteFiles = map[string]string{
 	"sitemap.xml":     "the site's sitemap.xml",
 	"robots.txt":      "the site's robots.txt",
 	"pages.json":      "the site's pages.json",
+	"catalog.json":    "the site's catalog.json",
+	"llms.txt":        "the site's llms.txt",
 	"_redirects":      "the site's _redirects",
 	"_headers":        "the site's _headers",
 	"sw.js":           "the site's service worker",
