@@ -624,7 +624,7 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 	}
 	sameAsBuild(t, eng.Snapshot(), opt, "first build")
 	ran, effective := map[string]int{}, map[string]int{}
-	partial := 0
+	partial, patched := 0, 0
 	var order []int
 	done := 0
 	for i := range steps {
@@ -668,6 +668,9 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 		if res.Snapshot.Err == nil && res.Rendered < len(res.Snapshot.Site.Pages) {
 			partial++
 		}
+		if res.Patched {
+			patched++
+		}
 	}
 	for _, e := range edits {
 		// Some edits find nothing to do (no image to remove yet): in a
@@ -681,5 +684,8 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 	if partial == 0 {
 		t.Errorf("every update rendered every page")
 	}
-	t.Logf("%d edits of %d kinds; %d updates rendered only some pages", done, len(edits), partial)
+	if patched == 0 {
+		t.Errorf("no update patched the site graph: every one resolved the whole site")
+	}
+	t.Logf("%d edits of %d kinds; %d updates rendered only some pages, %d patched the graph", done, len(edits), partial, patched)
 }

@@ -174,6 +174,10 @@ type Result struct {
 	// of pages rendered.
 	Parsed   int
 	Rendered int
+	// Patched is true when the site graph was brought up to date in
+	// place (the change left its shape as it was, see
+	// resolve.Graph.Patch) rather than made again.
+	Patched bool
 	// Took is how long the update took.
 	Took time.Duration
 }
@@ -196,12 +200,29 @@ type Engine struct {
 	theme    *render.Theme
 	bodies   render.BodyCache
 
+	// The site graph, its checks and the dependency keys' shared part,
+	// brought up to date in place by updates that leave the graph's
+	// shape as it was (resolve.Graph.Patch); keyState is nil when the
+	// next update must work out every page's key.
+	graph    *resolve.Graph
+	checker  *validate.Checker
+	keyState *render.Keys
+	// paths are the parsed pages' content paths, sorted; pages the
+	// number in the graph; inherits is true when a page has a cascade
+	// or playbook.yaml defaults, which Patch does not follow.
+	paths       []string
+	pages       int
+	inherits    bool
+	inheritFind []diag.Finding
+
 	// What the last update made.
 	keys     map[string]uint64 // page output file -> dependency key
 	parts    map[string]uint64 // site-wide part -> dependency key
 	siteOut  map[string]string // site-wide file -> its part
 	docs     map[string]search.Doc
 	docFrom  map[string]*site.Parsed // the parsed page each document was made from
+	docList  []search.Doc            // the documents, sorted by URL
+	docAt    map[string]int          // by URL, the place in docList
 	exporter search.Exporter
 	snap     *Snapshot
 	// stale are content files changed since the last update that did
@@ -254,6 +275,10 @@ func (e *Engine) Update(ctx context.Context, ch Change) (*Result, error) {
 	start := time.Now()
 	res, err := e.update(ctx, ch)
 	if err != nil {
+		// The parsed pages may be ahead of the graph, and the graph
+		// ahead of the keys: the next update resolves the site and
+		// works out every page's key again.
+		e.graph, e.keyState = nil, nil
 		if ctx.Err() != nil {
 			return &Result{Snapshot: e.snap}, ctx.Err()
 		}
@@ -266,6 +291,9 @@ func (e *Engine) Update(ctx context.Context, ch Change) (*Result, error) {
 func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	res := &Result{}
 	reparse := e.parsed == nil
+	// reshape is true when the site graph must be resolved again, not
+	// patched (resolve.Graph.Patch).
+	reshape := e.graph == nil || e.full || e.inherits
 	if ch.Options != nil {
 		old := e.opt
 		e.opt = *ch.Options
@@ -273,12 +301,19 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			old.ContentPrefix != e.opt.ContentPrefix || old.Drafts != e.opt.Drafts || !maps.Equal(old.NavTitles, e.opt.NavTitles) ||
 			old.Content != e.opt.Content || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL ||
 			old.LivePreview != e.opt.LivePreview
+		// Dates are keyed on every page that shows one: the next
+		// update works out every key.
+		reshape = reshape || !old.Now.Equal(e.opt.Now) || !maps.Equal(old.LastUpdated, e.opt.LastUpdated)
 		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
 		e.theme = nil
+		static := e.static
 		if err := e.loadStatic(); err != nil {
 			return nil, err
 		}
+		// Links resolve against the static files too.
+		reshape = reshape || !maps.Equal(static, e.static)
 	}
+	var changed, replaced []*site.Parsed
 	if reparse {
 		e.cfg, e.cfgFind = config.Default(), nil
 		if e.opt.Config != nil {
@@ -301,76 +336,59 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
 		e.outside = map[string][]string{}
 		e.skipped = map[string]load.Skipped{}
-		e.full, e.stale = true, nil
-		n, err := e.reload(".")
+		e.full, e.stale, reshape = true, nil, true
+		r, err := e.reload(".")
 		if err != nil {
 			return nil, fmt.Errorf("reading content: %w", err)
 		}
-		res.Parsed = n
+		res.Parsed = len(r.parsed)
 	} else {
 		for _, p := range cleanPaths(ch.Content) {
-			n, err := e.reload(p)
+			r, err := e.reload(p)
 			if err != nil {
 				return nil, err
 			}
-			res.Parsed += n
+			res.Parsed += len(r.parsed)
+			changed = append(changed, r.parsed...)
+			replaced = append(replaced, r.replaced...)
+			reshape = reshape || r.reshaped
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
-	// Resolve and Validate, over the parsed pages.
-	paths := slices.Sorted(maps.Keys(e.parsed))
-	finds := slices.Clone(e.cfgFind)
-	parsed := make([]*site.Parsed, 0, len(paths))
-	var pf []diag.Finding
-	var drafts []*site.Parsed
-	for _, p := range paths {
-		pp := e.parsed[p]
-		pf = append(pf, pp.Findings...)
-		if pp.Meta.Draft && !e.opt.Drafts {
-			drafts = append(drafts, pp)
-			continue
+	// Resolve and Validate: the graph patched in place when the change
+	// leaves its shape as it was, made again otherwise.
+	var touched []*site.Page
+	patched := false
+	if !reshape {
+		touched, patched = e.graph.Patch(changed, e.opt.Now)
+	}
+	if patched {
+		if ch.Options != nil {
+			touched = append(touched, e.graph.Rules(e.rules)...)
 		}
-		parsed = append(parsed, pp)
-	}
-	finds = append(finds, parse.Summarize(pf)...)
-	skipped := &load.Content{}
-	for _, k := range slices.Sorted(maps.Keys(e.skipped)) {
-		skipped.Skipped = append(skipped.Skipped, e.skipped[k])
-	}
-	finds = append(finds, skipped.Findings(e.opt.ContentPrefix)...)
-	parsed, inherited := parse.Inherit(parsed, e.cfg, e.opt.ConfigFile)
-	finds = append(finds, inherited...)
-	var prev *site.Site
-	if e.snap != nil {
-		prev = e.snap.Site
-	}
-	files, fileFrom := e.fileList()
-	st := resolve.SiteFrom(e.cfg, parsed, files, e.opt.Now, prev)
-	st.FileFrom = fileFrom
-	st.Drafts = drafts
-	resolve.Rules(st, e.rules)
-	finds = append(finds, e.ruleFind...)
-	finds = append(finds, validate.Rules(st, e.rules)...)
-	finds = append(finds, validate.Site(st)...)
-	if !e.cfg.Found {
-		// A folder without playbook.yaml is documentation written for
-		// another tool: every finding is reported, as a warning, so that
-		// it still builds. playbook.yaml makes it a playbook, held to
-		// the checks.
-		for i := range finds {
-			finds[i].Severity = diag.Warning
+		e.checker.Recheck(touched)
+		if ch.Options != nil || slices.ContainsFunc(touched, func(p *site.Page) bool { return p.Kind == site.Alert }) {
+			e.checker.Rules(e.rules)
 		}
+		e.bodies.Forget(replaced)
+	} else {
+		e.resolve()
 	}
-	diag.Sort(finds)
-	snap := &Snapshot{Findings: finds, Site: st, Pages: len(parsed), Sources: len(paths)}
+	res.Patched = patched
+	st := e.graph.Site
+	finds := e.findings()
+	snap := &Snapshot{Findings: finds, Site: st, Pages: e.pages, Sources: len(e.paths)}
 	if e.opt.CheckOnly {
 		e.snap, res.Snapshot = snap, snap
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
+		// The graph is ahead of the files: the next update works out
+		// every page's key again.
+		e.keyState = nil
 		return nil, err
 	}
 
@@ -378,27 +396,39 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	if e.theme == nil {
 		th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.URL())
 		if err != nil {
+			e.keyState = nil
 			return nil, err
 		}
 		e.theme = th
 	}
+	if e.keyState == nil {
+		e.keyState, patched = &render.Keys{}, false
+	}
 	r, err := render.New(st, render.Options{
-		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies,
+		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies, Keys: e.keyState,
 		Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
 		LastUpdated: e.opt.LastUpdated,
 	})
 	if err != nil {
+		e.keyState = nil
 		return nil, err
 	}
+	cands, all := st.Pages, true
+	if patched {
+		cands, all = r.PatchKeys(touched)
+		if all {
+			cands = st.Pages
+		}
+	}
 	w := e.writer()
-	keys := make(map[string]uint64, len(st.Pages))
+	keys := make(map[string]uint64, len(cands))
 	var todo []*site.Page
-	for _, p := range st.Pages {
+	for _, p := range cands {
 		name := render.OutName(p.URL)
-		k := r.Key(p)
-		if _, dup := keys[name]; dup {
+		if _, dup := keys[name]; dup || !all && st.ByURL[p.URL] != p {
 			continue // validate reports the conflict; the first page has it
 		}
+		k := r.Key(p)
 		keys[name] = k
 		if old, ok := e.keys[name]; e.full || !ok || old != k {
 			todo = append(todo, p)
@@ -411,13 +441,22 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		}
 		return w.WriteFile(name, html)
 	}); err != nil {
+		if patched {
+			// Some pages of this patch are not rendered: the next
+			// update works out every page's key again.
+			e.keyState = nil
+		}
 		return nil, err
 	}
 	res.Rendered = len(todo)
-	for name := range e.keys {
-		if _, ok := keys[name]; !ok {
-			w.remove(name)
+	if all {
+		for name := range e.keys {
+			if _, ok := keys[name]; !ok {
+				w.remove(name)
+			}
 		}
+	} else {
+		keys = mergeKeys(e.keys, keys)
 	}
 	parts := map[string]uint64{}
 	siteOut := map[string]string{}
@@ -444,7 +483,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			w.remove(name)
 		}
 	}
-	e.bodies.KeepOnly(st.Pages)
+	if !patched {
+		e.bodies.KeepOnly(st.Pages)
+	}
 
 	// The content folder's other files: those that changed.
 	var copyFiles []string
@@ -483,17 +524,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// Index: the search documents of the pages parsed again. A
 	// document is made from the parsed page alone (search.DocOf), so a
 	// page parsed once keeps its document.
-	docs := make(map[string]search.Doc, len(st.Pages))
-	from := make(map[string]*site.Parsed, len(st.Pages))
-	for _, p := range st.Pages {
-		if d, ok := e.docs[p.URL]; ok && !e.full && e.docFrom[p.URL] == p.Parsed && p.Path != "" {
-			docs[p.URL], from[p.URL] = d, p.Parsed
-		} else if d, ok := search.DocOf(p); ok {
-			docs[p.URL], from[p.URL] = d, p.Parsed
-		}
-	}
-	list := slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
-	changed, removed, err := e.exporter.Update(list)
+	list := e.searchDocs(st, touched, patched)
+	changedDocs, removed, err := e.exporter.Update(list)
 	if err != nil {
 		return nil, err
 	}
@@ -503,16 +535,16 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	if e.full {
 		// The sink started empty: every file of the export, not only
 		// those that changed.
-		changed = slices.Sorted(maps.Keys(e.exporter.Files()))
+		changedDocs = slices.Sorted(maps.Keys(e.exporter.Files()))
 	}
-	for _, name := range changed {
+	for _, name := range changedDocs {
 		if err := w.WriteFile(name, e.exporter.Files()[name]); err != nil {
 			return nil, err
 		}
 	}
 
 	// Publish.
-	e.keys, e.parts, e.siteOut, e.docs, e.docFrom, e.stale, e.full = keys, parts, siteOut, docs, from, nil, false
+	e.keys, e.parts, e.siteOut, e.stale, e.full = keys, parts, siteOut, nil, false
 	snap.files = w.files
 	res.Snapshot = snap
 	res.Changed, res.Removed = w.changes(e.snap)
@@ -523,52 +555,184 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	return res, nil
 }
 
-// reload forgets the pages and files at or under content path p, reads
-// them again, and returns the number of pages parsed.
-func (e *Engine) reload(p string) (int, error) {
+// mergeKeys sets the keys of the pages rendered by a patch in the keys
+// of the last update, which it changes.
+func mergeKeys(all, changed map[string]uint64) map[string]uint64 {
+	maps.Copy(all, changed)
+	return all
+}
+
+// resolve makes the site graph again from the parsed pages, and checks
+// it.
+func (e *Engine) resolve() {
+	e.paths = slices.Sorted(maps.Keys(e.parsed))
+	parsed := make([]*site.Parsed, 0, len(e.paths))
+	var drafts []*site.Parsed
+	e.inherits = len(e.cfg.Defaults) > 0
+	for _, p := range e.paths {
+		pp := e.parsed[p]
+		e.inherits = e.inherits || pp.Meta.Cascade != ""
+		if pp.Meta.Draft && !e.opt.Drafts {
+			drafts = append(drafts, pp)
+			continue
+		}
+		parsed = append(parsed, pp)
+	}
+	e.pages = len(parsed)
+	parsed, e.inheritFind = parse.Inherit(parsed, e.cfg, e.opt.ConfigFile)
+	files, fileFrom := e.fileList()
+	e.graph = resolve.New(e.cfg, parsed, files, e.opt.Now, e.graph)
+	e.graph.Site.FileFrom = fileFrom
+	e.graph.Site.Drafts = drafts
+	resolve.Rules(e.graph.Site, e.rules)
+	e.checker = validate.NewChecker(e.graph.Site)
+	e.checker.Rules(e.rules)
+	e.keyState = nil
+}
+
+// findings gathers the findings of every stage, sorted.
+func (e *Engine) findings() []diag.Finding {
+	finds := slices.Clone(e.cfgFind)
+	var pf []diag.Finding
+	for _, p := range e.paths {
+		pf = append(pf, e.parsed[p].Findings...)
+	}
+	finds = append(finds, parse.Summarize(pf)...)
+	skipped := &load.Content{}
+	for _, k := range slices.Sorted(maps.Keys(e.skipped)) {
+		skipped.Skipped = append(skipped.Skipped, e.skipped[k])
+	}
+	finds = append(finds, skipped.Findings(e.opt.ContentPrefix)...)
+	finds = append(finds, e.inheritFind...)
+	finds = append(finds, e.ruleFind...)
+	finds = append(finds, e.checker.Findings()...)
+	if !e.cfg.Found {
+		// A folder without playbook.yaml is documentation written for
+		// another tool: every finding is reported, as a warning, so that
+		// it still builds. playbook.yaml makes it a playbook, held to
+		// the checks.
+		for i := range finds {
+			finds[i].Severity = diag.Warning
+		}
+	}
+	diag.Sort(finds)
+	return finds
+}
+
+// searchDocs returns the search documents of the site's pages, sorted
+// by URL: those of pages parsed again made anew, the others kept.
+func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) []search.Doc {
+	if patched && e.docList != nil {
+		list, cloned := e.docList, false
+		for _, p := range touched {
+			i, ok := e.docAt[p.URL]
+			if !ok || e.docFrom[p.URL] == p.Parsed {
+				continue
+			}
+			if d, ok := search.DocOf(p); ok {
+				if !cloned {
+					list, cloned = slices.Clone(list), true // the index has the last list
+				}
+				list[i], e.docs[p.URL], e.docFrom[p.URL] = d, d, p.Parsed
+			}
+		}
+		e.docList = list
+		return list
+	}
+	docs := make(map[string]search.Doc, len(st.Pages))
+	from := make(map[string]*site.Parsed, len(st.Pages))
+	for _, p := range st.Pages {
+		if d, ok := e.docs[p.URL]; ok && !e.full && e.docFrom[p.URL] == p.Parsed && p.Path != "" {
+			docs[p.URL], from[p.URL] = d, p.Parsed
+		} else if d, ok := search.DocOf(p); ok {
+			docs[p.URL], from[p.URL] = d, p.Parsed
+		}
+	}
+	list := slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+	e.docs, e.docFrom, e.docList = docs, from, list
+	e.docAt = make(map[string]int, len(list))
+	for i, d := range list {
+		e.docAt[d.URL] = i
+	}
+	return list
+}
+
+// reloaded is what reload did.
+type reloaded struct {
+	// parsed are the pages parsed; replaced the parses they replace.
+	parsed, replaced []*site.Parsed
+	// reshaped is true when a page, a file or a skipped link came or
+	// went.
+	reshaped bool
+}
+
+// reload forgets the pages and files at or under content path p, and
+// reads them again.
+func (e *Engine) reload(p string) (reloaded, error) {
+	var r reloaded
 	under := func(k string) bool { return p == "." || k == p || strings.HasPrefix(k, p+"/") }
-	for k := range e.parsed {
+	old := map[string]*site.Parsed{}
+	oldOutside := map[string][]string{}
+	for k, pp := range e.parsed {
 		if under(k) {
+			old[k] = pp
 			delete(e.parsed, k)
 			for _, f := range e.outside[k] {
 				e.markStale(resolve.OutsidePrefix + f)
 			}
+			oldOutside[k] = e.outside[k]
 			delete(e.outside, k)
 		}
 	}
+	oldFiles := map[string]bool{}
 	for k := range e.files {
 		if under(k) {
+			oldFiles[k] = true
 			delete(e.files, k)
 			e.markStale(k)
 		}
 	}
+	oldSkipped := 0
 	for k := range e.skipped {
 		if under(k) {
+			oldSkipped++
 			delete(e.skipped, k)
 		}
 	}
 	c, err := load.Path(e.opt.Content, p)
 	if err != nil {
-		return 0, err
+		return r, err
 	}
 	for _, sk := range c.Skipped {
 		e.skipped[sk.Path] = sk
 	}
+	r.reshaped = len(c.Skipped) != oldSkipped || len(c.Sources) != len(old) || len(c.Files) != len(oldFiles)
 	opt := parse.Options{
 		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,
 		NavTitles: e.opt.NavTitles, Drafts: e.opt.Drafts,
 	}
 	for _, pp := range parse.All(c.Sources, opt) {
 		e.parsed[pp.Path] = pp
-		if err := e.linkOutside(pp); err != nil {
-			return 0, err
+		r.parsed = append(r.parsed, pp)
+		if prev := old[pp.Path]; prev != nil {
+			r.replaced = append(r.replaced, prev)
+		} else {
+			r.reshaped = true
 		}
+		before := oldOutside[pp.Path]
+		if err := e.linkOutside(pp); err != nil {
+			return r, err
+		}
+		// A link to another file outside the content folder changes
+		// the files links resolve against.
+		r.reshaped = r.reshaped || !slices.Equal(before, e.outside[pp.Path])
 	}
 	for _, f := range c.Files {
 		e.files[f] = true
 		e.markStale(f)
+		r.reshaped = r.reshaped || !oldFiles[f]
 	}
-	return len(c.Sources), nil
+	return r, nil
 }
 
 // loadStatic lists the files of the static folders (Options.Static) and

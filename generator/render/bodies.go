@@ -142,3 +142,19 @@ func (c *BodyCache) KeepOnly(pages []*site.Page) {
 		}
 	}
 }
+
+// Forget drops the bodies and pages.json entries of parsed pages that
+// were parsed again.
+func (c *BodyCache) Forget(parsed []*site.Parsed) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range parsed {
+		if p.Doc != nil {
+			delete(c.m, p.Doc)
+		}
+		delete(c.entries, p)
+	}
+}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/opsplaybook/playbook/generator/site"
@@ -17,9 +18,25 @@ import (
 // engine's differential test (random edits, then the same bytes as a
 // full build) holds them to it.
 
+// Keys is what the dependency keys of one site graph share (what each
+// page shows of itself to the others, the sidebar's sums, the site-wide
+// files' keys), made on the first key. An engine keeps it from one
+// update to the next (Options.Keys) and brings it up to date with
+// Renderer.PatchKeys after resolve.Graph.Patch; the zero value is ready
+// to use, for a new graph.
+type Keys struct{ keyData }
+
 // keyData is what every key of one render shares, made on first use.
 type keyData struct {
-	once     sync.Once
+	once sync.Once
+	// byFile is the page of each file; readers are, by page, the pages
+	// whose AlertPages or alerts: name it; paths the personas whose
+	// onboarding path has it; teams the team pages.
+	byFile   map[string]*site.Page
+	readers  map[*site.Page][]*site.Page
+	paths    map[*site.Page][]*site.Page
+	teams    []*site.Page
+	personas map[string]*site.Page
 	global   uint64
 	ifaces   map[*site.Page]uint64
 	findings map[string]uint64 // by file: the findings on it
@@ -106,37 +123,49 @@ func (k *keyData) ifaceOf(q *site.Page) uint64 {
 	return h.sum()
 }
 
-// prepare computes the shared part of the keys: once per Renderer.
+// prepareKeys computes the shared part of the keys: once per graph.
 func (r *Renderer) prepareKeys() *keyData {
 	k := r.keys
 	k.once.Do(func() {
-		k.findings = map[string]uint64{}
-		for _, f := range r.opt.Findings {
-			h, ok := hasher(k.findings[f.Path]), true
-			if _, ok = k.findings[f.Path]; !ok {
-				h = newHasher()
-			}
-			h.str(f.Check)
-			h.u64(uint64(f.Severity))
-			h.u64(uint64(f.Line))
-			h.str(f.Message)
-			k.findings[f.Path] = h.sum()
-		}
+		k.findings = r.findingSums()
 		k.ifaces = make(map[*site.Page]uint64, len(r.site.Pages))
+		k.byFile = make(map[string]*site.Page, len(r.site.Pages))
+		k.readers = map[*site.Page][]*site.Page{}
+		k.paths = map[*site.Page][]*site.Page{}
+		k.teams = nil
+		k.personas = r.site.Personas
 		for _, p := range r.site.Pages {
 			k.ifaces[p] = k.ifaceOf(p)
+			if p.File != "" {
+				if _, dup := k.byFile[p.File]; !dup {
+					k.byFile[p.File] = p
+				}
+			}
+			if p.Kind == site.Team {
+				k.teams = append(k.teams, p)
+			}
+			for _, q := range p.AlertPages {
+				k.readers[q] = append(k.readers[q], p)
+			}
+			for _, a := range p.Meta.Alerts {
+				if q := r.site.Alerts[a]; q != nil {
+					k.readers[q] = append(k.readers[q], p)
+				}
+			}
+		}
+		for _, persona := range r.sd.Personas {
+			for _, q := range persona.OnboardingPages {
+				if q != nil {
+					k.paths[q] = append(k.paths[q], persona)
+				}
+			}
 		}
 		k.pos = make(map[*site.Page]int, len(r.site.Pages))
 		k.prefix = map[*site.Page][]uint64{}
 		k.byRole = map[string][]*site.Page{}
 		for _, p := range r.site.Pages {
 			if len(p.Children) > 0 {
-				sums := make([]uint64, len(p.Children)+1)
-				for i, c := range p.Children {
-					k.pos[c] = i
-					sums[i+1] = sums[i] + k.iface(c)*0x9E3779B97F4A7C15 + uint64(i)
-				}
-				k.prefix[p] = sums
+				k.sums(p)
 			}
 			if p.Meta != nil {
 				for _, role := range p.Meta.Roles {
@@ -144,61 +173,10 @@ func (r *Renderer) prepareKeys() *keyData {
 				}
 			}
 		}
-		k.steps = map[*site.Page]uint64{}
-		for _, persona := range r.sd.Personas {
-			var path []*site.Page
-			for _, q := range persona.OnboardingPages {
-				if q != nil {
-					path = append(path, q)
-				}
-			}
-			for i, q := range path {
-				h := newHasher()
-				h.u64(k.steps[q])
-				h.u64(k.iface(persona))
-				h.u64(uint64(i))
-				h.u64(uint64(len(path)))
-				if i > 0 {
-					h.u64(k.iface(path[i-1]))
-				}
-				if i+1 < len(path) {
-					h.u64(k.iface(path[i+1]))
-				}
-				k.steps[q] = h.sum()
-			}
-		}
-		h := newHasher()
-		h.u64(r.Theme.Sum)
-		h.u64(r.opt.Salt)
-		h.str(r.opt.Version)
-		h.str(r.opt.Now.String())
-		h.u64(k.iface(r.site.Home))
-		for _, p := range r.sd.Personas {
-			h.u64(k.iface(p))
-		}
-		for _, sec := range r.sd.Sections {
-			// A section the page shown is not in: one link to it (see
-			// sidebar).
-			h.u64(k.iface(sec))
-		}
-		k.global = h.sum()
-		nf := newHasher()
-		nf.u64(k.global)
-		for _, p := range r.site.Pages {
-			// The teams and the incident pages it lists (see
-			// incidentPages: which three depends on their kind, weight
-			// and title).
-			if p.Kind == site.Team || isIncidentPage(p) {
-				nf.u64(k.iface(p))
-			}
-		}
-		k.notFound = nf.sum()
-		// The results page is made only when no page of the site has
-		// its URL.
-		h.flag(r.site.ByURL["/search/"] != nil)
-		k.searchPage = h.sum()
-		rd, sm, pj := newHasher(), newHasher(), newHasher()
-		for _, h := range []*hasher{&rd, &sm, &pj} {
+		k.steps = r.stepSums()
+		r.siteKeys()
+		rd, sm := newHasher(), newHasher()
+		for _, h := range []*hasher{&rd, &sm} {
 			h.str(r.base)
 		}
 		sm.str(r.site.Config.URL())
@@ -213,13 +191,277 @@ func (r *Renderer) prepareKeys() *keyData {
 				rd.str(a)
 			}
 			sm.str(p.URL)
-			pj.u64(k.iface(p))
-			pj.str(day(r.updated(p)))
 		}
 		rd.str(r.site.Config.AlertURL)
-		k.redirects, k.sitemap, k.pagesJSON = rd.sum(), sm.sum(), pj.sum()
+		k.redirects, k.sitemap = rd.sum(), sm.sum()
 	})
-	return k
+	return &k.keyData
+}
+
+// findingSums hashes the findings of each file.
+func (r *Renderer) findingSums() map[string]uint64 {
+	sums := map[string]uint64{}
+	for _, f := range r.opt.Findings {
+		h, ok := hasher(sums[f.Path]), true
+		if _, ok = sums[f.Path]; !ok {
+			h = newHasher()
+		}
+		h.str(f.Check)
+		h.u64(uint64(f.Severity))
+		h.u64(uint64(f.Line))
+		h.str(f.Message)
+		sums[f.Path] = h.sum()
+	}
+	return sums
+}
+
+// sums makes the sidebar's running sums of folder p's children.
+func (k *keyData) sums(p *site.Page) {
+	sums := make([]uint64, len(p.Children)+1)
+	for i, c := range p.Children {
+		k.pos[c] = i
+		sums[i+1] = sums[i] + k.iface(c)*0x9E3779B97F4A7C15 + uint64(i)
+	}
+	k.prefix[p] = sums
+}
+
+// stepSums hashes, by page, its places on the personas' onboarding paths.
+func (r *Renderer) stepSums() map[*site.Page]uint64 {
+	k := &r.keys.keyData
+	steps := map[*site.Page]uint64{}
+	for _, persona := range r.sd.Personas {
+		var path []*site.Page
+		for _, q := range persona.OnboardingPages {
+			if q != nil {
+				path = append(path, q)
+			}
+		}
+		for i, q := range path {
+			h := newHasher()
+			h.u64(steps[q])
+			h.u64(k.iface(persona))
+			h.u64(uint64(i))
+			h.u64(uint64(len(path)))
+			if i > 0 {
+				h.u64(k.iface(path[i-1]))
+			}
+			if i+1 < len(path) {
+				h.u64(k.iface(path[i+1]))
+			}
+			steps[q] = h.sum()
+		}
+	}
+	return steps
+}
+
+// siteKeys makes the keys that read what every page shows: the part
+// every page shares (global), the 404 page, the results page and
+// pages.json.
+func (r *Renderer) siteKeys() {
+	k := &r.keys.keyData
+	h := newHasher()
+	h.u64(r.Theme.Sum)
+	h.u64(r.opt.Salt)
+	h.str(r.opt.Version)
+	h.str(r.opt.Now.String())
+	h.u64(k.iface(r.site.Home))
+	for _, p := range r.sd.Personas {
+		h.u64(k.iface(p))
+	}
+	for _, sec := range r.sd.Sections {
+		// A section the page shown is not in: one link to it (see
+		// sidebar).
+		h.u64(k.iface(sec))
+	}
+	k.global = h.sum()
+	nf := newHasher()
+	nf.u64(k.global)
+	for _, p := range r.site.Pages {
+		// The teams and the incident pages it lists (see
+		// incidentPages: which three depends on their kind, weight
+		// and title).
+		if p.Kind == site.Team || isIncidentPage(p) {
+			nf.u64(k.ifaces[p])
+		}
+	}
+	k.notFound = nf.sum()
+	// The results page is made only when no page of the site has
+	// its URL.
+	h.flag(r.site.ByURL["/search/"] != nil)
+	k.searchPage = h.sum()
+	pj := newHasher()
+	pj.str(r.base)
+	for _, p := range r.site.Pages {
+		pj.u64(k.ifaces[p])
+		pj.str(day(r.updated(p)))
+	}
+	k.pagesJSON = pj.sum()
+}
+
+// PatchKeys brings the keys' shared part up to date after
+// resolve.Graph.Patch changed the pages touched in place (r is a
+// Renderer of that graph, with Options.Keys as the last update left
+// it), and returns the pages whose key may have changed: the touched
+// pages and every page that shows something of them. all is true when
+// that is every page (the theme or the configuration changed, or a
+// page that every page shows).
+func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool) {
+	k := &r.keys.keyData
+	done := false
+	k.once.Do(func() { done = true })
+	if done {
+		// Not made before: made now, for every page.
+		r.keys.once = sync.Once{}
+		r.prepareKeys()
+		return nil, true
+	}
+	global := k.global
+	set := map[*site.Page]bool{}
+	add := func(p *site.Page) {
+		if p != nil {
+			set[p] = true
+		}
+	}
+	// What a page shows of itself: of the touched pages, and of those
+	// whose findings changed.
+	sums := r.findingSums()
+	dirty := slices.Clone(touched)
+	for f, v := range sums {
+		if old, ok := k.findings[f]; !ok || old != v {
+			if p := k.byFile[f]; p != nil {
+				dirty = append(dirty, p)
+			}
+		}
+	}
+	for f := range k.findings {
+		if _, ok := sums[f]; !ok {
+			if p := k.byFile[f]; p != nil {
+				dirty = append(dirty, p)
+			}
+		}
+	}
+	k.findings = sums
+	folders := map[*site.Page][2]int{} // folder -> range of its children's places that changed
+	mark := func(folder *site.Page, i int) {
+		rg, ok := folders[folder]
+		if !ok {
+			rg = [2]int{i, i}
+		}
+		folders[folder] = [2]int{min(rg[0], i), max(rg[1], i)}
+	}
+	for _, p := range touched {
+		// The page's own file: its key, and the alert pages that show
+		// a runbook's body.
+		add(p)
+		for _, q := range p.AlertPages {
+			if q.RunbookOf == p {
+				add(q)
+			}
+		}
+		if p.Parent != nil {
+			// Its place among its folder's pages may have moved (a new
+			// title).
+			mark(p.Parent, k.pos[p])
+		}
+	}
+	for _, p := range dirty {
+		v := k.ifaceOf(p)
+		if v == k.ifaces[p] {
+			continue
+		}
+		k.ifaces[p] = v
+		k.showers(p, add)
+		if p.Parent != nil {
+			mark(p.Parent, k.pos[p])
+		}
+	}
+	for folder, rg := range folders {
+		old := slices.Clone(folder.Children)
+		before := map[*site.Page]int{}
+		for _, c := range old {
+			before[c] = k.pos[c]
+		}
+		k.sums(folder)
+		for i, c := range folder.Children {
+			if before[c] != i {
+				rg = [2]int{min(rg[0], i, before[c]), max(rg[1], i, before[c])}
+			}
+		}
+		// The pages whose sidebar shows a window of this folder that
+		// holds a place in the range.
+		add(folder)
+		n := len(folder.Children)
+		for i := max(0, rg[0]-navLimit); i <= min(n-1, rg[1]+navLimit); i++ {
+			descend(folder.Children[i], add)
+		}
+	}
+	steps := r.stepSums()
+	for q, v := range steps {
+		if k.steps[q] != v {
+			add(q)
+		}
+	}
+	for q := range k.steps {
+		if _, ok := steps[q]; !ok {
+			add(q)
+		}
+	}
+	k.steps = steps
+	r.siteKeys()
+	if k.global != global {
+		return nil, true
+	}
+	pages = make([]*site.Page, 0, len(set))
+	for p := range set {
+		pages = append(pages, p)
+	}
+	slices.SortFunc(pages, func(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) })
+	return pages, false
+}
+
+// showers calls add with every page whose key reads what p shows of
+// itself (its iface): the reverse of what Key reads.
+func (k *keyData) showers(p *site.Page, add func(*site.Page)) {
+	descend(p, add) // its crumbs are on every page under it
+	for _, q := range p.Owned {
+		add(q) // their owner
+	}
+	for _, q := range p.AlertPages {
+		add(q) // their runbook
+	}
+	for _, q := range k.readers[p] {
+		add(q) // their alert pages
+	}
+	for _, role := range p.Meta.Roles {
+		add(k.personas[role]) // the persona's list of its role's pages
+	}
+	for _, persona := range k.paths[p] {
+		add(persona) // its onboarding path
+	}
+	add(p.OwnerTeam) // the team's list of its pages
+	add(p.Parent)    // the folder's list
+	for a := p.Parent; a != nil; a = a.Parent {
+		if a.Kind == site.Section {
+			add(a) // a section's listing of every page under it
+		}
+	}
+	if p.Kind == site.Team {
+		for _, q := range p.Owned {
+			for a := q.Parent; a != nil; a = a.Parent {
+				if a.Kind == site.Section {
+					add(a) // listings name each page's owner
+				}
+			}
+		}
+	}
+}
+
+// descend calls add with p and every page under it.
+func descend(p *site.Page, add func(*site.Page)) {
+	add(p)
+	for _, c := range p.Children {
+		descend(c, add)
+	}
 }
 
 // window hashes the sidebar entries of folder's children that a page

@@ -52,7 +52,11 @@ type Options struct {
 	// not read again.
 	Theme *Theme
 	// Bodies, when set, keeps rendered bodies for the next build.
-	Bodies   *BodyCache
+	Bodies *BodyCache
+	// Keys, when set, is the dependency keys' shared part as the last
+	// update of this site graph left it (see Renderer.PatchKeys); a new
+	// graph needs a new one.
+	Keys     *Keys
 	Findings []diag.Finding
 	// LivePreview marks each page's findings in listings and team pages
 	// (findingCount), for contributors in the live preview; a published
@@ -118,7 +122,7 @@ type Renderer struct {
 	buffers  sync.Pool
 	sd       *SiteData
 	findings map[string][]diag.Finding // by file
-	keys     *keyData
+	keys     *Keys
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -140,7 +144,10 @@ func New(s *site.Site, opt Options) (*Renderer, error) {
 			return nil, err
 		}
 	}
-	r := &Renderer{Theme: th, opt: opt, site: s, tmpl: map[string]*template.Template{}, keys: &keyData{}}
+	r := &Renderer{Theme: th, opt: opt, site: s, tmpl: map[string]*template.Template{}, keys: opt.Keys}
+	if r.keys == nil {
+		r.keys = &Keys{}
+	}
 	r.buffers.New = func() any { return new(bytes.Buffer) }
 	funcs := r.funcs()
 	for name, t := range th.tmpl {
@@ -334,6 +341,7 @@ type SitePart struct {
 // that an engine writes again only the groups whose key changed.
 func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
+	catalog := r.catalogKey()
 	return []SitePart{
 		{"404", k.notFound, r.notFound},
 		{"search page", k.searchPage, r.searchPage},
@@ -342,8 +350,8 @@ func (r *Renderer) SiteParts() []SitePart {
 		{"headers", k.global, r.headers},
 		{"sitemap", k.sitemap, r.sitemap},
 		{"pages.json", k.pagesJSON, r.pagesJSON},
-		{"catalog.json", r.catalogKey(), r.catalogJSON},
-		{"llms.txt", r.catalogKey(), r.llmsTxt},
+		{"catalog.json", catalog, r.catalogJSON},
+		{"llms.txt", catalog, r.llmsTxt},
 	}
 }
 

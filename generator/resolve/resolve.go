@@ -31,14 +31,23 @@ import (
 // out, as the caller decides), making a new Page for each; it changes
 // none of them. now decides which pages are due for review.
 func Site(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time) *site.Site {
-	return SiteFrom(cfg, parsed, files, now, nil)
+	return New(cfg, parsed, files, now, nil).Site
 }
 
-// SiteFrom is Site for a site that prev was made for before some pages
-// changed: a page whose parse is the same, in a site whose LinkSum is the
-// same, takes its resolved links from prev instead of resolving them
-// again. prev is only read.
-func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time, prev *site.Site) *site.Site {
+// Graph is a site graph with the indexes that resolving links reads, so
+// that Patch can bring it up to date in place.
+type Graph struct {
+	Site   *site.Site
+	files  map[string]bool       // the other files, lowercased
+	docs   map[string]*site.Page // by Docusaurus path, lowercased (Docusaurus sites)
+	byPath map[string]*site.Page // by content path
+}
+
+// New builds the site graph as Site does. prev, when not nil, is a graph
+// made before some pages changed: a page whose parse is the same, in a
+// site whose LinkSum is the same, takes its resolved links from prev
+// instead of resolving them again. prev is only read.
+func New(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Time, prev *Graph) *Graph {
 	pages := make([]*site.Page, len(parsed))
 	nodes := make([]site.Page, len(parsed))
 	for i, p := range parsed {
@@ -91,17 +100,12 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 	}
 	s.LinkSum = linkSum(cfg, pages, files)
 	var before, byPath map[string]*site.Page
-	if prev != nil && prev.LinkSum == s.LinkSum {
-		before = make(map[string]*site.Page, len(prev.Pages))
-		for _, p := range prev.Pages {
-			if p.Path != "" {
-				before[p.Path] = p
-			}
-		}
-		byPath = make(map[string]*site.Page, len(pages))
-		for _, p := range pages {
-			byPath[p.Path] = p
-		}
+	byPath = make(map[string]*site.Page, len(pages))
+	for _, p := range pages {
+		byPath[p.Path] = p
+	}
+	if prev != nil && prev.Site.LinkSum == s.LinkSum {
+		before = prev.byPath
 	}
 
 	docs := map[string]*site.Page{} // by Docusaurus path, lowercased
@@ -143,14 +147,7 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 				p.OnboardingPages = append(p.OnboardingPages, Ref(s, r))
 			}
 		}
-		every := p.Meta.ReviewEvery
-		if every.IsZero() {
-			every = cfg.Review.Every
-		}
-		if !p.Meta.LastReviewed.IsZero() && !every.IsZero() {
-			p.ReviewDue = every.After(p.Meta.LastReviewed)
-			p.Stale = !now.Before(p.ReviewDue.Time)
-		}
+		p.ReviewDue, p.Stale = reviewDue(s, p.Parsed, now)
 	}
 	for _, p := range pages {
 		if p.OwnerTeam != nil {
@@ -172,7 +169,7 @@ func SiteFrom(cfg *config.Config, parsed []*site.Parsed, files []string, now tim
 	}
 	sections(s)
 	s.Home = s.ByURL["/"]
-	return s
+	return &Graph{Site: s, files: fileSet, docs: docs, byPath: byPath}
 }
 
 func byURL(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) }

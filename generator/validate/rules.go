@@ -17,13 +17,19 @@ import (
 // least an alert page; every alert page has a rule; a rule's team label
 // names the team that owns its page; no rule is defined twice.
 func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
+	return rulesChecks(s, rs, func() map[string]string { return served(s) })
+}
+
+// rulesChecks is Rules, with the site paths a host answers from
+// servedPaths (see served).
+func rulesChecks(s *site.Site, rs []*rules.Rule, servedSet func() map[string]string) []diag.Finding {
 	var out diag.List
 	label := s.Config.TeamLabel
 	defined := map[string]bool{}
 	seen := map[string]*rules.Rule{}
 	var servedPaths map[string]string
 	if len(rs) > 0 {
-		servedPaths = served(s)
+		servedPaths = servedSet()
 	}
 	for _, r := range rs {
 		defined[r.Alert] = true

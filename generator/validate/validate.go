@@ -22,9 +22,14 @@ import (
 
 // Site runs every check and returns the findings, sorted.
 func Site(s *site.Site) []diag.Finding {
-	v := &checker{site: s}
+	return NewChecker(s).Findings()
+}
+
+// global runs the checks that are not about one page: URL conflicts,
+// alert names, aliases and the content's other files.
+func (v *checker) global() {
 	urls := map[string]*site.Page{}
-	for _, p := range s.Pages {
+	for _, p := range v.site.Pages {
 		if p.Path == "" {
 			continue // made by the generator
 		}
@@ -40,12 +45,11 @@ func Site(s *site.Site) []diag.Finding {
 		if top, _, _ := strings.Cut(strings.Trim(p.URL, "/"), "/"); top != "" && resolve.IsSiteFile(top) {
 			v.err(p, "page/url-conflict", 1, "this page's URL %s would make a folder where the build writes its own %s; rename the page", p.URL, top)
 		}
-		v.page(p)
 	}
 	v.alerts()
 	v.aliases()
-	for _, f := range s.Files {
-		if what := resolve.Generated(s, f); what != "" {
+	for _, f := range v.site.Files {
+		if what := resolve.Generated(v.site, f); what != "" {
 			hint := ""
 			switch f {
 			case "404.html":
@@ -54,14 +58,12 @@ func Site(s *site.Site) []diag.Finding {
 				hint = " (redirects come from the aliases: of pages)"
 			}
 			name := v.filePrefix() + f
-			if src := s.FileFrom[f]; src != "" {
+			if src := v.site.FileFrom[f]; src != "" {
 				name = src
 			}
 			v.out.Errorf("file/replaces-output", name, 0, "this file would replace %s, which the build writes, so it is left out: rename or remove it%s", what, hint)
 		}
 	}
-	diag.Sort(v.out)
-	return v.out
 }
 
 type checker struct {

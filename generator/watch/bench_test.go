@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ import (
 //	go test -run '^$' -bench Edit -benchtime 20x ./generator/watch/
 //	go test -run '^$' -bench Memory -benchtime 1x ./generator/watch/
 //	PLAYBOOK_BENCH_PAGES=1000 go test -run '^$' -bench . -benchtime 10x ./generator/watch/
+//
+// PLAYBOOK_BENCH_PROFILES=DIR writes a CPU profile of each kind of edit
+// to DIR/edit-KIND.pprof.
 //
 // BenchmarkEdit times, for a body, a title, an owner, a rule expression and a layout edit, the time from
 // the file written to the pages being told to reload: the watcher's batch,
@@ -189,6 +193,16 @@ func BenchmarkEdit(b *testing.B) {
 	}
 	for _, e := range edits {
 		b.Run(e.name, func(b *testing.B) {
+			if dir := os.Getenv("PLAYBOOK_BENCH_PROFILES"); dir != "" {
+				// A CPU profile of this kind of edit alone.
+				f, err := os.Create(filepath.Join(dir, "edit-"+e.name+".pprof"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
 			var times []time.Duration
 			full := 0
 			i := 0

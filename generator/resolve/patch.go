@@ -1,0 +1,161 @@
+package resolve
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/frontmatter"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// Patch brings g up to date, in place, after the pages in changed were
+// parsed again (each takes the place of the page with its Path). It
+// applies to the changes that leave the graph's shape as it was: each
+// changed page keeps its URL, reference, kind, id, heading ids and the
+// front matter that ties pages together (alert, runbook, alerts, roles,
+// onboarding_path, aliases, weight, sidebar label, Docusaurus id and
+// slug); its title, owner, review dates, tickets, other front matter and
+// body may change. It returns the pages whose resolved fields changed
+// (the changed pages, the teams that gained or lost one) and true; or
+// nil and false, with g as it was, when a change is not of that kind and
+// the site must be resolved again (New).
+//
+// Nodes are changed in place: a Site that g made before is this one.
+func (g *Graph) Patch(changed []*site.Parsed, now time.Time) ([]*site.Page, bool) {
+	s := g.Site
+	nodes := make([]*site.Page, len(changed))
+	for i, np := range changed {
+		p := g.byPath[np.Path]
+		if p == nil || p.Parsed == nil || !sameShape(s, p.Parsed, np) {
+			return nil, false
+		}
+		nodes[i] = p
+	}
+	var touched []*site.Page
+	resort := map[*site.Page]bool{}
+	for i, np := range changed {
+		p := nodes[i]
+		old := p.Parsed
+		p.Parsed = np
+		touched = append(touched, p)
+		p.Links = nil
+		for _, l := range np.Outline.Links {
+			p.Links = append(p.Links, link(s, g.files, g.docs, p, l))
+		}
+		if np.Title != old.Title && p.Parent != nil {
+			resort[p.Parent] = true
+		}
+		team := (*site.Page)(nil)
+		if o := np.Meta.Owner; o != "" {
+			team = s.Teams[site.TeamID(o)]
+		}
+		if team != p.OwnerTeam {
+			if t := p.OwnerTeam; t != nil {
+				t.Owned = slices.DeleteFunc(slices.Clone(t.Owned), func(q *site.Page) bool { return q == p })
+				touched = append(touched, t)
+			}
+			if team != nil {
+				at, _ := slices.BinarySearchFunc(team.Owned, p, byURL)
+				team.Owned = slices.Insert(slices.Clone(team.Owned), at, p)
+				touched = append(touched, team)
+			}
+			p.OwnerTeam = team
+		}
+		p.ReviewDue, p.Stale = reviewDue(s, np, now)
+	}
+	for folder := range resort {
+		sortChildren(folder)
+	}
+	return touched, true
+}
+
+// sameShape reports whether np, a new parse of the page old, leaves the
+// site graph's shape as it was (see Patch).
+func sameShape(s *site.Site, old, np *site.Parsed) bool {
+	if old.Path != np.Path || old.URL != np.URL || old.Ref != np.Ref || old.Kind != np.Kind || old.ID != np.ID ||
+		old.AnchorSum != np.AnchorSum || old.File != np.File {
+		return false
+	}
+	a, b := old.Meta, np.Meta
+	if a.Alert != b.Alert || a.Runbook != b.Runbook || a.Weight != b.Weight || a.NavLabel != b.NavLabel ||
+		a.Draft != b.Draft || a.DocID != b.DocID || a.Slug != b.Slug || a.Cascade != b.Cascade ||
+		!slices.Equal(a.Alerts, b.Alerts) || !slices.Equal(a.Roles, b.Roles) ||
+		!slices.Equal(a.OnboardingPath, b.OnboardingPath) || !slices.Equal(a.Aliases, b.Aliases) {
+		return false
+	}
+	if s.Config.Source == "docusaurus" && parse.DocusaurusPath(old.Ref, a) != parse.DocusaurusPath(np.Ref, b) {
+		return false
+	}
+	// A team's id is its file name, but an owner reference may name it
+	// in another case; a persona's and a team's pages are read by every
+	// page (the sidebar's personas, owner names): New resolves those.
+	return np.Kind != site.Team && np.Kind != site.Persona && !strings.EqualFold(np.Path, "_index.md") && np.URL != "/"
+}
+
+// Rules links the alert pages to their rules again after the rule files
+// changed (see the function Rules): every alert page's Rule and every
+// runbook's RuleAlerts is made anew. It returns the pages whose rule, or
+// whose alerts from rules, changed.
+func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
+	type was struct {
+		rule   *rules.Rule
+		alerts []string
+	}
+	before := map[*site.Page]was{}
+	for _, p := range g.Site.Pages {
+		if p.Rule != nil || p.RuleAlerts != nil {
+			before[p] = was{p.Rule, p.RuleAlerts}
+			p.Rule, p.RuleAlerts = nil, nil
+		}
+	}
+	Rules(g.Site, rs)
+	var touched []*site.Page
+	for _, p := range g.Site.Pages {
+		w := before[p]
+		if !sameRule(w.rule, p.Rule) || !slices.Equal(w.alerts, p.RuleAlerts) {
+			touched = append(touched, p)
+		}
+	}
+	return touched
+}
+
+// sameRule reports whether two rules are the same as an alert page shows
+// and checks them.
+func sameRule(a, b *rules.Rule) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Alert == b.Alert && a.Expr == b.Expr && a.For == b.For && a.File == b.File && a.Line == b.Line &&
+		a.RunbookLine == b.RunbookLine && a.RunbookURL() == b.RunbookURL() &&
+		a.Group == b.Group && maps.Equal(a.Labels, b.Labels) && maps.Equal(a.Annotations, b.Annotations) &&
+		maps.Equal(a.LabelLines, b.LabelLines)
+}
+
+// reviewDue is when page p is due for review, and whether it is overdue
+// at now.
+func reviewDue(s *site.Site, p *site.Parsed, now time.Time) (due frontmatter.Date, stale bool) {
+	every := p.Meta.ReviewEvery
+	if every.IsZero() {
+		every = s.Config.Review.Every
+	}
+	if !p.Meta.LastReviewed.IsZero() && !every.IsZero() {
+		due = every.After(p.Meta.LastReviewed)
+		stale = !now.Before(due.Time)
+	}
+	return due, stale
+}
+
+// sortChildren sorts a folder page's pages as sections does: by weight,
+// pages with none last, then by title and URL.
+func sortChildren(p *site.Page) {
+	kids := slices.Clone(p.Children)
+	slices.SortStableFunc(kids, func(a, b *site.Page) int {
+		return cmp.Or(cmp.Compare(sortOrder(a), sortOrder(b)), strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
+	})
+	p.Children = kids
+}

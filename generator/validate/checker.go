@@ -1,0 +1,84 @@
+package validate
+
+import (
+	"github.com/opsplaybook/playbook/generator/diag"
+	"github.com/opsplaybook/playbook/generator/rules"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// Checker checks a site graph and keeps its findings by page, so that
+// after resolve.Graph.Patch changed some pages in place only those are
+// checked again.
+type Checker struct {
+	v      checker
+	pages  map[*site.Page][]diag.Finding
+	global []diag.Finding
+	rules  []diag.Finding
+}
+
+// NewChecker runs every check of Site on s.
+func NewChecker(s *site.Site) *Checker {
+	c := &Checker{v: checker{site: s}, pages: make(map[*site.Page][]diag.Finding, len(s.Pages))}
+	for _, p := range s.Pages {
+		if p.Path != "" {
+			c.page(p)
+		}
+	}
+	c.checkGlobal()
+	return c
+}
+
+func (c *Checker) page(p *site.Page) {
+	c.v.out = nil
+	c.v.page(p)
+	if len(c.v.out) == 0 {
+		delete(c.pages, p)
+	} else {
+		c.pages[p] = c.v.out
+	}
+}
+
+func (c *Checker) checkGlobal() {
+	c.v.out = nil
+	c.v.global()
+	c.global = c.v.out
+}
+
+// Recheck checks the pages again after resolve.Graph.Patch changed them
+// (or their rules), and the site-wide checks that read them: the graph's
+// shape is as it was, so no other page's findings change.
+func (c *Checker) Recheck(pages []*site.Page) {
+	global := false
+	for _, p := range pages {
+		if p.Path != "" {
+			c.page(p)
+		}
+		global = global || p.Kind == site.Alert || len(p.Meta.Aliases) > 0
+	}
+	if global {
+		// Their findings name the lines of alert: and aliases:.
+		c.checkGlobal()
+	}
+}
+
+// Rules runs the checks of the function Rules and keeps their findings
+// for Findings.
+func (c *Checker) Rules(rs []*rules.Rule) {
+	c.rules = rulesChecks(c.v.site, rs, c.v.servedSet)
+}
+
+// Findings returns the findings of the checks, sorted.
+func (c *Checker) Findings() []diag.Finding {
+	n := len(c.global) + len(c.rules)
+	for _, f := range c.pages {
+		n += len(f)
+	}
+	out := make([]diag.Finding, 0, n)
+	out = append(out, c.rules...)
+	out = append(out, c.global...)
+	for _, f := range c.pages {
+		out = append(out, f...)
+	}
+	diag.Sort(out)
+	return out
+}
