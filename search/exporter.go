@@ -61,7 +61,6 @@ func group(t string) string { return prefix(t, 2) }
 // Update makes the export of docs, and returns the names of the files
 // that are new or changed since the last Update, and of those that went.
 func (e *Exporter) Update(docs []Doc) (changed, removed []string, err error) {
-	old := e.files
 	var dirty []int
 	incremental := e.ready && len(docs) == len(e.docs)
 	if incremental {
@@ -74,12 +73,38 @@ func (e *Exporter) Update(docs []Doc) (changed, removed []string, err error) {
 				dirty = append(dirty, i)
 			}
 		}
-		if incremental && len(dirty) == 0 {
-			e.docs = docs
-			return nil, nil, nil
-		}
-		incremental = incremental && len(dirty) <= maxIncremental
 	}
+	return e.update(docs, dirty, incremental)
+}
+
+// UpdateAt is Update for documents that are those of the last update but
+// at the places at: the same URLs in the same order, and no other
+// document changed. It works in the time of the documents at those
+// places, not of all of them.
+func (e *Exporter) UpdateAt(docs []Doc, at []int) (changed, removed []string, err error) {
+	if !e.ready || len(docs) != len(e.docs) {
+		return e.Update(docs)
+	}
+	var dirty []int
+	for _, i := range at {
+		if docs[i].URL != e.docs[i].URL {
+			return e.Update(docs)
+		}
+		if !sameDoc(docs[i], e.docs[i]) {
+			dirty = append(dirty, i)
+		}
+	}
+	slices.Sort(dirty)
+	return e.update(docs, slices.Compact(dirty), true)
+}
+
+func (e *Exporter) update(docs []Doc, dirty []int, incremental bool) (changed, removed []string, err error) {
+	old := e.files
+	if incremental && len(dirty) == 0 {
+		e.docs = docs
+		return nil, nil, nil
+	}
+	incremental = incremental && len(dirty) <= maxIncremental
 	if incremental {
 		e.touched = map[string]bool{}
 		err = e.patch(docs, dirty)

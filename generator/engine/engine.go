@@ -185,20 +185,21 @@ type Result struct {
 // Engine is the incremental build of one site. Its methods must not be
 // called concurrently; Search may be, from any goroutine.
 type Engine struct {
-	opt      Options
-	cfg      *config.Config
-	cfgFind  []diag.Finding
-	salt     uint64
-	md       *markdown.Markdown
-	parsed   map[string]*site.Parsed // by content path
-	files    map[string]bool         // content files that are not pages
-	static   map[string]int          // static files by output path -> index in opt.Static
-	outside  map[string][]string     // content path of a page -> site folder files it links to
-	skipped  map[string]load.Skipped // symbolic links not followed
-	rules    []*rules.Rule
-	ruleFind []diag.Finding
-	theme    *render.Theme
-	bodies   render.BodyCache
+	opt       Options
+	cfg       *config.Config
+	cfgFind   []diag.Finding
+	salt      uint64
+	md        *markdown.Markdown
+	parsed    map[string]*site.Parsed // by content path
+	files     map[string]bool         // content files that are not pages
+	static    map[string]int          // static files by output path -> index in opt.Static
+	outside   map[string][]string     // content path of a page -> site folder files it links to
+	skipped   map[string]load.Skipped // symbolic links not followed
+	rules     []*rules.Rule
+	ruleFind  []diag.Finding
+	ruleFiles map[string]ruleFile // by path
+	theme     *render.Theme
+	bodies    render.BodyCache
 
 	// The site graph, its checks and the dependency keys' shared part,
 	// brought up to date in place by updates that leave the graph's
@@ -207,6 +208,7 @@ type Engine struct {
 	graph    *resolve.Graph
 	checker  *validate.Checker
 	keyState *render.Keys
+	renderer *render.Renderer // of graph, theme and keyState
 	// paths are the parsed pages' content paths, sorted; pages the
 	// number in the graph; inherits is true when a page has a cascade
 	// or playbook.yaml defaults, which Patch does not follow.
@@ -304,7 +306,12 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		// Dates are keyed on every page that shows one: the next
 		// update works out every key.
 		reshape = reshape || !old.Now.Equal(e.opt.Now) || !maps.Equal(old.LastUpdated, e.opt.LastUpdated)
-		e.rules, e.ruleFind = rules.Parse(e.opt.Rules)
+		names := alertNames(e.rules)
+		e.parseRules()
+		// An alert that a rule now defines, or no longer does, changes
+		// what the pages' checks say (a runbook's alerts:, an alert
+		// page's rule): the site is checked again.
+		reshape = reshape || !slices.Equal(names, alertNames(e.rules))
 		e.theme = nil
 		static := e.static
 		if err := e.loadStatic(); err != nil {
@@ -404,14 +411,20 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	if e.keyState == nil {
 		e.keyState, patched = &render.Keys{}, false
 	}
-	r, err := render.New(st, render.Options{
-		Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies, Keys: e.keyState,
-		Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
-		LastUpdated: e.opt.LastUpdated,
-	})
-	if err != nil {
-		e.keyState = nil
-		return nil, err
+	r := e.renderer
+	var err error
+	if patched && r != nil && r.Theme == e.theme && ch.Options == nil {
+		r.Refresh(finds)
+	} else {
+		r, err = render.New(st, render.Options{
+			Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies, Keys: e.keyState,
+			Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
+			LastUpdated: e.opt.LastUpdated,
+		})
+		if err != nil {
+			return nil, err
+		}
+		e.renderer = r
 	}
 	cands, all := st.Pages, true
 	if patched {
@@ -524,8 +537,13 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// Index: the search documents of the pages parsed again. A
 	// document is made from the parsed page alone (search.DocOf), so a
 	// page parsed once keeps its document.
-	list := e.searchDocs(st, touched, patched)
-	changedDocs, removed, err := e.exporter.Update(list)
+	list, at := e.searchDocs(st, touched, patched)
+	var changedDocs, removed []string
+	if at != nil {
+		changedDocs, removed, err = e.exporter.UpdateAt(list, at)
+	} else {
+		changedDocs, removed, err = e.exporter.Update(list)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -553,6 +571,41 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.api.Set(list)
 	}
 	return res, nil
+}
+
+// parseRules parses the rule files of the options, each file again only
+// when its bytes changed.
+func (e *Engine) parseRules() {
+	cache := make(map[string]ruleFile, len(e.opt.Rules))
+	e.rules, e.ruleFind = nil, nil
+	for _, f := range e.opt.Rules {
+		rf, ok := e.ruleFiles[f.Path]
+		if !ok || !bytes.Equal(rf.data, f.Data) {
+			rf.data = f.Data
+			rf.rules, rf.finds = rules.Parse([]rules.File{f})
+		}
+		cache[f.Path] = rf
+		e.rules = append(e.rules, rf.rules...)
+		e.ruleFind = append(e.ruleFind, rf.finds...)
+	}
+	e.ruleFiles = cache
+}
+
+// ruleFile is a rule file as it was parsed.
+type ruleFile struct {
+	data  []byte
+	rules []*rules.Rule
+	finds []diag.Finding
+}
+
+// alertNames returns the alerts that rules define, sorted.
+func alertNames(rs []*rules.Rule) []string {
+	names := make([]string, 0, len(rs))
+	for _, r := range rs {
+		names = append(names, r.Alert)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // mergeKeys sets the keys of the pages rendered by a patch in the keys
@@ -620,10 +673,12 @@ func (e *Engine) findings() []diag.Finding {
 }
 
 // searchDocs returns the search documents of the site's pages, sorted
-// by URL: those of pages parsed again made anew, the others kept.
-func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) []search.Doc {
+// by URL: those of pages parsed again made anew, the others kept. After a
+// patch, at are the places of the documents made anew (not nil).
+func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) (list []search.Doc, at []int) {
 	if patched && e.docList != nil {
 		list, cloned := e.docList, false
+		at = []int{}
 		for _, p := range touched {
 			i, ok := e.docAt[p.URL]
 			if !ok || e.docFrom[p.URL] == p.Parsed {
@@ -634,10 +689,11 @@ func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) [
 					list, cloned = slices.Clone(list), true // the index has the last list
 				}
 				list[i], e.docs[p.URL], e.docFrom[p.URL] = d, d, p.Parsed
+				at = append(at, i)
 			}
 		}
 		e.docList = list
-		return list
+		return list, at
 	}
 	docs := make(map[string]search.Doc, len(st.Pages))
 	from := make(map[string]*site.Parsed, len(st.Pages))
@@ -648,13 +704,13 @@ func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) [
 			docs[p.URL], from[p.URL] = d, p.Parsed
 		}
 	}
-	list := slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+	list = slices.SortedFunc(maps.Values(docs), func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
 	e.docs, e.docFrom, e.docList = docs, from, list
 	e.docAt = make(map[string]int, len(list))
 	for i, d := range list {
 		e.docAt[d.URL] = i
 	}
-	return list
+	return list, nil
 }
 
 // reloaded is what reload did.

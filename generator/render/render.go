@@ -157,11 +157,7 @@ func New(s *site.Site, opt Options) (*Renderer, error) {
 		}
 		r.tmpl[name] = c.Funcs(funcs)
 	}
-	r.sd = r.siteData()
-	r.findings = map[string][]diag.Finding{}
-	for _, f := range opt.Findings {
-		r.findings[f.Path] = append(r.findings[f.Path], f)
-	}
+	r.Refresh(opt.Findings)
 	return r, nil
 }
 
@@ -534,4 +530,18 @@ func (r *Renderer) siteHome() *site.Page {
 		return r.site.Home
 	}
 	return &site.Page{Parsed: &site.Parsed{URL: "/", Title: r.site.Config.Title, Meta: &frontmatter.Meta{Lines: map[string]int{}}}}
+}
+
+// Refresh readies r, a renderer of a graph that resolve.Graph.Patch has
+// since changed in place, for the graph as it is now, with its new
+// findings, keeping its templates (opt's Theme, Keys and the rest are
+// those r was made with).
+func (r *Renderer) Refresh(findings []diag.Finding) {
+	r.opt.Findings = findings
+	r.sd = r.siteData()
+	r.findings = map[string][]diag.Finding{}
+	for _, f := range findings {
+		r.findings[f.Path] = append(r.findings[f.Path], f)
+	}
+	r.navCache, r.navHTMLCache = sync.Map{}, sync.Map{}
 }

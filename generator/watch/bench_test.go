@@ -204,7 +204,7 @@ func BenchmarkEdit(b *testing.B) {
 				defer pprof.StopCPUProfile()
 			}
 			var times []time.Duration
-			full := 0
+			full, rendered := 0, 0
 			i := 0
 			for b.Loop() {
 				d, res := apply(func() { e.write(i) })
@@ -212,12 +212,14 @@ func BenchmarkEdit(b *testing.B) {
 				if res.Rendered >= len(res.Snapshot.Site.Pages) {
 					full++
 				}
+				rendered += res.Rendered
 				i++
 			}
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "ms-p95")
 			b.ReportMetric(float64(full)/float64(len(times)), "full-rebuilds/op")
+			b.ReportMetric(float64(rendered)/float64(len(times)), "pages-rendered/op")
 		})
 	}
 }
