@@ -137,7 +137,7 @@ type Change struct {
 // Snapshot is a built site as one update left it. It never changes once
 // made; a later update makes a new one that shares the unchanged files.
 type Snapshot struct {
-	files    map[string][]byte
+	files    *files
 	Findings []diag.Finding
 	// Site is the site graph; Pages the number of its pages made from
 	// markdown files (drafts left out unless asked for; not the listings
@@ -153,12 +153,19 @@ type Snapshot struct {
 
 // File returns a file of the site.
 func (s *Snapshot) File(name string) ([]byte, bool) {
-	b, ok := s.files[name]
-	return b, ok
+	if s.files == nil {
+		return nil, false
+	}
+	return s.files.get(name)
 }
 
 // Names returns the site's file names, sorted.
-func (s *Snapshot) Names() []string { return slices.Sorted(maps.Keys(s.files)) }
+func (s *Snapshot) Names() []string {
+	if s.files == nil {
+		return nil
+	}
+	return s.files.names()
+}
 
 // Errors returns the number of findings of error severity.
 func (s *Snapshot) Errors() int { e, _ := diag.Count(s.Findings); return e }
@@ -563,7 +570,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 
 	// Publish.
 	e.keys, e.parts, e.siteOut, e.stale, e.full = keys, parts, siteOut, nil, false
-	snap.files = w.files
+	snap.files = w.result()
 	res.Snapshot = snap
 	res.Changed, res.Removed = w.changes(e.snap)
 	e.snap = snap
@@ -905,7 +912,7 @@ func (e *Engine) markStale(f string) {
 // failed keeps the last site and findings, with the error that stopped
 // the update.
 func (e *Engine) failed(err error) (*Result, error) {
-	snap := &Snapshot{files: map[string][]byte{}, Err: err}
+	snap := &Snapshot{Err: err}
 	if e.snap != nil {
 		snap.files, snap.Findings, snap.Site, snap.Pages, snap.Sources = e.snap.files, e.snap.Findings, e.snap.Site, e.snap.Pages, e.snap.Sources
 	}

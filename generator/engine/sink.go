@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"maps"
 	"slices"
 	"sync"
 
@@ -14,7 +13,8 @@ import (
 type sink struct {
 	mu      sync.Mutex
 	out     output.Writer
-	files   map[string][]byte
+	base    *files            // the last snapshot's files, in memory
+	files   map[string][]byte // written, in memory
 	written map[string]bool
 	removed map[string]bool
 }
@@ -22,13 +22,21 @@ type sink struct {
 func (e *Engine) writer() *sink {
 	s := &sink{out: e.opt.Out, written: map[string]bool{}, removed: map[string]bool{}}
 	if s.out == nil {
+		s.files = map[string][]byte{}
 		if e.snap != nil && e.snap.files != nil && !e.full {
-			s.files = maps.Clone(e.snap.files)
-		} else {
-			s.files = map[string][]byte{}
+			s.base = e.snap.files
 		}
 	}
 	return s
+}
+
+// result returns the files of the snapshot the update makes, or nil for
+// a sink that keeps none.
+func (s *sink) result() *files {
+	if s.out != nil {
+		return nil
+	}
+	return newFiles(s.base, s.files, s.removed)
 }
 
 // WriteFile implements output.Writer.
@@ -54,7 +62,7 @@ func (s *sink) CaseInsensitive() bool {
 func (s *sink) remove(name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.files != nil {
+	if s.out == nil {
 		delete(s.files, name)
 	}
 	delete(s.written, name)
@@ -65,8 +73,8 @@ func (s *sink) remove(name string) {
 // those removed, each sorted.
 func (s *sink) changes(prev *Snapshot) (changed, removed []string) {
 	for name := range s.written {
-		if prev != nil && prev.files != nil && s.files != nil {
-			if old, ok := prev.files[name]; ok && bytes.Equal(old, s.files[name]) {
+		if prev != nil && prev.files != nil && s.out == nil {
+			if old, ok := prev.files.get(name); ok && bytes.Equal(old, s.files[name]) {
 				continue
 			}
 		}
@@ -74,7 +82,7 @@ func (s *sink) changes(prev *Snapshot) (changed, removed []string) {
 	}
 	for name := range s.removed {
 		if prev != nil && prev.files != nil {
-			if _, ok := prev.files[name]; !ok {
+			if _, ok := prev.files.get(name); !ok {
 				continue
 			}
 		}
