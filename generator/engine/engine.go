@@ -223,6 +223,9 @@ type Engine struct {
 	pages       int
 	inherits    bool
 	inheritFind []diag.Finding
+	// parseFind are the parsed pages' findings, summarised; nil when
+	// they must be gathered again.
+	parseFind []diag.Finding
 
 	// What the last update made.
 	keys     map[string]uint64 // page output file -> dependency key
@@ -393,6 +396,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 	res.Patched = patched
 	st := e.graph.Site
+	if !patched || slices.ContainsFunc(changed, hasFindings) || slices.ContainsFunc(replaced, hasFindings) {
+		e.parseFind = nil
+	}
 	finds := e.findings()
 	snap := &Snapshot{Findings: finds, Site: st, Pages: e.pages, Sources: len(e.paths)}
 	if e.opt.CheckOnly {
@@ -650,14 +656,22 @@ func (e *Engine) resolve() {
 	e.keyState = nil
 }
 
+func hasFindings(p *site.Parsed) bool { return len(p.Findings) > 0 }
+
 // findings gathers the findings of every stage, sorted.
 func (e *Engine) findings() []diag.Finding {
 	finds := slices.Clone(e.cfgFind)
-	var pf []diag.Finding
-	for _, p := range e.paths {
-		pf = append(pf, e.parsed[p].Findings...)
+	if e.parseFind == nil {
+		var pf []diag.Finding
+		for _, p := range e.paths {
+			pf = append(pf, e.parsed[p].Findings...)
+		}
+		e.parseFind = parse.Summarize(pf)
+		if e.parseFind == nil {
+			e.parseFind = []diag.Finding{}
+		}
 	}
-	finds = append(finds, parse.Summarize(pf)...)
+	finds = append(finds, e.parseFind...)
 	skipped := &load.Content{}
 	for _, k := range slices.Sorted(maps.Keys(e.skipped)) {
 		skipped.Skipped = append(skipped.Skipped, e.skipped[k])

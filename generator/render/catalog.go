@@ -283,24 +283,31 @@ func linkText(s string) string {
 // catalogKey is the dependency key of catalog.json and llms.txt: what they
 // show of every page (its front matter, title and URL, review state,
 // findings, last change, the rules that lead to it and its expression),
-// the configuration and the base path.
+// the configuration and the base path. The pages' part is a sum of a
+// term per page (catalogTerm), which PatchKeys keeps up to date.
 func (r *Renderer) catalogKey() uint64 {
 	k := r.prepareKeys()
 	h := newHasher()
 	h.u64(r.opt.Salt)
 	h.str(r.base)
 	h.str(r.site.Config.URL())
-	for _, p := range r.site.Pages {
-		h.u64(k.iface(p))
-		h.str(day(r.updated(p)))
-		h.str(p.Expression())
-		h.u64(uint64(len(p.RuleAlerts)))
-		for _, a := range p.RuleAlerts {
-			h.str(a)
-		}
-		for _, a := range p.Meta.Alerts {
-			h.flag(r.site.RuleAlertNames[a])
-		}
-	}
+	h.u64(k.catSum)
 	return h.sum()
+}
+
+// catalogTerm is what catalog.json and llms.txt show of page p, hashed.
+func (r *Renderer) catalogTerm(p *site.Page) uint64 {
+	k := &r.keys.keyData
+	h := newHasher()
+	h.u64(k.iface(p))
+	h.str(day(r.updated(p)))
+	h.str(p.Expression())
+	h.u64(uint64(len(p.RuleAlerts)))
+	for _, a := range p.RuleAlerts {
+		h.str(a)
+	}
+	for _, a := range p.Meta.Alerts {
+		h.flag(r.site.RuleAlertNames[a])
+	}
+	return mix(h.sum())
 }

@@ -37,6 +37,9 @@ type keyData struct {
 	paths    map[*site.Page][]*site.Page
 	teams    []*site.Page
 	personas map[string]*site.Page
+	// catTerms are the pages' terms of catalogKey, catSum their sum.
+	catTerms map[*site.Page]uint64
+	catSum   uint64
 	global   uint64
 	ifaces   map[*site.Page]uint64
 	findings map[string]uint64 // by file: the findings on it
@@ -174,6 +177,12 @@ func (r *Renderer) prepareKeys() *keyData {
 			}
 		}
 		k.steps = r.stepSums()
+		k.catTerms, k.catSum = make(map[*site.Page]uint64, len(r.site.Pages)), 0
+		for _, p := range r.site.Pages {
+			t := r.catalogTerm(p)
+			k.catTerms[p] = t
+			k.catSum += t
+		}
 		r.siteKeys()
 		rd, sm := newHasher(), newHasher()
 		for _, h := range []*hasher{&rd, &sm} {
@@ -365,6 +374,7 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 		}
 	}
 	for _, p := range dirty {
+		defer r.recatalog(p) // once the ifaces are new
 		v := k.ifaceOf(p)
 		if v == k.ifaces[p] {
 			continue
@@ -417,6 +427,14 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 	}
 	slices.SortFunc(pages, func(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) })
 	return pages, false
+}
+
+// recatalog works out page p's term of catalogKey again.
+func (r *Renderer) recatalog(p *site.Page) {
+	k := &r.keys.keyData
+	t := r.catalogTerm(p)
+	k.catSum += t - k.catTerms[p]
+	k.catTerms[p] = t
 }
 
 // showers calls add with every page whose key reads what p shows of
