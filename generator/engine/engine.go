@@ -747,7 +747,8 @@ type reloaded struct {
 // reads them again.
 func (e *Engine) reload(p string) (reloaded, error) {
 	var r reloaded
-	under := func(k string) bool { return p == "." || k == p || strings.HasPrefix(k, p+"/") }
+	prefix := p + "/"
+	under := func(k string) bool { return p == "." || k == p || strings.HasPrefix(k, prefix) }
 	old := map[string]*site.Parsed{}
 	oldOutside := map[string][]string{}
 	for k, pp := range e.parsed {

@@ -183,7 +183,7 @@ func (r *Renderer) prepareKeys() *keyData {
 			k.catTerms[p] = t
 			k.catSum += t
 		}
-		r.siteKeys()
+		r.siteKeys(true)
 		rd, sm := newHasher(), newHasher()
 		for _, h := range []*hasher{&rd, &sm} {
 			h.str(r.base)
@@ -266,8 +266,12 @@ func (r *Renderer) stepSums() map[*site.Page]uint64 {
 // siteKeys makes the keys that read what every page shows: the part
 // every page shares (global), the 404 page, the results page and
 // pages.json.
-func (r *Renderer) siteKeys() {
+//
+// lists is false when no page's iface changed since the last call: the
+// keys that list every page then change only with global.
+func (r *Renderer) siteKeys(lists bool) {
 	k := &r.keys.keyData
+	was := k.global
 	h := newHasher()
 	h.u64(r.Theme.Sum)
 	h.u64(r.opt.Salt)
@@ -283,6 +287,13 @@ func (r *Renderer) siteKeys() {
 		h.u64(k.iface(sec))
 	}
 	k.global = h.sum()
+	// The results page is made only when no page of the site has
+	// its URL.
+	h.flag(r.site.ByURL["/search/"] != nil)
+	k.searchPage = h.sum()
+	if !lists && k.global == was {
+		return
+	}
 	nf := newHasher()
 	nf.u64(k.global)
 	for _, p := range r.site.Pages {
@@ -294,10 +305,6 @@ func (r *Renderer) siteKeys() {
 		}
 	}
 	k.notFound = nf.sum()
-	// The results page is made only when no page of the site has
-	// its URL.
-	h.flag(r.site.ByURL["/search/"] != nil)
-	k.searchPage = h.sum()
 	pj := newHasher()
 	pj.str(r.base)
 	for _, p := range r.site.Pages {
@@ -324,7 +331,7 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 		r.prepareKeys()
 		return nil, true
 	}
-	global := k.global
+	global, lists := k.global, false
 	set := map[*site.Page]bool{}
 	add := func(p *site.Page) {
 		if p != nil {
@@ -380,6 +387,7 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 			continue
 		}
 		k.ifaces[p] = v
+		lists = true
 		k.showers(p, add)
 		if p.Parent != nil {
 			mark(p.Parent, k.pos[p])
@@ -417,7 +425,7 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 		}
 	}
 	k.steps = steps
-	r.siteKeys()
+	r.siteKeys(lists)
 	if k.global != global {
 		return nil, true
 	}
