@@ -8,7 +8,11 @@
 // Damerau's study of spelling errors), compared case-insensitively.
 package suggest
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/diag"
+)
 
 // Closest returns the word of known nearest to word: within one edit for
 // words of up to four letters, two for longer ones. Ties go to the
@@ -32,28 +36,5 @@ func Closest(word string, known []string) string {
 }
 
 // Distance is the optimal string alignment distance between a and b, in
-// edits of runes.
-func Distance(a, b string) int {
-	s, t := []rune(a), []rune(b)
-	d := make([][]int, len(s)+1)
-	for i := range d {
-		d[i] = make([]int, len(t)+1)
-		d[i][0] = i
-	}
-	for j := range t {
-		d[0][j+1] = j + 1
-	}
-	for i := 1; i <= len(s); i++ {
-		for j := 1; j <= len(t); j++ {
-			cost := 1
-			if s[i-1] == t[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(s)][len(t)]
-}
+// edits of runes (diag.Distance).
+func Distance(a, b string) int { return diag.Distance(a, b) }
