@@ -22,8 +22,12 @@ import (
 type BodyCache struct {
 	mu sync.Mutex
 	m  map[ast.Node]cachedBody
-	// entries are pages' pages.json entries, by parsed page.
-	entries map[*site.Parsed]cachedEntry
+	// entries are pages' pages.json entries, by parsed page; cat their
+	// catalog.json elements and llms.txt lines, made with the base path
+	// and URLs whose hash is catGlobal.
+	entries   map[*site.Parsed]cachedEntry
+	cat       map[*site.Parsed]catEntry
+	catGlobal uint64
 }
 
 type cachedEntry struct {
@@ -141,6 +145,11 @@ func (c *BodyCache) KeepOnly(pages []*site.Page) {
 			delete(c.entries, p)
 		}
 	}
+	for p := range c.cat {
+		if !parsed[p] {
+			delete(c.cat, p)
+		}
+	}
 }
 
 // Forget drops the bodies and pages.json entries of parsed pages that
@@ -156,5 +165,6 @@ func (c *BodyCache) Forget(parsed []*site.Parsed) {
 			delete(c.m, p.Doc)
 		}
 		delete(c.entries, p)
+		delete(c.cat, p)
 	}
 }

@@ -99,41 +99,38 @@ func ownerID(p *site.Page) string {
 	return site.TeamID(p.Meta.Owner)
 }
 
-// catalog makes catalog.json's value from the site graph: alert, runbook
-// and team pages, sorted by URL.
-func (r *Renderer) catalog() catalog {
-	c := catalog{Title: r.site.Config.Title, BaseURL: r.site.Config.URL(), Alerts: []catalogAlert{}, Runbooks: []catalogRunbook{}, Teams: []catalogTeam{}}
-	for _, p := range r.site.Pages {
-		m := p.Meta
-		switch p.Kind {
-		case site.Alert:
-			a := catalogAlert{Name: m.Alert, URL: r.pageURL(p), Title: p.Title, Severity: m.Severity, Owner: ownerID(p),
-				Tickets: r.tickets(m.Tickets), Dashboard: m.Dashboard, Expr: p.Expression(), Source: p.Path}
-			if rb := p.RunbookOf; rb != nil {
-				a.Runbook = r.pageURL(rb)
-			}
-			c.Alerts = append(c.Alerts, a)
-		case site.Runbook:
-			c.Runbooks = append(c.Runbooks, catalogRunbook{Title: p.Title, URL: r.pageURL(p), Summary: m.Summary, Severity: m.Severity,
-				Owner: ownerID(p), Alerts: r.runbookAlerts(p), Tickets: r.tickets(m.Tickets), ReviewDue: p.ReviewDue.String(),
-				Stale: p.Stale, Updated: day(r.updated(p)), Source: p.Path})
-		case site.Team:
-			t := catalogTeam{ID: p.ID, Title: p.Title, URL: r.pageURL(p), Slack: m.Slack, Email: m.Email, Oncall: m.Oncall,
-				Escalation: m.Escalation, TicketsProject: m.TicketsProject, Alerts: []string{}, Runbooks: []string{}}
-			for _, q := range p.Owned {
-				switch {
-				case q.Kind == site.Alert && q.Meta.Alert != "":
-					t.Alerts = append(t.Alerts, q.Meta.Alert)
-				case q.Kind == site.Runbook:
-					t.Runbooks = append(t.Runbooks, r.pageURL(q))
-				}
-			}
-			slices.Sort(t.Alerts)
-			slices.Sort(t.Runbooks)
-			c.Teams = append(c.Teams, t)
+// catalogElem is page p's element of catalog.json: an alert, a runbook
+// or a team; nil for the other kinds.
+func (r *Renderer) catalogElem(p *site.Page) any {
+	m := p.Meta
+	switch p.Kind {
+	case site.Alert:
+		a := catalogAlert{Name: m.Alert, URL: r.pageURL(p), Title: p.Title, Severity: m.Severity, Owner: ownerID(p),
+			Tickets: r.tickets(m.Tickets), Dashboard: m.Dashboard, Expr: p.Expression(), Source: p.Path}
+		if rb := p.RunbookOf; rb != nil {
+			a.Runbook = r.pageURL(rb)
 		}
+		return a
+	case site.Runbook:
+		return catalogRunbook{Title: p.Title, URL: r.pageURL(p), Summary: m.Summary, Severity: m.Severity,
+			Owner: ownerID(p), Alerts: r.runbookAlerts(p), Tickets: r.tickets(m.Tickets), ReviewDue: p.ReviewDue.String(),
+			Stale: p.Stale, Updated: day(r.updated(p)), Source: p.Path}
+	case site.Team:
+		t := catalogTeam{ID: p.ID, Title: p.Title, URL: r.pageURL(p), Slack: m.Slack, Email: m.Email, Oncall: m.Oncall,
+			Escalation: m.Escalation, TicketsProject: m.TicketsProject, Alerts: []string{}, Runbooks: []string{}}
+		for _, q := range p.Owned {
+			switch {
+			case q.Kind == site.Alert && q.Meta.Alert != "":
+				t.Alerts = append(t.Alerts, q.Meta.Alert)
+			case q.Kind == site.Runbook:
+				t.Runbooks = append(t.Runbooks, r.pageURL(q))
+			}
+		}
+		slices.Sort(t.Alerts)
+		slices.Sort(t.Runbooks)
+		return t
 	}
-	return c
+	return nil
 }
 
 // runbookAlerts are the alerts that lead to a runbook: its alert pages,
@@ -154,16 +151,66 @@ func (r *Renderer) runbookAlerts(p *site.Page) []string {
 	return slices.Compact(out)
 }
 
-// catalogJSON writes catalog.json, indented by two spaces.
+// catalogJSON writes catalog.json: {"title", "base_url", "alerts",
+// "runbooks", "teams"}, each list sorted by URL, indented by two spaces,
+// with < > & as they are (expressions hold them).
 func (r *Renderer) catalogJSON(w Writer) error {
+	ents, err := r.catEntries()
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	b.WriteString("{\n  \"title\": ")
+	title, err := jsonValue(r.site.Config.Title, "")
+	if err != nil {
+		return err
+	}
+	b.Write(title)
+	if u := r.site.Config.URL(); u != "" {
+		b.WriteString(",\n  \"base_url\": ")
+		v, err := jsonValue(u, "")
+		if err != nil {
+			return err
+		}
+		b.Write(v)
+	}
+	for _, list := range []struct {
+		name string
+		kind site.Kind
+	}{{"alerts", site.Alert}, {"runbooks", site.Runbook}, {"teams", site.Team}} {
+		fmt.Fprintf(&b, ",\n  %q: [", list.name)
+		n := 0
+		for i, p := range r.site.Pages {
+			if p.Kind != list.kind || ents[i].elem == nil {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n    ")
+			b.Write(ents[i].elem)
+			n++
+		}
+		if n > 0 {
+			b.WriteString("\n  ")
+		}
+		b.WriteByte(']')
+	}
+	b.WriteString("\n}\n")
+	return w.WriteFile("catalog.json", b.Bytes())
+}
+
+// jsonValue encodes v as JSON indented by two spaces after prefix, with
+// < > & as they are.
+func jsonValue(v any, prefix string) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.catalog()); err != nil {
-		return err
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	return w.WriteFile("catalog.json", b.Bytes())
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // llmsTxt writes llms.txt: the playbook's title, a summary of what it
@@ -172,10 +219,14 @@ func (r *Renderer) catalogJSON(w Writer) error {
 // (with their contacts), personas, and guides; the machine-readable files
 // last, under "Optional" as the proposal names what may be skipped.
 func (r *Renderer) llmsTxt(w Writer) error {
-	byKind := map[site.Kind][]*site.Page{}
-	for _, p := range r.site.Pages {
-		if p.Path != "" && p.URL != "/" {
-			byKind[p.Kind] = append(byKind[p.Kind], p)
+	ents, err := r.catEntries()
+	if err != nil {
+		return err
+	}
+	byKind := map[site.Kind]int{}
+	for i, p := range r.site.Pages {
+		if ents[i].line != "" {
+			byKind[p.Kind]++
 		}
 	}
 	var b strings.Builder
@@ -191,22 +242,36 @@ func (r *Renderer) llmsTxt(w Writer) error {
 	b.WriteString("Each alert has a page at its alert URL (" + r.abs(r.base+strings.TrimPrefix(strings.ReplaceAll(r.site.Config.AlertURL, "{alert}", "<alert name in lower case>"), "/")) +
 		") with its owning team, its tickets and its runbook's steps. Runbooks say what to do when an alert fires; teams list their contacts and escalation. " +
 		"catalog.json lists alerts, runbooks and teams as data.\n")
-	section := func(title string, kind site.Kind, line func(p *site.Page) string) {
-		pages := byKind[kind]
-		if len(pages) == 0 {
-			return
+	for _, k := range llmsKinds {
+		if byKind[k] == 0 {
+			continue
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n", title)
-		for _, p := range pages {
-			fmt.Fprintf(&b, "- [%s](%s)", linkText(p.Title), r.pageURL(p))
-			if d := line(p); d != "" {
-				b.WriteString(": " + d)
+		fmt.Fprintf(&b, "\n## %s\n\n", k.Plural())
+		for i, p := range r.site.Pages {
+			if p.Kind == k && ents[i].line != "" {
+				b.WriteString(ents[i].line)
 			}
-			b.WriteByte('\n')
 		}
 	}
-	summaryOf := func(p *site.Page) string { return oneLine(p.Meta.Summary) }
-	section("Alerts", site.Alert, func(p *site.Page) string {
+	b.WriteString("\n## Optional\n\n")
+	fmt.Fprintf(&b, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
+	fmt.Fprintf(&b, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
+	return w.WriteFile("llms.txt", []byte(b.String()))
+}
+
+// llmsKinds are the kinds of page llms.txt lists, a section each, in
+// order.
+var llmsKinds = [...]site.Kind{site.Alert, site.Runbook, site.Checklist, site.Team, site.Persona, site.Guide}
+
+// llmsLine is page p's line of llms.txt, "- [title](url): what it is\n",
+// or "" for a page it leaves out.
+func (r *Renderer) llmsLine(p *site.Page) string {
+	if p.Path == "" || p.URL == "/" || !slices.Contains(llmsKinds[:], p.Kind) {
+		return ""
+	}
+	var desc string
+	switch p.Kind {
+	case site.Alert:
 		var parts []string
 		if p.Meta.Alert != "" && p.Meta.Alert != p.Title {
 			parts = append(parts, "alert "+p.Meta.Alert)
@@ -220,39 +285,36 @@ func (r *Renderer) llmsTxt(w Writer) error {
 		if rb := p.RunbookOf; rb != nil {
 			parts = append(parts, "runbook: "+oneLine(rb.Title))
 		}
-		return strings.Join(parts, ", ")
-	})
-	section("Runbooks", site.Runbook, func(p *site.Page) string {
-		s := summaryOf(p)
+		desc = strings.Join(parts, ", ")
+	case site.Runbook:
+		desc = oneLine(p.Meta.Summary)
 		if a := r.runbookAlerts(p); len(a) > 0 {
-			s = strings.TrimSpace(s + " (alerts: " + strings.Join(a, ", ") + ")")
+			desc = strings.TrimSpace(desc + " (alerts: " + strings.Join(a, ", ") + ")")
 		}
-		return s
-	})
-	section("Checklists", site.Checklist, summaryOf)
-	section("Teams", site.Team, func(p *site.Page) string {
+	case site.Team:
 		var parts []string
 		for _, c := range []struct{ k, v string }{{"Slack", p.Meta.Slack}, {"e-mail", p.Meta.Email}, {"on-call", p.Meta.Oncall}, {"tickets", p.Meta.TicketsProject}} {
 			if c.v != "" {
 				parts = append(parts, c.k+" "+oneLine(c.v))
 			}
 		}
-		return strings.Join(parts, ", ")
-	})
-	section("Personas", site.Persona, summaryOf)
-	section("Guides", site.Guide, summaryOf)
-	b.WriteString("\n## Optional\n\n")
-	fmt.Fprintf(&b, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
-	fmt.Fprintf(&b, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
-	return w.WriteFile("llms.txt", []byte(b.String()))
+		desc = strings.Join(parts, ", ")
+	default:
+		desc = oneLine(p.Meta.Summary)
+	}
+	line := "- [" + linkText(p.Title) + "](" + r.pageURL(p) + ")"
+	if desc != "" {
+		line += ": " + desc
+	}
+	return line + "\n"
 }
 
 // counts says how many pages of each kind the site has: "14 alerts, 12
 // runbooks and 5 teams".
-func counts(byKind map[site.Kind][]*site.Page) string {
+func counts(byKind map[site.Kind]int) string {
 	var parts []string
-	for _, k := range []site.Kind{site.Alert, site.Runbook, site.Checklist, site.Team, site.Persona, site.Guide} {
-		n := len(byKind[k])
+	for _, k := range llmsKinds {
+		n := byKind[k]
 		if n == 0 {
 			continue
 		}
@@ -276,9 +338,10 @@ func counts(byKind map[site.Kind][]*site.Page) string {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // linkText escapes the brackets of a link's text.
-func linkText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`).Replace(oneLine(s))
-}
+func linkText(s string) string { return linkEscaper.Replace(oneLine(s)) }
+
+// linkEscaper escapes a link text's backslashes and brackets.
+var linkEscaper = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`)
 
 // catalogKey is the dependency key of catalog.json and llms.txt: what they
 // show of every page (its front matter, title and URL, review state,
@@ -310,4 +373,88 @@ func (r *Renderer) catalogTerm(p *site.Page) uint64 {
 		h.flag(r.site.RuleAlertNames[a])
 	}
 	return mix(h.sum())
+}
+
+// catEntry is what catalog.json and llms.txt show of one page: its
+// element of catalog.json (nil for pages it leaves out) and its line of
+// llms.txt ("" likewise), with the term they were made from.
+type catEntry struct {
+	term uint64
+	elem []byte
+	line string
+}
+
+// catEntries returns each page's catEntry, by index in r.site.Pages:
+// from the cache (Options.Bodies) when what the page shows there is as it
+// was, so that an edit of one title encodes one element, not every one.
+func (r *Renderer) catEntries() ([]catEntry, error) {
+	c := r.opt.Bodies
+	g := newHasher()
+	g.str(r.base)
+	g.str(r.site.Config.URL())
+	g.str(r.site.Config.Tickets.URL)
+	global := g.sum()
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.catGlobal != global || c.cat == nil {
+			c.cat, c.catGlobal = map[*site.Parsed]catEntry{}, global
+		}
+	}
+	out := make([]catEntry, len(r.site.Pages))
+	for i, p := range r.site.Pages {
+		term := r.entryTerm(p)
+		if c != nil && p.Parsed != nil {
+			if e, ok := c.cat[p.Parsed]; ok && e.term == term {
+				out[i] = e
+				continue
+			}
+		}
+		e := catEntry{term: term, line: r.llmsLine(p)}
+		if v := r.catalogElem(p); v != nil {
+			var err error
+			if e.elem, err = jsonValue(v, "    "); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = e
+		if c != nil && p.Parsed != nil {
+			c.cat[p.Parsed] = e
+		}
+	}
+	return out, nil
+}
+
+// entryTerm hashes everything catalogElem and llmsLine read of page p and
+// of the pages it names (its runbook, its alert pages, what a team owns).
+func (r *Renderer) entryTerm(p *site.Page) uint64 {
+	k := r.prepareKeys()
+	h := newHasher()
+	h.u64(k.iface(p))
+	h.str(string(p.Kind))
+	h.str(p.Path)
+	h.str(p.URL)
+	h.str(p.Title)
+	h.str(day(r.updated(p)))
+	h.str(p.Expression())
+	for _, a := range p.RuleAlerts {
+		h.str(a)
+	}
+	for _, a := range p.Meta.Alerts {
+		h.flag(r.site.Alerts[a] != nil)
+		h.flag(r.site.RuleAlertNames[a])
+	}
+	for _, q := range p.AlertPages {
+		h.u64(k.iface(q))
+	}
+	if rb := p.RunbookOf; rb != nil {
+		h.u64(k.iface(rb))
+	}
+	if p.Kind == site.Team {
+		h.u64(uint64(len(p.Owned)))
+		for _, q := range p.Owned {
+			h.u64(k.iface(q))
+		}
+	}
+	return h.sum()
 }
