@@ -237,6 +237,9 @@ type Engine struct {
 	docAt    map[string]int          // by URL, the place in docList
 	exporter search.Exporter
 	snap     *Snapshot
+	// themeStale is true when the options changed since the theme was
+	// made: its files may have.
+	themeStale bool
 	// stale are content files changed since the last update that did
 	// not fail, to be copied again.
 	stale map[string]bool
@@ -322,7 +325,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		// what the pages' checks say (a runbook's alerts:, an alert
 		// page's rule): the site is checked again.
 		reshape = reshape || !slices.Equal(names, alertNames(e.rules))
-		e.theme = nil
+		e.themeStale = true
 		static := e.static
 		if err := e.loadStatic(); err != nil {
 			return nil, err
@@ -413,13 +416,21 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 
 	// Render: the pages whose key changed, then the site-wide files.
-	if e.theme == nil {
-		th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.URL())
-		if err != nil {
-			e.keyState = nil
-			return nil, err
+	themeChanged := false
+	if e.theme == nil || e.themeStale {
+		// The layouts and assets are parsed again only when their files
+		// changed (a rule file's edit leaves them as they were).
+		in, err := render.ThemeInput(e.opt.Layouts, e.opt.Assets, e.cfg.URL())
+		if e.theme == nil || err != nil || in != e.theme.Input {
+			th, err := render.NewTheme(e.opt.Layouts, e.opt.Assets, e.cfg.URL())
+			if err != nil {
+				e.theme, e.keyState = nil, nil
+				return nil, err
+			}
+			themeChanged = e.theme == nil || th.Sum != e.theme.Sum
+			e.theme = th
 		}
-		e.theme = th
+		e.themeStale = false
 	}
 	if e.keyState == nil {
 		e.keyState, patched = &render.Keys{}, false
@@ -442,7 +453,10 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	cands, all := st.Pages, true
 	if patched {
 		cands, all = r.PatchKeys(touched)
-		if all {
+		if all || themeChanged {
+			// A layout changed: the keys of its pages did (see
+			// render.Theme), though not what pages show of each other.
+			all = true
 			cands = st.Pages
 		}
 	}

@@ -53,8 +53,9 @@ type keyData struct {
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
 	redirects, sitemap, pagesJSON, searchPage uint64
-	// notFound is the key of 404.html, which lists the teams.
-	notFound uint64
+	// notFound is the key of 404.html: its layout's and notFoundList,
+	// that of what it shows (the site, the teams).
+	notFound, notFoundList uint64
 }
 
 // hasher hashes the parts of one key, eight bytes at a time with a
@@ -273,7 +274,7 @@ func (r *Renderer) siteKeys(lists bool) {
 	k := &r.keys.keyData
 	was := k.global
 	h := newHasher()
-	h.u64(r.Theme.Sum)
+	h.u64(r.Theme.Shared)
 	h.u64(r.opt.Salt)
 	h.str(r.opt.Version)
 	h.str(r.opt.Now.String())
@@ -290,7 +291,14 @@ func (r *Renderer) siteKeys(lists bool) {
 	// The results page is made only when no page of the site has
 	// its URL.
 	h.flag(r.site.ByURL["/search/"] != nil)
+	h.u64(r.layoutSums["search.html"])
 	k.searchPage = h.sum()
+	defer func() {
+		nf := newHasher()
+		nf.u64(k.notFoundList)
+		nf.u64(r.layoutSums["404.html"])
+		k.notFound = nf.sum()
+	}()
 	if !lists && k.global == was {
 		return
 	}
@@ -304,7 +312,7 @@ func (r *Renderer) siteKeys(lists bool) {
 			nf.u64(k.ifaces[p])
 		}
 	}
-	k.notFound = nf.sum()
+	k.notFoundList = nf.sum()
 	pj := newHasher()
 	pj.str(r.base)
 	for _, p := range r.site.Pages {
@@ -512,6 +520,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	k := r.prepareKeys()
 	h := newHasher()
 	h.u64(k.global)
+	h.u64(r.Theme.layoutSum(p))
 	h.u64(p.Sum)
 	h.u64(k.iface(p))
 	h.str(p.Expression())

@@ -83,8 +83,58 @@ type Theme struct {
 	// serviceWorker is assets/sw.js, served unhashed from the root.
 	serviceWorker []byte
 	// Sum is a hash of the layouts, the assets and the base path, for
-	// dependency keys.
-	Sum uint64
+	// dependency keys; Shared the same of what every page reads (the
+	// base path, the assets, base.html and the partials), layoutSums of
+	// each layout of layoutNames. A page's output reads Shared and its
+	// own layout's sum, so an edit of page.html renders the pages of
+	// that layout again, not every page.
+	Sum, Shared uint64
+	layoutSums  map[string]uint64
+	// Input is a hash of the files the theme was made from (see
+	// ThemeInput).
+	Input uint64
+}
+
+// ThemeInput hashes the files a theme is made from and the base path:
+// an engine whose layouts and assets hash as its theme's Input keeps the
+// theme rather than parse it again. Errors are those of reading the
+// files.
+func ThemeInput(layouts, assets fs.FS, baseURL string) (uint64, error) {
+	h := fnv.New64a()
+	h.Write([]byte(baseURL))
+	h.Write([]byte{0})
+	for _, fsys := range []fs.FS{layouts, assets} {
+		h.Write([]byte{1})
+		if fsys == nil {
+			continue
+		}
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+			h.Write(data)
+			h.Write([]byte{0})
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return h.Sum64(), nil
+}
+
+// layoutSum is the hash of the layout page p is rendered with.
+func (t *Theme) layoutSum(p *site.Page) uint64 {
+	if p.URL == "/" {
+		return t.layoutSums["home.html"]
+	}
+	return t.layoutSums[layoutFor(p.Kind)]
 }
 
 // NewTheme parses the layouts and hashes the assets for a site whose
@@ -96,6 +146,11 @@ func NewTheme(layouts, assets fs.FS, baseURL string) (*Theme, error) {
 			t.base = strings.TrimSuffix(u.Path, "/") + "/"
 		}
 	}
+	in, err := ThemeInput(layouts, assets, baseURL)
+	if err != nil {
+		in = 0 // loadTemplates below says what is wrong
+	}
+	t.Input = in
 	h := fnv.New64a()
 	h.Write([]byte(t.base))
 	if err := t.loadAssets(assets, h); err != nil {
@@ -211,7 +266,8 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 		return err
 	}
 	files := append([]string{"base.html"}, partials...)
-	for _, name := range append(slices.Clone(files), layoutNames()...) {
+	t.layoutSums = map[string]uint64{}
+	for i, name := range append(slices.Clone(files), layoutNames()...) {
 		data, err := fs.ReadFile(layouts, name)
 		if err != nil {
 			return fmt.Errorf("layouts: %w", err)
@@ -219,6 +275,14 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 		h.Write([]byte(name))
 		h.Write([]byte{0})
 		h.Write(data)
+		if i == len(files)-1 {
+			t.Shared = h.Sum64() // the base path, assets, base.html, partials
+		}
+		if i >= len(files) {
+			l := fnv.New64a()
+			l.Write(data)
+			t.layoutSums[name] = l.Sum64()
+		}
 	}
 	// The functions are bound to each Renderer (New); these only name them.
 	base, err := template.New("base.html").Funcs((&Renderer{}).funcs()).ParseFS(layouts, files...)
