@@ -51,6 +51,11 @@ type Config struct {
 	Review     Review
 	NoIndex    bool
 	UnsafeHTML bool
+	// PagerSize is the most entries one page of a listing shows (a
+	// section's pages, a persona's, what a team owns): a longer list goes
+	// on over further pages at URL/page/2/ and so on, as Hugo's
+	// pagination.pagerSize does. 100 by default.
+	PagerSize int
 	// Severities are the values a page's severity may take, most urgent
 	// first: by default Prometheus' and Alertmanager's usual critical,
 	// warning and info.
@@ -222,8 +227,13 @@ func Default() *Config {
 		Severities:  DefaultSeverities(),
 		Destination: "public",
 		TeamLabel:   "team",
+		PagerSize:   DefaultPagerSize,
 	}
 }
+
+// DefaultPagerSize is PagerSize when playbook.yaml does not set
+// pager_size.
+const DefaultPagerSize = 100
 
 type file struct {
 	Title       string    `yaml:"title"`
@@ -241,6 +251,7 @@ type file struct {
 	Source      string    `yaml:"source"`
 	ContentURL  string    `yaml:"content_url"`
 	Static      []string  `yaml:"static"`
+	PagerSize   *int      `yaml:"pager_size"`
 	Tickets     struct {
 		Pattern string `yaml:"pattern"`
 		URL     string `yaml:"url"`
@@ -308,6 +319,13 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		}
 	}
 	c.NoIndex, c.UnsafeHTML, c.Fields = f.NoIndex, f.UnsafeHTML, f.Fields
+	if f.PagerSize != nil {
+		if n := *f.PagerSize; n < 1 || n > 10000 {
+			out.Errorf("config/invalid", path, lineOf("pager_size"), "pager_size must be between 1 and 10000 (the most entries one page of a listing shows; 100 by default), got %d", n)
+		} else {
+			c.PagerSize = n
+		}
+	}
 	if f.Severities != nil {
 		var sev []string
 		for _, v := range f.Severities {

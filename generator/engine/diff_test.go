@@ -207,6 +207,7 @@ func (s *editSite) ruleFile() string {
 type configState struct {
 	title, baseURL, every, pattern string
 	failStale, noindex, broken     bool
+	pagerSize                      int // 0: not set
 }
 
 func (c configState) text() string {
@@ -220,14 +221,22 @@ func (c configState) text() string {
 	if c.noindex {
 		b.WriteString("noindex: true\n")
 	}
+	if c.pagerSize > 0 {
+		fmt.Fprintf(&b, "pager_size: %d\n", c.pagerSize)
+	}
 	b.WriteString("rules: [rules/*.yaml]\n")
 	return b.String()
 }
 
 var exampleConfig = configState{
 	title: "Larkspur Operations Playbook", baseURL: "https://playbook.example.org/", every: "12 months",
-	pattern: "^(OPS|PAY|PLAT|DATA|SEC|DOCS)-[0-9]+$",
+	pattern: "^(OPS|PAY|PLAT|DATA|SEC|DOCS)-[0-9]+$", pagerSize: diffPagerSize,
 }
+
+// diffPagerSize is the differential test's pager_size: small, so that
+// the example's listings run over several pages and edits move entries
+// from one page to another.
+const diffPagerSize = 3
 
 func (s *editSite) config(f func(*configState)) change {
 	c := exampleConfig
@@ -260,6 +269,8 @@ func parseConfigState(text string) configState {
 			c.failStale = v == "true"
 		case "noindex":
 			c.noindex = v == "true"
+		case "pager_size":
+			fmt.Sscan(v, &c.pagerSize)
 		}
 	}
 	return c
@@ -528,6 +539,10 @@ var edits = []edit{
 	{"config noindex", func(s *editSite) change {
 		return s.config(func(c *configState) { c.noindex = !c.noindex })
 	}},
+	{"config pager_size", func(s *editSite) change {
+		n := []int{0, 2, diffPagerSize, 5}[s.r.Intn(4)]
+		return s.config(func(c *configState) { c.pagerSize = n })
+	}},
 	{"config broken", func(s *editSite) change {
 		return s.config(func(c *configState) { c.broken = true })
 	}},
@@ -607,6 +622,8 @@ func TestRandomEditsLeaveTheSiteAFullBuildMakes(t *testing.T) {
 		}
 	}
 	s := &editSite{dir: copyExample(t), r: rand.New(rand.NewSource(*diffSeed))}
+	// Listings of a few entries a page (see diffPagerSize).
+	s.write("playbook.yaml", strings.TrimRight(s.read("playbook.yaml"), "\n")+fmt.Sprintf("\npager_size: %d\n", diffPagerSize))
 	// Half the alert pages show their rule's expression, not their own,
 	// so that rule edits reach pages.
 	for i, p := range s.files("content/alerts", ".md") {

@@ -462,24 +462,48 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 	w := e.writer()
 	keys := make(map[string]uint64, len(cands))
-	var todo []*site.Page
+	// A page makes its own file and, when its list runs to more than
+	// one page, a file for each further page (render.Outputs).
+	type job struct {
+		p *site.Page
+		n int
+	}
+	var todo []job
+	var gone []string
 	for _, p := range cands {
-		name := render.OutName(p.URL)
-		if _, dup := keys[name]; dup || !all && st.ByURL[p.URL] != p {
+		if !all && st.ByURL[p.URL] != p {
 			continue // validate reports the conflict; the first page has it
 		}
-		k := r.Key(p)
-		keys[name] = k
-		if old, ok := e.keys[name]; e.full || !ok || old != k {
-			todo = append(todo, p)
+		if _, dup := keys[render.OutName(p.URL)]; dup {
+			continue
+		}
+		outs := r.Outputs(p)
+		for _, o := range outs {
+			if _, dup := keys[o.Name]; dup || o.N > 1 && st.ByURL[o.URL] != nil {
+				continue // a page of the site has the URL: it wins
+			}
+			keys[o.Name] = o.Key
+			if old, ok := e.keys[o.Name]; e.full || !ok || old != o.Key {
+				todo = append(todo, job{p, o.N})
+			}
+		}
+		if !all {
+			// Its list may have had more pages than it has now.
+			for n := len(outs) + 1; ; n++ {
+				name := render.OutName(render.PagerURL(p, n))
+				if _, ok := e.keys[name]; !ok {
+					break
+				}
+				gone = append(gone, name)
+			}
 		}
 	}
-	if err := forEach(ctx, todo, func(p *site.Page) error {
-		name, html, err := r.Page(p)
+	if err := forEach(ctx, todo, func(j job) error {
+		html, err := r.PageAt(j.p, j.n)
 		if err != nil {
 			return err
 		}
-		return w.WriteFile(name, html)
+		return w.WriteFile(render.OutName(render.PagerURL(j.p, j.n)), html)
 	}); err != nil {
 		if patched {
 			// Some pages of this patch are not rendered: the next
@@ -497,6 +521,10 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		}
 	} else {
 		keys = mergeKeys(e.keys, keys)
+		for _, name := range gone {
+			delete(keys, name)
+			w.remove(name)
+		}
 	}
 	parts := map[string]uint64{}
 	siteOut := map[string]string{}
@@ -975,11 +1003,11 @@ func cleanPaths(paths []string) []string {
 
 // forEach runs f on every page, using every core, and returns the first
 // error, or ctx's when it is cancelled.
-func forEach(ctx context.Context, pages []*site.Page, f func(*site.Page) error) error {
+func forEach[T any](ctx context.Context, pages []T, f func(T) error) error {
 	var wg sync.WaitGroup
 	var once sync.Once
 	var first error
-	next := make(chan *site.Page)
+	next := make(chan T)
 	for range min(runtime.GOMAXPROCS(0), max(len(pages), 1)) {
 		wg.Go(func() {
 			for p := range next {

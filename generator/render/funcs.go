@@ -72,14 +72,16 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return id
 		},
-		"personaPages": func(persona *site.Page) []Group {
-			var pages []*site.Page
-			for _, p := range r.site.Pages {
-				if slices.Contains(p.Meta.Roles, persona.ID) {
-					pages = append(pages, p)
-				}
+		// personaPages are the pages for a persona's role, by kind:
+		// those of this page of the list when called with the page's
+		// data (.), all of them with a page (.Page).
+		"personaPages": func(x any) []Group {
+			persona, pg := listArg(x)
+			if persona == nil {
+				return nil
 			}
-			return byKind(pages)
+			return windowGroups(byKind(r.rolePages(persona)), func(g Group) []*site.Page { return g.Pages },
+				func(g Group, ps []*site.Page) Group { g.Pages = ps; return g }, pg)
 		},
 		"kindPages": func(k string) []*site.Page {
 			var pages []*site.Page
@@ -146,10 +148,29 @@ func (r *Renderer) funcs() template.FuncMap {
 		// steps start.
 		"firstStep": firstStep,
 		"chatURL":   chatURL,
-		// ownedByUrgency is what a team owns, most urgent review first.
-		"ownedByUrgency": func(team *site.Page) []OwnedRow { return ownedByUrgency(team, r.opt.Now) },
-		// sectionGroups is the pages under a section, by folder.
-		"sectionGroups": sectionGroups,
+		// ownedByUrgency is what a team owns, most urgent review first;
+		// like personaPages, this page of the list or all of it.
+		"ownedByUrgency": func(x any) []OwnedRow {
+			team, pg := listArg(x)
+			if team == nil {
+				return nil
+			}
+			rows := ownedByUrgency(team, r.opt.Now)
+			if pg != nil {
+				rows = rows[pg.From:pg.To]
+			}
+			return rows
+		},
+		// sectionGroups is the pages under a section, by folder; like
+		// personaPages, this page of the list or all of it.
+		"sectionGroups": func(x any) []SectionGroup {
+			sec, pg := listArg(x)
+			if sec == nil {
+				return nil
+			}
+			return windowGroups(sectionGroups(sec), func(g SectionGroup) []*site.Page { return g.Pages },
+				func(g SectionGroup, ps []*site.Page) SectionGroup { g.Pages = ps; return g }, pg)
+		},
 		// paramsJSON is the page's declared placeholders, as JSON.
 		"paramsJSON": paramsJSON,
 		// alertPrefix is the path under which alert pages live: the

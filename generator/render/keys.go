@@ -48,7 +48,6 @@ type keyData struct {
 	// that a window of the sidebar hashes in constant time.
 	pos    map[*site.Page]int
 	prefix map[*site.Page][]uint64
-	byRole map[string][]*site.Page
 	// steps are, by page, its places on the personas' paths.
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
@@ -166,15 +165,9 @@ func (r *Renderer) prepareKeys() *keyData {
 		}
 		k.pos = make(map[*site.Page]int, len(r.site.Pages))
 		k.prefix = map[*site.Page][]uint64{}
-		k.byRole = map[string][]*site.Page{}
 		for _, p := range r.site.Pages {
 			if len(p.Children) > 0 {
 				k.sums(p)
-			}
-			if p.Meta != nil {
-				for _, role := range p.Meta.Roles {
-					k.byRole[role] = append(k.byRole[role], p)
-				}
 			}
 		}
 		k.steps = r.stepSums()
@@ -515,7 +508,8 @@ func (k *keyData) window(folder *site.Page, at int) uint64 {
 	return (sums[to]-sums[from])*31 + uint64(from)<<32 + uint64(to)
 }
 
-// Key returns the dependency key of page p's output file.
+// Key returns the dependency key of page p's output file, but for the
+// entries of its list (see Outputs, which adds them).
 func (r *Renderer) Key(p *site.Page) uint64 {
 	k := r.prepareKeys()
 	h := newHasher()
@@ -545,25 +539,16 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	for _, role := range p.Meta.Roles {
 		h.u64(k.iface(r.site.Personas[role]))
 	}
-	for _, list := range [][]*site.Page{p.Owned, p.Children, p.OnboardingPages} {
+	lists := [][]*site.Page{p.OnboardingPages}
+	if !r.listed(p) {
+		// A layout with a list shows its entries a page at a time:
+		// Outputs hashes each page's part. Other layouts may show
+		// these whole.
+		lists = append(lists, p.Owned, p.Children)
+	}
+	for _, list := range lists {
 		h.u64(uint64(len(list)))
 		for _, q := range list {
-			h.u64(k.iface(q))
-		}
-	}
-	if p.Kind == site.Section {
-		// A section's listing shows every page under it, with its
-		// owner's name.
-		for _, g := range sectionGroups(p) {
-			h.u64(k.iface(g.Folder))
-			for _, q := range g.Pages {
-				h.u64(k.iface(q))
-				h.u64(k.iface(q.OwnerTeam))
-			}
-		}
-	}
-	if p.Kind == site.Persona {
-		for _, q := range k.byRole[p.ID] {
 			h.u64(k.iface(q))
 		}
 	}

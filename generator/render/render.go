@@ -333,11 +333,16 @@ func (r *Renderer) All(w Writer) error {
 	}
 	r.opt.Bodies.KeepOnly(pages)
 	err = forEach(pages, func(p *site.Page) error {
-		html, err := r.page(p, bodies)
-		if err != nil {
-			return err
+		for n := 1; n <= r.listPages(p); n++ {
+			html, err := r.page(p, n, bodies)
+			if err != nil {
+				return err
+			}
+			if err := w.WriteFile(OutName(PagerURL(p, n)), html); err != nil {
+				return err
+			}
 		}
-		return w.WriteFile(OutName(p.URL), html)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -361,19 +366,26 @@ func (r *Renderer) All(w Writer) error {
 }
 
 // Page renders one page: its layout with its body and, for an alert page,
-// its runbook's body. It returns the output file's name and bytes.
+// its runbook's body. It returns the output file's name and bytes; a
+// page whose list has further pages makes them with PageAt.
 func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
+	html, err = r.PageAt(p, 1)
+	return OutName(p.URL), html, err
+}
+
+// PageAt renders page n (from 1) of the list on page p (see Outputs).
+func (r *Renderer) PageAt(p *site.Page, n int) ([]byte, error) {
 	bodies := map[*site.Page]template.HTML{}
 	for _, q := range []*site.Page{p, p.RunbookOf} {
 		if q == nil || q.Doc == nil {
 			continue
 		}
+		var err error
 		if bodies[q], err = r.body(q); err != nil {
-			return "", nil, err
+			return nil, err
 		}
 	}
-	html, err = r.page(p, bodies)
-	return OutName(p.URL), html, err
+	return r.page(p, n, bodies)
 }
 
 // SiteFiles writes the files that are not pages of their own: the 404
@@ -504,6 +516,12 @@ type Page struct {
 	// Updated is when the page's file last changed (its last commit), or
 	// zero when that is not known.
 	Updated time.Time
+	// Children are the page's children this page of its list shows (see
+	// Pager): all of them when the list fits on one page.
+	Children []*site.Page
+	// Pager is where this page is among the pages of its list, nil when
+	// the list fits on one page (see PagerSize).
+	Pager *Pager
 }
 
 // SiteData is what every layout knows of the site.
@@ -534,8 +552,28 @@ func (r *Renderer) siteData() *SiteData {
 	return sd
 }
 
-func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]byte, error) {
-	d := &Page{Page: p, Site: r.sd, Content: bodies[p]}
+// layoutName is the layout page p is rendered with.
+func (r *Renderer) layoutName(p *site.Page) string {
+	if p.URL == "/" {
+		return "home.html"
+	}
+	return layoutFor(p.Kind)
+}
+
+// page renders page n (from 1) of page p's list.
+func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML) ([]byte, error) {
+	d := &Page{Page: p, Site: r.sd, Content: bodies[p], Children: p.Children}
+	if of := r.listPages(p); n < 1 || n > of {
+		return nil, fmt.Errorf("%s: no page %d of its list, which has %d", p.URL, n, of)
+	}
+	if items, ok := r.list(p); ok {
+		d.Pager = pagerOf(p, n, len(items), r.pagerSize())
+		if pg := d.Pager; pg != nil && len(p.Children) > 0 {
+			if l := r.layoutName(p); l == "page.html" || l == "home.html" {
+				d.Children = p.Children[pg.From:pg.To]
+			}
+		}
+	}
 	if p.RunbookOf != nil {
 		d.Runbook = bodies[p.RunbookOf]
 	}
@@ -546,10 +584,7 @@ func (r *Renderer) page(p *site.Page, bodies map[*site.Page]template.HTML) ([]by
 		d.Findings = r.findings[p.File]
 	}
 	d.Updated = r.updated(p)
-	name := layoutFor(p.Kind)
-	if p.URL == "/" {
-		name = "home.html"
-	}
+	name := r.layoutName(p)
 	b := r.buffers.Get().(*bytes.Buffer)
 	defer r.buffers.Put(b)
 	b.Reset()

@@ -1,0 +1,223 @@
+package render
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/site"
+)
+
+// A listing page shows its list pager_size entries at a time (see
+// config.Config.PagerSize; 100 by default), as Hugo's
+// pagers do: the first entries at the page's URL, the next at
+// URL/page/2/, and so on (Hugo's default path). The list is what the
+// page's layout lists: a section's pages by folder (section.html), a
+// persona's pages of its role by kind (persona.html), what a team owns by
+// urgency (team.html), a folder page's or the home page's children
+// (page.html, home.html). Without pages a folder of 3,000 alerts would be
+// one page of 900 KB on a phone, and an edit of one title would render
+// every list that holds it whole.
+
+// Pager is where one page of a list is among the list's pages.
+type Pager struct {
+	// Number is this page's number, from 1; Of the number of pages.
+	Number, Of int
+	// From and To are the entries shown: [From, To) of Total.
+	From, To, Total int
+	// Prev and Next are the URLs (site paths) of the pages before and
+	// after this one, "" when there is none; First and Last those of
+	// the first and the last page.
+	First, Prev, Next, Last string
+}
+
+// PagerURL is the URL of page n (from 1) of the list on page p: p's own
+// URL for the first, URL/page/N/ for the others.
+func PagerURL(p *site.Page, n int) string {
+	if n <= 1 {
+		return p.URL
+	}
+	return p.URL + "page/" + strconv.Itoa(n) + "/"
+}
+
+// listItem is an entry of a page's list: a page and the group it is
+// shown under (a folder page, or a kind), for keys.
+type listItem struct {
+	page  *site.Page
+	group string
+}
+
+// list returns the entries of the list page p's layout shows, in order,
+// and whether its layout shows one (see the comment at the top).
+func (r *Renderer) list(p *site.Page) ([]listItem, bool) {
+	var out []listItem
+	switch r.layoutName(p) {
+	case "section.html":
+		for _, g := range sectionGroups(p) {
+			group := ""
+			if g.Folder != nil {
+				group = g.Folder.URL
+			}
+			for _, q := range g.Pages {
+				out = append(out, listItem{q, group})
+			}
+		}
+	case "persona.html":
+		for _, g := range byKind(r.rolePages(p)) {
+			for _, q := range g.Pages {
+				out = append(out, listItem{q, string(g.Kind)})
+			}
+		}
+	case "team.html":
+		for _, row := range ownedByUrgency(p, r.opt.Now) {
+			out = append(out, listItem{row.Page, ""})
+		}
+	case "page.html", "home.html":
+		for _, q := range p.Children {
+			out = append(out, listItem{q, ""})
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// listed tells whether page p's layout shows a list.
+func (r *Renderer) listed(p *site.Page) bool {
+	switch r.layoutName(p) {
+	case "section.html", "persona.html", "team.html", "page.html", "home.html":
+		return true
+	}
+	return false
+}
+
+// rolePages are the pages for persona p's role, in site order.
+func (r *Renderer) rolePages(persona *site.Page) []*site.Page {
+	var pages []*site.Page
+	for _, q := range r.site.Pages {
+		if q.Meta != nil && slices.Contains(q.Meta.Roles, persona.ID) {
+			pages = append(pages, q)
+		}
+	}
+	return pages
+}
+
+// pagerSize is the most entries one page of a list shows.
+func (r *Renderer) pagerSize() int {
+	if n := r.site.Config.PagerSize; n > 0 {
+		return n
+	}
+	return config.DefaultPagerSize
+}
+
+// listPages is the number of pages of page p's list: 1 when it shows
+// none or it fits on one.
+func (r *Renderer) listPages(p *site.Page) int {
+	items, ok := r.list(p)
+	if !ok || !strings.HasSuffix(p.URL, "/") {
+		return 1
+	}
+	return pageCount(len(items), r.pagerSize())
+}
+
+// pageCount is the number of pages a list of n entries takes, size a
+// page: at least 1.
+func pageCount(n, size int) int { return max(1, (n+size-1)/size) }
+
+// pagerOf returns page n of a list of total entries on page p, or nil
+// when the list fits on one page.
+func pagerOf(p *site.Page, n, total, size int) *Pager {
+	of := pageCount(total, size)
+	if of == 1 || !strings.HasSuffix(p.URL, "/") {
+		return nil
+	}
+	pg := &Pager{Number: n, Of: of, Total: total, From: (n - 1) * size, To: min(total, n*size),
+		First: PagerURL(p, 1), Last: PagerURL(p, of)}
+	if n > 1 {
+		pg.Prev = PagerURL(p, n-1)
+	}
+	if n < of {
+		pg.Next = PagerURL(p, n+1)
+	}
+	return pg
+}
+
+// Output is one file a page makes: the page itself, or one of its list's
+// further pages.
+type Output struct {
+	Name string // the file: OutName of its URL
+	URL  string
+	N    int    // the list's page number, from 1
+	Key  uint64 // its dependency key (see Key)
+}
+
+// Outputs returns the files page p makes, the page itself first, with
+// their keys.
+func (r *Renderer) Outputs(p *site.Page) []Output {
+	base := r.Key(p)
+	items, listed := r.list(p)
+	of, size := 1, r.pagerSize()
+	if listed && strings.HasSuffix(p.URL, "/") {
+		of = pageCount(len(items), size)
+	}
+	out := make([]Output, 0, of)
+	k := r.prepareKeys()
+	for n := 1; n <= of; n++ {
+		h := newHasher()
+		h.u64(base)
+		if listed {
+			h.u64(uint64(n))
+			h.u64(uint64(of))
+			h.u64(uint64(len(items)))
+			from, to := (n-1)*size, min(len(items), n*size)
+			if of == 1 {
+				from, to = 0, len(items)
+			}
+			for _, it := range items[from:to] {
+				h.u64(k.iface(it.page))
+				h.u64(k.iface(it.page.OwnerTeam)) // listings name the owner
+				h.str(it.group)
+			}
+		}
+		u := PagerURL(p, n)
+		out = append(out, Output{Name: OutName(u), URL: u, N: n, Key: h.sum()})
+	}
+	return out
+}
+
+// windowGroups returns the part of groups that page pg of their list
+// shows: all of them when pg is nil.
+func windowGroups[G any](groups []G, pages func(G) []*site.Page, with func(G, []*site.Page) G, pg *Pager) []G {
+	if pg == nil {
+		return groups
+	}
+	var out []G
+	at := 0
+	for _, g := range groups {
+		ps := pages(g)
+		from, to := max(pg.From, at), min(pg.To, at+len(ps))
+		if from < to {
+			out = append(out, with(g, ps[from-at:to-at]))
+		}
+		at += len(ps)
+	}
+	return out
+}
+
+// listArg is what a list's template function is called with: the page's
+// data (*Page), whose Pager says which entries it shows, or a page
+// (*site.Page) for the whole list, as layouts written before lists had
+// pages call it.
+func listArg(x any) (*site.Page, *Pager) {
+	switch v := x.(type) {
+	case *Page:
+		return v.Page, v.Pager
+	case *site.Page:
+		return v, nil
+	}
+	return nil, nil
+}
+
+// FirstShown is the number, from 1, of the first entry this page shows.
+func (pg *Pager) FirstShown() int { return pg.From + 1 }
