@@ -12,6 +12,7 @@ import (
 
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/output"
 )
@@ -180,6 +181,43 @@ func BenchmarkBuildToDisk(b *testing.B) {
 			}
 			checkResult(b, res)
 			reportPages(b, res)
+		})
+	}
+}
+
+// BenchmarkBuildWarmCache times a full build into memory with a build
+// cache (package buildcache) that a build of the same pages filled: the
+// code blocks and the search analyses come from the cache. Compare with
+// BenchmarkBuild for what the cache saves.
+func BenchmarkBuildWarmCache(b *testing.B) {
+	tools := benchTools(b)
+	root := b.TempDir()
+	for _, n := range []int{1000, 10000} {
+		c := &corpus{tools: tools, root: root, n: n}
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			opt := options(b, c.get(b))
+			cache, err := buildcache.Open(filepath.Join(root, fmt.Sprintf("cache-%d", n)), buildcache.Options{Version: opt.Version})
+			if err != nil {
+				b.Fatal(err)
+			}
+			opt.Cache = cache
+			if _, err := generator.Build(opt, output.NewMemory()); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			var res *generator.Result
+			for b.Loop() {
+				res, err = generator.Build(opt, output.NewMemory())
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			checkResult(b, res)
+			reportPages(b, res)
+			if s := cache.Stats(); s.Hits == 0 || s.Bad != 0 {
+				b.Fatalf("cache stats %+v: want hits and no damaged entries", s)
+			}
 		})
 	}
 }

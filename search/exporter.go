@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
 )
 
 // Exporter makes the static export of a site and keeps what it computed,
@@ -19,6 +21,10 @@ import (
 // Export writes for the same pages. The zero value is ready to use; an
 // Exporter is not safe for concurrent use.
 type Exporter struct {
+	// Cache keeps the analysis of pages between builds (see package
+	// buildcache); nil keeps none. The export is the same either way.
+	Cache buildcache.Store
+
 	an    analyzers
 	ready bool
 	docs  []Doc
@@ -221,7 +227,7 @@ func (e *Exporter) rebuild(docs []Doc) error {
 			terms[i], exact[i], store[i] = e.terms[j], e.exact[j], e.store[j]
 			return nil
 		}
-		terms[i], exact[i] = e.an.fieldTerms(docs[i])
+		terms[i], exact[i] = e.analysis(docs[i])
 		data, err := json.Marshal(storedOf(docs[i]))
 		store[i] = data
 		return err
@@ -293,7 +299,7 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	for _, i := range dirty {
 		a, b := docs[i], e.docs[i]
 		facets = facets || a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles)
-		terms, exact := e.an.fieldTerms(docs[i])
+		terms, exact := e.analysis(docs[i])
 		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups, vocab)
 		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups, nil)
 		e.terms[i], e.exact[i] = terms, exact

@@ -30,7 +30,7 @@ the previous site as it was. Findings are printed as by
 writes nothing.
 
 Flags:
-` + siteFlagsHelp + `  -d, --destination DIR  the output folder (default: SITE/public, or
+` + siteFlagsHelp + cacheFlagsHelp + `  -d, --destination DIR  the output folder (default: SITE/public, or
                        destination: in playbook.yaml, which must be inside
                        the site folder)
       --force          replace the destination even when it is a folder
@@ -60,8 +60,13 @@ func build(args []string, stdout, stderr io.Writer) int {
 	var watching bool
 	fl.BoolVar(&watching, "w", false, "")
 	fl.BoolVar(&watching, "watch", false, "")
+	var cf cacheFlags
+	cf.register(fl)
 	if code, stop := parseFlags(fl, args, buildHelp, stdout, stderr); stop {
 		return code
+	}
+	if err := cf.check(); err != nil {
+		return fail(stderr, "build", err, buildHelp)
 	}
 	s, err := openSite(&f)
 	if err != nil {
@@ -74,6 +79,11 @@ func build(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkDestination(dest, fromConfig, force, s); err != nil {
 		return fail(stderr, "build", err, buildHelp)
+	}
+	cache := cf.open("build", stderr)
+	if cache != nil {
+		f.cache, s.opts.Cache = cache, cache
+		defer closeCache(cache, "build", stderr)
 	}
 	if watching {
 		return buildWatch(&f, s, dest, stdout, stderr)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -11,6 +12,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Builds in tests keep their build cache in a folder of their own, not
+	// in the user's cache folder; the scripts' "playbook" commands (this
+	// binary under that name) are left the environment their script set.
+	if os.Getenv("XDG_CACHE_HOME") == "" && filepath.Base(os.Args[0]) != "playbook" {
+		os.Setenv("XDG_CACHE_HOME", filepath.Join(os.TempDir(), "playbook-test-cache"))
+	}
 	testscript.Main(m, map[string]func(){
 		"playbook": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
@@ -22,6 +29,11 @@ func TestMain(m *testing.M) {
 func TestCLI(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// Each script's builds have a build cache of their own.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -46,7 +46,7 @@ Flags:
                        shares the preview with the network)
       --open           open the preview in the web browser ($BROWSER if
                        set, else the system's default)
-` + baseURLHelp
+` + cacheFlagsHelp + baseURLHelp
 
 func serve(args []string, stdout, stderr io.Writer) int {
 	var f siteFlags
@@ -59,8 +59,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&port, "port", 1313, "")
 	fl.StringVar(&bind, "bind", "127.0.0.1", "")
 	fl.BoolVar(&open, "open", false, "")
+	var cf cacheFlags
+	cf.register(fl)
 	if code, stop := parseFlags(fl, args, serveHelp, stdout, stderr); stop {
 		return code
+	}
+	if err := cf.check(); err != nil {
+		return fail(stderr, "serve", err, serveHelp)
 	}
 	if port < 0 || port > 65535 {
 		return fail(stderr, "serve", usageError{fmt.Errorf("--port %d: a port is a number from 1 to 65535 (0 picks a free one)", port)}, serveHelp)
@@ -100,6 +105,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		what = displayPath(site.contentDir)
 		site.previewNote(stderr)
 	}
+	if cache := cf.open("serve", stderr); cache != nil {
+		f.cache, opts.Cache = cache, cache
+		defer cache.Prune()
+	}
 	// Ctrl-C is ours from here on, also while the site is first built.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -119,6 +128,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	stderr.Write(report.Bytes())
 	fmt.Fprintln(stderr, summary("built", res.Snapshot.Pages, res.Snapshot.Findings, res.Took)+" from "+what)
+	if f.cache != nil {
+		closeCache(f.cache, "serve", stderr)
+	}
 	lv := preview.NewPublisher(res.Snapshot, preview.StatusOf(res, err))
 
 	mux := http.NewServeMux()

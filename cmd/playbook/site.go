@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/project"
@@ -29,6 +30,9 @@ type siteFlags struct {
 	// build's URLs from the environment (build and check).
 	baseURL string
 	netlify bool
+	// cache is the build cache that openSite puts in the options (build
+	// and serve), or nil.
+	cache *buildcache.Cache
 }
 
 // globs is a flag that may be given more than once.
@@ -162,6 +166,9 @@ func openSite(f *siteFlags) (*siteSetup, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if f.cache != nil {
+		ps.Options.Cache = f.cache
 	}
 	return &siteSetup{Site: ps, opts: ps.Options, dir: ps.Dir, contentDir: ps.ContentDir, config: ps.Config, format: format}, nil
 }

@@ -36,6 +36,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/load"
@@ -112,6 +113,10 @@ type Options struct {
 	// SearchAPI keeps a bleve index of the pages up to date with each
 	// update, for Engine.Search (the live preview's /api/search).
 	SearchAPI bool
+	// Cache keeps work between builds: highlighted code blocks and the
+	// search analysis of pages (see package buildcache). nil keeps none;
+	// the output is the same either way.
+	Cache buildcache.Store
 }
 
 // Folder is a folder of the site other than the content folder.
@@ -352,7 +357,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			h.Write([]byte{1})
 		}
 		e.salt = h.Sum64()
-		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML})
+		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML, Cache: e.opt.Cache})
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
 		e.outside = map[string][]string{}
 		e.skipped = map[string]load.Skipped{}
@@ -594,6 +599,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// page parsed once keeps its document.
 	list, at := e.searchDocs(st, touched, patched)
 	var changedDocs, removed []string
+	e.exporter.Cache = e.opt.Cache
 	if at != nil {
 		changedDocs, removed, err = e.exporter.UpdateAt(list, at)
 	} else {

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/dlclark/regexp2/v2"
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -22,7 +24,10 @@ import (
 // chroma: <pre class="chroma"> with token classes (see HighlightCSS), no
 // inline styles. Code without a language, or in one chroma does not know,
 // is written as goldmark writes it: <pre><code class="language-X">.
-type codeBlocks struct{}
+type codeBlocks struct {
+	// cache keeps highlighted blocks between builds; nil keeps none.
+	cache buildcache.Store
+}
 
 func init() {
 	// chroma gives each of its lexers' regular expressions a 250 ms match
@@ -43,13 +48,15 @@ func init() {
 const maxHighlighted = 64 << 10
 
 // Extend implements goldmark.Extender.
-func (codeBlocks) Extend(m goldmark.Markdown) {
+func (c codeBlocks) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(
 		util.Prioritized(&codeRenderer{
 			Config:    html.NewConfig(),
 			formatter: chromahtml.New(chromahtml.WithClasses(true)),
 			style:     styles.Get(lightStyle),
 			lexers:    map[string]chroma.Lexer{},
+			cache:     c.cache,
+			chroma:    moduleVersion(chromaModule),
 		}, 200),
 	))
 }
@@ -73,6 +80,78 @@ type codeRenderer struct {
 	// lexers caches chroma's lookups by language name.
 	mu     sync.RWMutex
 	lexers map[string]chroma.Lexer
+
+	// cache keeps chroma's HTML of a block between builds, under
+	// highlightKey; nil keeps none. chroma is the version of chroma the
+	// binary was built with, part of the key.
+	cache  buildcache.Store
+	chroma string
+}
+
+// chromaModule is chroma's module path, whose version is part of a
+// highlighted block's cache key.
+const chromaModule = "github.com/alecthomas/chroma/v2"
+
+// highlightFormat names the cached values of highlighted blocks and their
+// form; it changes when what the renderer asks of chroma (formatter
+// options, the style) or keeps of its output does.
+const highlightFormat = "markdown/highlight/1"
+
+// moduleVersion returns the version (and, when replaced, the replacement's)
+// of a module the binary was built with, or "unknown".
+func moduleVersion(path string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, m := range bi.Deps {
+		if m.Path != path {
+			continue
+		}
+		v := m.Version + " " + m.Sum
+		if m.Replace != nil {
+			v += " => " + m.Replace.Path + " " + m.Replace.Version + " " + m.Replace.Sum
+		}
+		return v
+	}
+	return "unknown"
+}
+
+// highlightKey is the cache key of chroma's HTML of code in a language:
+// it depends on the code, the language name, chroma's version and the
+// style (the formatter's options are in highlightFormat).
+func (r *codeRenderer) highlightKey(lang []byte, code string) buildcache.Key {
+	h := buildcache.NewHasher(highlightFormat)
+	h.String(r.chroma)
+	h.String(lightStyle)
+	h.Bytes(lang)
+	h.String(code)
+	return h.Sum()
+}
+
+// highlight returns chroma's HTML of code with a lexer, from the cache when
+// it holds it; ok is false when the lexer could not start (the block is
+// then written as plain code), and err is the formatter's error.
+func (r *codeRenderer) highlight(l chroma.Lexer, lang []byte, code string) (out []byte, ok bool, err error) {
+	var k buildcache.Key
+	if r.cache != nil {
+		k = r.highlightKey(lang, code)
+		if out, ok := r.cache.Get(k); ok {
+			return out, true, nil
+		}
+	}
+	it, err := l.Tokenise(nil, code)
+	if err != nil {
+		return nil, false, nil
+	}
+	var b bytes.Buffer
+	if err := r.formatter.Format(&b, r.style, it); err != nil {
+		return b.Bytes(), true, err
+	}
+	if r.cache != nil {
+		r.cache.Put(k, b.Bytes())
+	}
+	return b.Bytes(), true, nil
 }
 
 // index fills r.known from chroma's registry.
@@ -148,12 +227,9 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, node ast.Node, enter
 				s := n.Lines().At(i)
 				code.Write(s.Value(src))
 			}
-			if it, err := l.Tokenise(nil, code.String()); err == nil {
+			if out, ok, err := r.highlight(l, lang, code.String()); ok {
 				// The language goes on the <pre> as data-lang, for the
 				// theme's copy button (prompts of console blocks).
-				var b bytes.Buffer
-				err := r.formatter.Format(&b, r.style, it)
-				out := b.Bytes()
 				if rest, ok := bytes.CutPrefix(out, []byte(`<pre class="chroma">`)); ok {
 					_, _ = w.WriteString(`<pre class="chroma" data-lang="`)
 					r.Writer.Write(w, lang)

@@ -23,6 +23,7 @@ import (
 	"io"
 
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -37,6 +38,9 @@ type Options struct {
 	// javascript: URL are never rendered as links, even then, and such
 	// URLs in raw HTML attributes are replaced by "#".
 	UnsafeHTML bool
+	// Cache keeps highlighted code blocks between builds (see package
+	// buildcache); nil keeps none. The HTML is the same either way.
+	Cache buildcache.Store
 }
 
 // Markdown parses and renders page bodies. It is safe for concurrent use.
@@ -60,7 +64,7 @@ func New(opt Options) *Markdown {
 			extension.TaskList,
 			extension.Footnote,
 			extension.DefinitionList,
-			codeBlocks{},
+			codeBlocks{cache: opt.Cache},
 			callouts{},
 			linkAttributes{},
 			headingIDs{},
