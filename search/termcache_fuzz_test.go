@@ -1,0 +1,26 @@
+package search
+
+import (
+	"maps"
+	"testing"
+)
+
+// FuzzDecodeTerms checks that no cached analysis, however damaged, makes
+// decodeTerms panic, and that what it accepts survives encoding again.
+func FuzzDecodeTerms(f *testing.F) {
+	an := newAnalyzers()
+	terms, exact := an.fieldTerms(Doc{Title: "KubePodCrashLooping", Alerts: []string{"KubePodCrashLooping"}, Body: "Pods restart; kubectl describe pod"})
+	f.Add(encodeTerms(terms, exact))
+	f.Add(encodeTerms(nil, nil))
+	f.Add([]byte{0x02, 0x01, 'a', 0x01})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		terms, exact, err := decodeTerms(data)
+		if err != nil {
+			return
+		}
+		t2, x2, err := decodeTerms(encodeTerms(terms, exact))
+		if err != nil || !maps.Equal(terms, t2) || !maps.Equal(exact, x2) {
+			t.Fatalf("accepted %q, which does not survive encoding again: %v", data, err)
+		}
+	})
+}
