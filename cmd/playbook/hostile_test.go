@@ -133,8 +133,9 @@ func runHostile(t *testing.T, ar *txtar.Archive) {
 	}
 	// The build keeps the previous site beside the destination, to swap
 	// the two in one step (output.Previous): that folder is the
-	// destination's too.
-	skip := append(writes, dest, output.Previous(dest))
+	// destination's too. The user cache folder (XDG_CACHE_HOME) is where
+	// build keeps its build cache.
+	skip := append(writes, dest, output.Previous(dest), filepath.Join(home, ".cache"))
 	before := snapshot(t, root, skip)
 	var all strings.Builder
 	for _, c := range cmds {
