@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"slices"
 	"strings"
 	"sync"
 
@@ -31,22 +30,23 @@ type BodyCache struct {
 }
 
 type cachedEntry struct {
-	e    pageEntry
+	term uint64
 	json []byte
 }
 
-// entry returns e encoded as an element of pages.json, from the cache
-// when p's entry was the same last time. c may be nil.
-func (c *BodyCache) entry(p *site.Parsed, e pageEntry) ([]byte, error) {
+// entry returns page p's element of pages.json: from the cache when its
+// term (a hash of what the entry shows) is as it was, else made by e.
+// c may be nil.
+func (c *BodyCache) entry(p *site.Parsed, term uint64, e func() pageEntry) ([]byte, error) {
 	if c != nil {
 		c.mu.Lock()
 		ce, ok := c.entries[p]
 		c.mu.Unlock()
-		if ok && sameEntry(ce.e, e) {
+		if ok && ce.term == term {
 			return ce.json, nil
 		}
 	}
-	data, err := json.MarshalIndent(e, "  ", "  ")
+	data, err := json.MarshalIndent(e(), "  ", "  ")
 	if err != nil || c == nil {
 		return data, err
 	}
@@ -54,15 +54,9 @@ func (c *BodyCache) entry(p *site.Parsed, e pageEntry) ([]byte, error) {
 	if c.entries == nil {
 		c.entries = map[*site.Parsed]cachedEntry{}
 	}
-	c.entries[p] = cachedEntry{e, data}
+	c.entries[p] = cachedEntry{term, data}
 	c.mu.Unlock()
 	return data, nil
-}
-
-func sameEntry(a, b pageEntry) bool {
-	return a.Title == b.Title && a.URL == b.URL && a.Kind == b.Kind && a.Owner == b.Owner && a.Alert == b.Alert &&
-		slices.Equal(a.Tickets, b.Tickets) && a.ReviewDue == b.ReviewDue && a.Stale == b.Stale && a.Source == b.Source && a.Untitled == b.Untitled &&
-		a.Updated == b.Updated
 }
 
 type cachedBody struct {

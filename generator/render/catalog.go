@@ -363,7 +363,7 @@ func (r *Renderer) catalogTerm(p *site.Page) uint64 {
 	k := &r.keys.keyData
 	h := newHasher()
 	h.u64(k.iface(p))
-	h.str(day(r.updated(p)))
+	h.u64(dayKey(r.updated(p)))
 	h.str(p.Expression())
 	h.u64(uint64(len(p.RuleAlerts)))
 	for _, a := range p.RuleAlerts {
@@ -388,6 +388,21 @@ type catEntry struct {
 // from the cache (Options.Bodies) when what the page shows there is as it
 // was, so that an edit of one title encodes one element, not every one.
 func (r *Renderer) catEntries() ([]catEntry, error) {
+	// catalog.json and llms.txt share them: made once for both.
+	key := r.catalogKey()
+	r.catMu.Lock()
+	defer r.catMu.Unlock()
+	if r.catFor == key && r.catMemo != nil {
+		return r.catMemo, nil
+	}
+	ents, err := r.makeCatEntries()
+	if err == nil {
+		r.catMemo, r.catFor = ents, key
+	}
+	return ents, err
+}
+
+func (r *Renderer) makeCatEntries() ([]catEntry, error) {
 	c := r.opt.Bodies
 	g := newHasher()
 	g.str(r.base)
@@ -430,13 +445,11 @@ func (r *Renderer) catEntries() ([]catEntry, error) {
 func (r *Renderer) entryTerm(p *site.Page) uint64 {
 	k := r.prepareKeys()
 	h := newHasher()
-	h.u64(k.iface(p))
-	h.str(string(p.Kind))
-	h.str(p.Path)
-	h.str(p.URL)
-	h.str(p.Title)
-	h.str(day(r.updated(p)))
-	h.str(p.Expression())
+	h.u64(k.iface(p)) // its title, URL, kind and front matter
+	h.u64(dayKey(r.updated(p)))
+	if p.Kind == site.Alert {
+		h.str(p.Expression())
+	}
 	for _, a := range p.RuleAlerts {
 		h.str(a)
 	}

@@ -60,6 +60,15 @@ func day(t time.Time) string {
 	return t.UTC().Format(time.DateOnly)
 }
 
+// dayKey is what day writes, as a number for keys: the day since 1970 in
+// UTC, plus one; 0 for zero.
+func dayKey(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	return uint64(t.UTC().Unix()/86400) + 1<<40
+}
+
 // pageEntry is a page in pages.json, for bots and dashboards.
 type pageEntry struct {
 	Title     string   `json:"title"`
@@ -85,14 +94,23 @@ type pageEntry struct {
 func (r *Renderer) pagesJSON(w Writer) error {
 	var b bytes.Buffer
 	b.WriteString("[")
+	k := r.prepareKeys()
 	for i, p := range r.site.Pages {
-		e := pageEntry{Title: p.Title, URL: r.base + strings.TrimPrefix(p.URL, "/"), Kind: string(p.Kind), Alert: p.Meta.Alert,
-			Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName,
-			Updated: day(r.updated(p))}
-		if p.Meta.Owner != "" {
-			e.Owner = site.TeamID(p.Meta.Owner)
-		}
-		data, err := r.opt.Bodies.entry(p.Parsed, e)
+		// The entry shows the page's title, URL, kind and front matter
+		// (its iface), its last change, and the base path.
+		h := newHasher()
+		h.u64(k.iface(p))
+		h.u64(dayKey(r.updated(p)))
+		h.str(r.base)
+		data, err := r.opt.Bodies.entry(p.Parsed, h.sum(), func() pageEntry {
+			e := pageEntry{Title: p.Title, URL: r.base + strings.TrimPrefix(p.URL, "/"), Kind: string(p.Kind), Alert: p.Meta.Alert,
+				Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName,
+				Updated: day(r.updated(p))}
+			if p.Meta.Owner != "" {
+				e.Owner = site.TeamID(p.Meta.Owner)
+			}
+			return e
+		})
 		if err != nil {
 			return err
 		}

@@ -80,8 +80,17 @@ func (r *Renderer) funcs() template.FuncMap {
 			if persona == nil {
 				return nil
 			}
-			return windowGroups(byKind(r.rolePages(persona)), func(g Group) []*site.Page { return g.Pages },
-				func(g Group, ps []*site.Page) Group { g.Pages = ps; return g }, pg)
+			if _, ok := x.(*Page); !ok || r.layoutName(persona) != "persona.html" {
+				return byKind(r.rolePages(persona)) // the whole list
+			}
+			var out []Group
+			for _, it := range r.shown(persona, pg) {
+				if len(out) == 0 || out[len(out)-1].Kind != it.kind {
+					out = append(out, Group{Kind: it.kind})
+				}
+				out[len(out)-1].Pages = append(out[len(out)-1].Pages, it.page)
+			}
+			return out
 		},
 		"kindPages": func(k string) []*site.Page {
 			var pages []*site.Page
@@ -156,7 +165,7 @@ func (r *Renderer) funcs() template.FuncMap {
 				return nil
 			}
 			rows := ownedByUrgency(team, r.opt.Now)
-			if pg != nil {
+			if pg != nil && r.layoutName(team) == "team.html" {
 				rows = rows[pg.From:pg.To]
 			}
 			return rows
@@ -168,8 +177,17 @@ func (r *Renderer) funcs() template.FuncMap {
 			if sec == nil {
 				return nil
 			}
-			return windowGroups(sectionGroups(sec), func(g SectionGroup) []*site.Page { return g.Pages },
-				func(g SectionGroup, ps []*site.Page) SectionGroup { g.Pages = ps; return g }, pg)
+			if _, ok := x.(*Page); !ok || r.layoutName(sec) != "section.html" {
+				return sectionGroups(sec) // the whole list
+			}
+			var out []SectionGroup
+			for i, it := range r.shown(sec, pg) {
+				if i == 0 || out[len(out)-1].Folder != it.folder {
+					out = append(out, SectionGroup{Folder: it.folder})
+				}
+				out[len(out)-1].Pages = append(out[len(out)-1].Pages, it.page)
+			}
+			return out
 		},
 		// paramsJSON is the page's declared placeholders, as JSON.
 		"paramsJSON": paramsJSON,

@@ -310,7 +310,7 @@ func (r *Renderer) siteKeys(lists bool) {
 	pj.str(r.base)
 	for _, p := range r.site.Pages {
 		pj.u64(k.ifaces[p])
-		pj.str(day(r.updated(p)))
+		pj.u64(dayKey(r.updated(p)))
 	}
 	k.pagesJSON = pj.sum()
 }
@@ -519,7 +519,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 	h.u64(k.iface(p))
 	h.str(p.Expression())
 	h.str(ruleFor(p))
-	h.str(day(r.updated(p)))
+	h.u64(dayKey(r.updated(p)))
 	r.bodyKey(&h, p)
 	for c := p.Parent; c != nil; c = c.Parent {
 		h.u64(k.iface(c))

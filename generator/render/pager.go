@@ -44,13 +44,30 @@ func PagerURL(p *site.Page, n int) string {
 // listItem is an entry of a page's list: a page and the group it is
 // shown under (a folder page, or a kind), for keys.
 type listItem struct {
-	page  *site.Page
-	group string
+	page   *site.Page
+	group  string
+	folder *site.Page // section lists: the sub-folder, nil for the section's own pages
+	kind   site.Kind  // persona lists: the kind heading
 }
 
 // list returns the entries of the list page p's layout shows, in order,
 // and whether its layout shows one (see the comment at the top).
 func (r *Renderer) list(p *site.Page) ([]listItem, bool) {
+	if v, ok := r.lists.Load(p); ok {
+		l := v.(cachedList)
+		return l.items, l.ok
+	}
+	items, ok := r.makeList(p)
+	r.lists.Store(p, cachedList{items, ok})
+	return items, ok
+}
+
+type cachedList struct {
+	items []listItem
+	ok    bool
+}
+
+func (r *Renderer) makeList(p *site.Page) ([]listItem, bool) {
 	var out []listItem
 	switch r.layoutName(p) {
 	case "section.html":
@@ -60,22 +77,22 @@ func (r *Renderer) list(p *site.Page) ([]listItem, bool) {
 				group = g.Folder.URL
 			}
 			for _, q := range g.Pages {
-				out = append(out, listItem{q, group})
+				out = append(out, listItem{page: q, group: group, folder: g.Folder})
 			}
 		}
 	case "persona.html":
 		for _, g := range byKind(r.rolePages(p)) {
 			for _, q := range g.Pages {
-				out = append(out, listItem{q, string(g.Kind)})
+				out = append(out, listItem{page: q, group: string(g.Kind), kind: g.Kind})
 			}
 		}
 	case "team.html":
 		for _, row := range ownedByUrgency(p, r.opt.Now) {
-			out = append(out, listItem{row.Page, ""})
+			out = append(out, listItem{page: row.Page})
 		}
 	case "page.html", "home.html":
 		for _, q := range p.Children {
-			out = append(out, listItem{q, ""})
+			out = append(out, listItem{page: q})
 		}
 	default:
 		return nil, false
@@ -186,23 +203,14 @@ func (r *Renderer) Outputs(p *site.Page) []Output {
 	return out
 }
 
-// windowGroups returns the part of groups that page pg of their list
-// shows: all of them when pg is nil.
-func windowGroups[G any](groups []G, pages func(G) []*site.Page, with func(G, []*site.Page) G, pg *Pager) []G {
-	if pg == nil {
-		return groups
+// shown returns the entries of page p's list that pg shows: all of them
+// when pg is nil.
+func (r *Renderer) shown(p *site.Page, pg *Pager) []listItem {
+	items, _ := r.list(p)
+	if pg != nil {
+		items = items[pg.From:pg.To]
 	}
-	var out []G
-	at := 0
-	for _, g := range groups {
-		ps := pages(g)
-		from, to := max(pg.From, at), min(pg.To, at+len(ps))
-		if from < to {
-			out = append(out, with(g, ps[from-at:to-at]))
-		}
-		at += len(ps)
-	}
-	return out
+	return items
 }
 
 // listArg is what a list's template function is called with: the page's

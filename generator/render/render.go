@@ -178,6 +178,13 @@ type Renderer struct {
 	sd       *SiteData
 	findings map[string][]diag.Finding // by file
 	keys     *Keys
+	// catMemo are the catalog entries made for the catalog key catFor
+	// (see catEntries).
+	catMu    sync.Mutex
+	catMemo  []catEntry
+	catFor   uint64
+	// lists are the pages' lists (see list), made once per graph.
+	lists sync.Map
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -643,4 +650,5 @@ func (r *Renderer) Refresh(findings []diag.Finding) {
 		r.findings[f.Path] = append(r.findings[f.Path], f)
 	}
 	r.navCache, r.navHTMLCache = sync.Map{}, sync.Map{}
+	r.lists = sync.Map{}
 }
