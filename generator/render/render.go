@@ -180,9 +180,9 @@ type Renderer struct {
 	keys     *Keys
 	// catMemo are the catalog entries made for the catalog key catFor
 	// (see catEntries).
-	catMu    sync.Mutex
-	catMemo  []catEntry
-	catFor   uint64
+	catMu   sync.Mutex
+	catMemo []catEntry
+	catFor  uint64
 	// lists are the pages' lists (see list), made once per graph.
 	lists sync.Map
 }
