@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,38 +235,46 @@ const navLimit = 40
 // JavaScript): listing them on every page made each page grow with the
 // number of sections, 24 KB of a 33 KB page on a 10,000-page site.
 func (r *Renderer) sidebar(cur *site.Page) []NavSection {
-	onPath := map[*site.Page]bool{}
+	var buf [16]*site.Page
+	path := buf[:0] // cur and the folders above it
 	for p := cur; p != nil; p = p.Parent {
-		onPath[p] = true
+		path = append(path, p)
 	}
+	onPath := func(p *site.Page) bool { return slices.Contains(path, p) }
 	var out []NavSection
 	for _, sec := range r.sd.Sections {
-		if !onPath[sec] {
+		if !onPath(sec) {
 			if ns, ok := r.navCache.Load(sec); ok {
 				out = append(out, ns.(NavSection))
 				continue
 			}
 		}
-		ns := NavSection{Page: sec, Current: onPath[sec], Here: sec == cur}
+		ns := NavSection{Page: sec, Current: onPath(sec), Here: sec == cur}
 		var walk func(folder *site.Page, depth int)
 		walk = func(folder *site.Page, depth int) {
 			children := folder.Children
 			from, to := 0, len(children)
 			if to > navLimit {
-				at := slices.IndexFunc(children, func(c *site.Page) bool { return onPath[c] })
+				at := -1
+				for _, q := range path {
+					if q.Parent == folder {
+						at = slices.Index(children, q)
+						break
+					}
+				}
 				from = max(0, min(at-navLimit/2, len(children)-navLimit))
 				to = from + navLimit
 			}
 			for _, c := range children[from:to] {
 				it := NavItem{Page: c, Depth: depth, Folder: len(c.Children) > 0, Current: c == cur}
-				if c.Meta != nil {
+				if c.Meta != nil && len(c.Meta.Roles) > 0 {
 					it.Roles = strings.Join(c.Meta.Roles, " ")
 				}
 				if c == cur {
 					ns.Current = true
 				}
 				ns.Items = append(ns.Items, it)
-				if onPath[c] && len(c.Children) > 0 {
+				if len(c.Children) > 0 && onPath(c) {
 					walk(c, depth+1)
 				}
 			}
@@ -273,7 +282,8 @@ func (r *Renderer) sidebar(cur *site.Page) []NavSection {
 				ns.Items = append(ns.Items, NavItem{Page: folder, Depth: depth, More: hidden})
 			}
 		}
-		if onPath[sec] {
+		if ns.Current {
+			ns.Items = make([]NavItem, 0, navLimit+8)
 			walk(sec, 0)
 		}
 		if !ns.Current {
@@ -329,23 +339,49 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	fmt.Fprintf(&b, "%s</summary>\n<ul>\n<li class=\"depth-0 nav-all\"><a href=\"%s\"%s>All %s</a></li>\n",
 		title, href(ns.Page.URL), current(ns.Here), title)
 	for _, it := range ns.Items {
-		if it.More > 0 {
-			fmt.Fprintf(&b, "<li class=\"depth-%d nav-more\"><a href=\"%s\">%d more in %s</a></li>\n",
-				it.Depth, href(it.Page.URL), it.More, esc(it.Page.Title))
-			continue
+		b.WriteString(r.navLine(it, href))
+	}
+	b.WriteString("</ul>\n</details>\n")
+	return template.HTML(b.String())
+}
+
+// navLine is one item of the sidebar's list, an <li>. The line of a page
+// that is not the one shown is the same on every page that lists it at
+// that depth: it is made once per renderer.
+func (r *Renderer) navLine(it NavItem, href func(string) string) string {
+	type lineKey struct {
+		p     *site.Page
+		depth int
+	}
+	cache := !it.Current && it.More == 0
+	if cache {
+		if v, ok := r.navLines.Load(lineKey{it.Page, it.Depth}); ok {
+			return v.(string)
 		}
-		folder, roles := "", ""
+	}
+	esc := html.EscapeString
+	var line string
+	if it.More > 0 {
+		line = fmt.Sprintf("<li class=\"depth-%d nav-more\"><a href=\"%s\">%d more in %s</a></li>\n",
+			it.Depth, href(it.Page.URL), it.More, esc(it.Page.Title))
+	} else {
+		folder, roles, current := "", "", ""
 		if it.Folder {
 			folder = " nav-folder"
 		}
 		if it.Roles != "" {
 			roles = ` data-roles="` + esc(it.Roles) + `"`
 		}
-		fmt.Fprintf(&b, "<li class=\"depth-%d%s\"%s><a href=\"%s\" title=\"%s\"%s>%s</a></li>\n",
-			it.Depth, folder, roles, href(it.Page.URL), esc(it.Page.Title), current(it.Current), esc(navLabel(it.Page)))
+		if it.Current {
+			current = ` aria-current="page"`
+		}
+		line = "<li class=\"depth-" + strconv.Itoa(it.Depth) + folder + "\"" + roles + "><a href=\"" + href(it.Page.URL) +
+			"\" title=\"" + esc(it.Page.Title) + "\"" + current + ">" + esc(navLabel(it.Page)) + "</a></li>\n"
 	}
-	b.WriteString("</ul>\n</details>\n")
-	return template.HTML(b.String())
+	if cache {
+		r.navLines.Store(lineKey{it.Page, it.Depth}, line)
+	}
+	return line
 }
 
 // PathStep is a page's place on one persona's path.

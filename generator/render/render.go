@@ -172,6 +172,9 @@ type Renderer struct {
 	// The sidebar's sections that do not hold the page shown are the
 	// same on every page: their NavSection and HTML, by section page.
 	navCache, navHTMLCache sync.Map
+	// navLines are the sidebar's list items of the pages not shown, by
+	// page and depth (see navLine).
+	navLines sync.Map
 	// buffers are the buffers pages and bodies are written into: each is
 	// copied out once, at its size, rather than grown anew every time.
 	buffers  sync.Pool
@@ -649,6 +652,6 @@ func (r *Renderer) Refresh(findings []diag.Finding) {
 	for _, f := range findings {
 		r.findings[f.Path] = append(r.findings[f.Path], f)
 	}
-	r.navCache, r.navHTMLCache = sync.Map{}, sync.Map{}
+	r.navCache, r.navHTMLCache, r.navLines = sync.Map{}, sync.Map{}, sync.Map{}
 	r.lists = sync.Map{}
 }
