@@ -516,6 +516,21 @@ func sortedKeys[V any](m map[string]V) []string {
 // Page is what a layout receives.
 type Page struct {
 	*site.Page
+	// Title to ReviewDue are the page's own, copied here so that the
+	// layouts read them as fields of Page: text/template looks up a
+	// promoted field of an embedded struct by a breadth-first search
+	// that allocates, every time it is read, a tenth of a page's time.
+	Title           string
+	URL             string
+	Kind            site.Kind
+	ID              string
+	Meta            *frontmatter.Meta
+	Stale           bool
+	OwnerTeam       *site.Page
+	RunbookOf       *site.Page
+	OnboardingPages []*site.Page
+	ReviewDue       frontmatter.Date
+
 	Site    *SiteData
 	Content template.HTML
 	// Runbook is the body of an alert page's runbook, rendered in place.
@@ -562,6 +577,13 @@ func (r *Renderer) siteData() *SiteData {
 	return sd
 }
 
+// data is what the layouts get of page p, but for its body.
+func (r *Renderer) data(p *site.Page) *Page {
+	return &Page{Page: p, Site: r.sd, Children: p.Children,
+		Title: p.Title, URL: p.URL, Kind: p.Kind, ID: p.ID, Meta: p.Meta, Stale: p.Stale, OwnerTeam: p.OwnerTeam,
+		RunbookOf: p.RunbookOf, OnboardingPages: p.OnboardingPages, ReviewDue: p.ReviewDue}
+}
+
 // layoutName is the layout page p is rendered with.
 func (r *Renderer) layoutName(p *site.Page) string {
 	if p.URL == "/" {
@@ -572,7 +594,8 @@ func (r *Renderer) layoutName(p *site.Page) string {
 
 // page renders page n (from 1) of page p's list.
 func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML) ([]byte, error) {
-	d := &Page{Page: p, Site: r.sd, Content: bodies[p], Children: p.Children}
+	d := r.data(p)
+	d.Content = bodies[p]
 	if of := r.listPages(p); n < 1 || n > of {
 		return nil, fmt.Errorf("%s: no page %d of its list, which has %d", p.URL, n, of)
 	}
@@ -610,7 +633,7 @@ func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML
 
 func (r *Renderer) notFound(w Writer) error {
 	p := &site.Page{Parsed: &site.Parsed{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}}
-	d := &Page{Page: p, Site: r.sd}
+	d := r.data(p)
 	var b bytes.Buffer
 	if err := r.tmpl["404.html"].ExecuteTemplate(&b, "base", d); err != nil {
 		return fmt.Errorf("layouts/404.html: %w", err)
@@ -628,7 +651,7 @@ func (r *Renderer) searchPage(w Writer) error {
 	}
 	p := &site.Page{Parsed: &site.Parsed{URL: "/search/", Kind: site.Guide, Title: "Search", Meta: r.siteHome().Meta}}
 	var b bytes.Buffer
-	if err := r.tmpl["search.html"].ExecuteTemplate(&b, "base", &Page{Page: p, Site: r.sd}); err != nil {
+	if err := r.tmpl["search.html"].ExecuteTemplate(&b, "base", r.data(p)); err != nil {
 		return fmt.Errorf("layouts/search.html: %w", err)
 	}
 	return w.WriteFile("search/index.html", b.Bytes())
