@@ -312,6 +312,7 @@ func (r *Renderer) navSection(ns NavSection) template.HTML {
 // carries it: a template takes several times as long.
 func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	var b strings.Builder
+	b.Grow(256 + 160*len(ns.Items))
 	esc := html.EscapeString
 	href := func(u string) string {
 		if strings.HasPrefix(u, "/") {
@@ -349,13 +350,11 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 // that is not the one shown is the same on every page that lists it at
 // that depth: it is made once per renderer.
 func (r *Renderer) navLine(it NavItem, href func(string) string) string {
-	type lineKey struct {
-		p     *site.Page
-		depth int
-	}
+	// A page is at one depth of the sidebar's tree, the same on every
+	// page: the page alone keys its line.
 	cache := !it.Current && it.More == 0
 	if cache {
-		if v, ok := r.navLines.Load(lineKey{it.Page, it.Depth}); ok {
+		if v, ok := r.navLines.Load(it.Page); ok {
 			return v.(string)
 		}
 	}
@@ -379,7 +378,7 @@ func (r *Renderer) navLine(it NavItem, href func(string) string) string {
 			"\" title=\"" + esc(it.Page.Title) + "\"" + current + ">" + esc(navLabel(it.Page)) + "</a></li>\n"
 	}
 	if cache {
-		r.navLines.Store(lineKey{it.Page, it.Depth}, line)
+		r.navLines.Store(it.Page, line)
 	}
 	return line
 }

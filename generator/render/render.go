@@ -173,7 +173,7 @@ type Renderer struct {
 	// same on every page: their NavSection and HTML, by section page.
 	navCache, navHTMLCache sync.Map
 	// navLines are the sidebar's list items of the pages not shown, by
-	// page and depth (see navLine).
+	// page (see navLine).
 	navLines sync.Map
 	// buffers are the buffers pages and bodies are written into: each is
 	// copied out once, at its size, rather than grown anew every time.
