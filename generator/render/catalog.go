@@ -160,6 +160,11 @@ func (r *Renderer) catalogJSON(w Writer) error {
 		return err
 	}
 	var b bytes.Buffer
+	size := 256
+	for _, e := range ents {
+		size += len(e.elem) + 8
+	}
+	b.Grow(size)
 	b.WriteString("{\n  \"title\": ")
 	title, err := jsonValue(r.site.Config.Title, "")
 	if err != nil {
@@ -230,6 +235,11 @@ func (r *Renderer) llmsTxt(w Writer) error {
 		}
 	}
 	var b strings.Builder
+	size := 2048
+	for _, e := range ents {
+		size += len(e.line)
+	}
+	b.Grow(size)
 	fmt.Fprintf(&b, "# %s\n\n", oneLine(r.site.Config.Title))
 	summary := ""
 	if h := r.site.Home; h != nil {

@@ -92,9 +92,9 @@ type pageEntry struct {
 // spaces. Each page's entry is encoded once and kept in the cache while
 // its inputs stay the same.
 func (r *Renderer) pagesJSON(w Writer) error {
-	var b bytes.Buffer
-	b.WriteString("[")
 	k := r.prepareKeys()
+	entries := make([][]byte, len(r.site.Pages))
+	size := 4
 	for i, p := range r.site.Pages {
 		// The entry shows the page's title, URL, kind and front matter
 		// (its iface), its last change, and the base path.
@@ -114,6 +114,13 @@ func (r *Renderer) pagesJSON(w Writer) error {
 		if err != nil {
 			return err
 		}
+		entries[i] = data
+		size += len(data) + 4
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteString("[")
+	for i, data := range entries {
 		if i > 0 {
 			b.WriteString(",")
 		}
