@@ -80,10 +80,23 @@ func New(opt Options) *Markdown {
 	return &Markdown{md: md, unsafe: opt.UnsafeHTML, policy: policy}
 }
 
-// Parse parses a page body.
+// Parse parses a page body. The tree it returns is not written to by
+// rendering (see RenderLinks).
 func (m *Markdown) Parse(src []byte) ast.Node {
 	pc := parser.NewContext(parser.WithIDs(newIDs()))
-	return m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	doc := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	// goldmark's FencedCodeBlock.Language keeps the language it reads
+	// from the info string on the node the first time it is asked: asked
+	// here, so that renders on several goroutines (a runbook's page and
+	// its alert's) only read it.
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*ast.FencedCodeBlock); ok && entering {
+			c.Language(src)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return doc
 }
 
 // Render writes the HTML of a parsed body. src must be the bytes doc was
