@@ -52,7 +52,11 @@ func Check(opt Options) (*Result, error) {
 }
 
 // Build runs the engine once and writes the site to w, also when there
-// are findings: the caller decides whether to keep what was written.
+// are findings: the caller decides whether to keep what was written. It
+// writes each page as it is made and keeps none of them; the pages of
+// Result.Site have no syntax tree or markdown left (site.Parsed.Doc and
+// Body are nil), released as they were rendered (see package engine's
+// release.go), so that memory does not grow with them.
 func Build(opt Options, w output.Writer) (*Result, error) {
 	opt.CheckOnly, opt.Out = false, w
 	_, res, err := engine.New(context.Background(), opt)

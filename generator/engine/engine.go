@@ -103,8 +103,9 @@ type Options struct {
 	// graph, no files.
 	CheckOnly bool
 	// Out, when set, receives every output file as it is made, and the
-	// Snapshot keeps none of them (a one-shot build). Otherwise the
-	// files are kept in memory, in Snapshots.
+	// Snapshot keeps none of them (a one-shot build, which also releases
+	// each page's syntax tree once it is rendered: see release.go).
+	// Otherwise the files are kept in memory, in Snapshots.
 	Out output.Writer
 	// LivePreview renders for contributors (the live preview): listings mark
 	// each page's findings ("2 findings"). A published build leaves those
@@ -117,6 +118,10 @@ type Options struct {
 	// search analysis of pages (see package buildcache). nil keeps none;
 	// the output is the same either way.
 	Cache buildcache.Store
+
+	// parsedBudget, when not 0, replaces defaultParsedBudget (see
+	// release.go); negative keeps no syntax tree. For tests.
+	parsedBudget int
 }
 
 // Folder is a folder of the site other than the content folder.
@@ -252,6 +257,9 @@ type Engine struct {
 	full bool
 
 	api *search.MemoryIndex
+	// held is what a one-shot build's render still reads of each page
+	// (release.go); nil otherwise.
+	held *held
 }
 
 // New builds the site once, over every file.
@@ -503,7 +511,18 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 		}
 	}
+	// A one-shot build releases each page's tree and body after the
+	// last render that reads them (release.go).
+	e.held = e.newHeld()
+	for _, j := range todo {
+		e.held.count(j.p)
+	}
+	defer func() { e.held = nil }()
 	if err := forEach(ctx, todo, func(j job) error {
+		defer e.held.release(j.p)
+		if err := e.held.acquire(j.p); err != nil {
+			return err
+		}
 		html, err := r.PageAt(j.p, j.n)
 		if err != nil {
 			return err
@@ -769,7 +788,7 @@ func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) (
 	for _, p := range st.Pages {
 		if d, ok := e.docs[p.URL]; ok && !e.full && e.docFrom[p.URL] == p.Parsed && p.Path != "" {
 			docs[p.URL], from[p.URL] = d, p.Parsed
-		} else if d, ok := search.DocOf(p); ok {
+		} else if d, ok := e.held.docOf(p); ok {
 			docs[p.URL], from[p.URL] = d, p.Parsed
 		}
 	}
@@ -837,7 +856,16 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,
 		NavTitles: e.opt.NavTitles, Drafts: e.opt.Drafts,
 	}
-	for _, pp := range parse.All(c.Sources, opt) {
+	// A one-shot build keeps the syntax trees of a budget of markdown
+	// (release.go).
+	keep, rel := e.parseSplit(c.Sources)
+	parsed := parse.All(keep, opt)
+	if len(rel) > 0 {
+		ropt := opt
+		ropt.ReleaseDoc = true
+		parsed = append(parsed, parse.All(rel, ropt)...)
+	}
+	for _, pp := range parsed {
 		e.parsed[pp.Path] = pp
 		r.parsed = append(r.parsed, pp)
 		if prev := old[pp.Path]; prev != nil {

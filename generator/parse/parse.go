@@ -26,6 +26,7 @@ import (
 	"github.com/opsplaybook/playbook/generator/load"
 	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/yuin/goldmark/ast"
 )
 
 // Options tell Parse how to read pages.
@@ -41,6 +42,12 @@ type Options struct {
 	NavTitles map[string]string
 	// Drafts keeps pages with draft: true.
 	Drafts bool
+	// ReleaseDoc leaves each page without its syntax tree once its
+	// title, outline and findings are read: Parsed.Doc, Outline.H1 and
+	// the Node of each Outline.Links entry are nil, and Doc makes them
+	// again when the page is rendered. A one-shot build of a big site
+	// sets it, so that it does not hold every page's tree at once.
+	ReleaseDoc bool
 }
 
 // All parses every source, using every core. Pages come back in the order
@@ -214,7 +221,38 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	p.Findings = out
 	p.Iface = iface(p)
 	p.IndexAnchors()
+	if opt.ReleaseDoc {
+		p.Doc, p.Outline.H1 = nil, nil
+		for i := range p.Outline.Links {
+			p.Outline.Links[i].Node = nil
+		}
+	}
 	return p
+}
+
+// Doc parses p's body again, as Page parsed it: its syntax tree, with
+// the opening H1 taken out when Page took it out, and the nodes of its
+// links, in the order of p.Outline.Links (and so of site.Page.Links).
+// It is for pages parsed with Options.ReleaseDoc; md must be the
+// converter they were parsed with. goldmark's parse is deterministic,
+// so the tree renders to the same bytes as the first one. An error
+// says that the body read differently (it never should).
+func Doc(p *site.Parsed, md *markdown.Markdown) (ast.Node, []ast.Node, error) {
+	doc := md.Parse(p.Body)
+	o := markdown.ReadOutline(doc, p.Body, markdown.NewLines(p.Body, p.BodyLine))
+	if o.H1 != nil {
+		// Page takes the opening H1 out whether it became the title or
+		// the page's own heading.
+		doc.RemoveChild(doc, o.H1)
+	}
+	if len(o.Links) != len(p.Outline.Links) {
+		return nil, nil, fmt.Errorf("%s: the body parsed again has %d links, not %d", p.File, len(o.Links), len(p.Outline.Links))
+	}
+	nodes := make([]ast.Node, len(o.Links))
+	for i, l := range o.Links {
+		nodes[i] = l.Node
+	}
+	return doc, nodes, nil
 }
 
 // iface hashes what other pages show of p: everything but its body text.

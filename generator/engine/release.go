@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/render"
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/opsplaybook/playbook/search"
+)
+
+// A one-shot build (Options.Out set: generator.Build) renders every page
+// once and is then thrown away, so it need not keep what an engine keeps
+// for the next update. Two things make its memory follow the site graph
+// rather than the pages' syntax trees and HTML (issue 11):
+//
+//   - Parse keeps the syntax trees of the first parsedBudget bytes of
+//     markdown and releases the others (parse.Options.ReleaseDoc); a
+//     page's tree is made again (parse.Doc) when it is rendered. The
+//     budget holds a 10,000-page playbook whole (gencorpus: 23 MB), so
+//     such a build parses nothing twice; past it, a tree costs a second
+//     parse (goldmark's parse is about a tenth of a build's CPU) instead
+//     of about seven times its markdown's size in memory.
+//   - Render releases each page's tree, its rendered body (BodyCache)
+//     and its markdown as soon as the last page that reads them is
+//     rendered (see held), after taking its search document.
+//
+// The live preview and "build --watch" (Out unset) keep everything, as
+// before: an edit re-renders from the trees and bodies it kept.
+
+// defaultParsedBudget is the bytes of markdown (load.Source.Data) whose
+// syntax trees a one-shot build keeps from Parse to Render: about 300 MB
+// of trees.
+const defaultParsedBudget = 48 << 20
+
+// oneShot tells whether the engine is a one-shot build.
+func (e *Engine) oneShot() bool { return e.opt.Out != nil }
+
+// parseSplit splits the sources of a one-shot build into those whose
+// trees Parse keeps, within the budget, and those whose trees it
+// releases. Other engines keep them all.
+func (e *Engine) parseSplit(srcs []load.Source) (keep, release []load.Source) {
+	if !e.oneShot() {
+		return srcs, nil
+	}
+	budget := e.opt.parsedBudget
+	if budget == 0 {
+		budget = defaultParsedBudget
+	}
+	used := 0
+	for i, src := range srcs {
+		used += len(src.Data)
+		if used > budget {
+			return srcs[:i], srcs[i:]
+		}
+	}
+	return srcs, nil
+}
+
+// held counts, in a one-shot build, the renders still to come that read
+// each page's syntax tree: the page's own and those of the alert pages
+// that show it as their runbook (render.Renderer.Page). The last one
+// takes the page's search document and releases its tree, its rendered
+// body and its markdown. A page whose tree Parse released has it made
+// again by the first render that reads it.
+type held struct {
+	md     *markdown.Markdown
+	bodies *render.BodyCache
+	pages  map[*site.Page]*holder // read-only once the renders start
+
+	mu   sync.Mutex
+	docs map[*site.Page]search.Doc
+}
+
+type holder struct {
+	mu sync.Mutex
+	n  int // renders still to come that read the tree
+}
+
+// newHeld returns the counts of a one-shot build, to which count adds
+// each render; it returns nil for other engines.
+func (e *Engine) newHeld() *held {
+	if !e.oneShot() {
+		return nil
+	}
+	return &held{md: e.md, bodies: &e.bodies, pages: map[*site.Page]*holder{}, docs: map[*site.Page]search.Doc{}}
+}
+
+// count notes that a render of p is to come (a page whose list runs over
+// several pages has one render for each). h may be nil; count must be
+// called before the renders start.
+func (h *held) count(p *site.Page) {
+	if h == nil {
+		return
+	}
+	for _, q := range []*site.Page{p, p.RunbookOf} {
+		if q == nil || q.Path == "" {
+			continue // a listing made for a folder has no body
+		}
+		if h.pages[q] == nil {
+			h.pages[q] = &holder{}
+		}
+		h.pages[q].n++
+	}
+}
+
+// acquire makes sure that the trees p's render reads are there. h may be
+// nil.
+func (h *held) acquire(p *site.Page) error {
+	if h == nil {
+		return nil
+	}
+	for _, q := range []*site.Page{p, p.RunbookOf} {
+		if c := h.pages[q]; c != nil {
+			c.mu.Lock()
+			err := h.restore(q)
+			c.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// release ends p's render: the trees no later render reads are released.
+// h may be nil.
+func (h *held) release(p *site.Page) {
+	if h == nil {
+		return
+	}
+	for _, q := range []*site.Page{p, p.RunbookOf} {
+		c := h.pages[q]
+		if c == nil {
+			continue
+		}
+		c.mu.Lock()
+		c.n--
+		if c.n == 0 && q.Doc != nil {
+			if d, ok := search.DocOf(q); ok {
+				h.mu.Lock()
+				h.docs[q] = d
+				h.mu.Unlock()
+			}
+			h.bodies.Forget([]*site.Parsed{q.Parsed})
+			unlink(q)
+			q.Body = nil
+		}
+		c.mu.Unlock()
+	}
+}
+
+// restore makes p's tree again when it was released, and points p's
+// links at its nodes.
+func (h *held) restore(p *site.Page) error {
+	if p.Doc != nil || p.Path == "" {
+		return nil
+	}
+	doc, nodes, err := parse.Doc(p.Parsed, h.md)
+	if err != nil {
+		return err
+	}
+	if len(nodes) != len(p.Links) {
+		return fmt.Errorf("%s: %d links parsed again for %d resolved", p.File, len(nodes), len(p.Links))
+	}
+	for i := range p.Links {
+		p.Links[i].Node = nodes[i]
+	}
+	p.Doc = doc
+	return nil
+}
+
+// unlink drops p's tree and every pointer into it: its links' (the
+// page's and its outline's) and its opening H1's.
+func unlink(p *site.Page) {
+	p.Doc, p.Outline.H1 = nil, nil
+	for i := range p.Links {
+		p.Links[i].Node = nil
+	}
+	for i := range p.Outline.Links {
+		p.Outline.Links[i].Node = nil
+	}
+}
+
+// docOf returns p's search document: the one taken when its tree was
+// released, or search.DocOf's, with its tree made again if need be.
+func (h *held) docOf(p *site.Page) (search.Doc, bool) {
+	if h == nil {
+		return search.DocOf(p)
+	}
+	h.mu.Lock()
+	d, ok := h.docs[p]
+	h.mu.Unlock()
+	if ok {
+		return d, true
+	}
+	if p.Doc == nil && p.Path != "" && p.Body != nil {
+		if err := h.restore(p); err == nil {
+			defer unlink(p)
+		}
+	}
+	return search.DocOf(p)
+}
