@@ -517,6 +517,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	for _, j := range todo {
 		e.held.count(j.p)
 	}
+	if e.held != nil {
+		slices.SortStableFunc(todo, func(a, b job) int { return renderOrder(a.p, b.p) })
+	}
 	defer func() { e.held = nil }()
 	if err := forEach(ctx, todo, func(j job) error {
 		defer e.held.release(j.p)
