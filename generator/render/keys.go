@@ -48,6 +48,9 @@ type keyData struct {
 	// that a window of the sidebar hashes in constant time.
 	pos    map[*site.Page]int
 	prefix map[*site.Page][]uint64
+	// byRole are the pages of each role, in site order: roles are part
+	// of a graph's shape, so a patch leaves them as they are.
+	byRole map[string][]*site.Page
 	// steps are, by page, its places on the personas' paths.
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
@@ -165,9 +168,17 @@ func (r *Renderer) prepareKeys() *keyData {
 		}
 		k.pos = make(map[*site.Page]int, len(r.site.Pages))
 		k.prefix = map[*site.Page][]uint64{}
+		k.byRole = map[string][]*site.Page{}
 		for _, p := range r.site.Pages {
 			if len(p.Children) > 0 {
 				k.sums(p)
+			}
+			if p.Meta != nil {
+				for _, role := range p.Meta.Roles {
+					if l := k.byRole[role]; len(l) == 0 || l[len(l)-1] != p { // a role named twice
+						k.byRole[role] = append(l, p)
+					}
+				}
 			}
 		}
 		k.steps = r.stepSums()

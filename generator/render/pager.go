@@ -1,7 +1,6 @@
 package render
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -111,13 +110,7 @@ func (r *Renderer) listed(p *site.Page) bool {
 
 // rolePages are the pages for persona p's role, in site order.
 func (r *Renderer) rolePages(persona *site.Page) []*site.Page {
-	var pages []*site.Page
-	for _, q := range r.site.Pages {
-		if q.Meta != nil && slices.Contains(q.Meta.Roles, persona.ID) {
-			pages = append(pages, q)
-		}
-	}
-	return pages
+	return r.prepareKeys().byRole[persona.ID]
 }
 
 // pagerSize is the most entries one page of a list shows.
