@@ -53,11 +53,15 @@ func (r *Rule) LabelKey() string {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var b strings.Builder
+	var b []byte
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%q,", k, r.Labels[k])
+		// As fmt's "%s=%q,": %q of a string is strconv.Quote.
+		b = append(b, k...)
+		b = append(b, '=')
+		b = strconv.AppendQuote(b, r.Labels[k])
+		b = append(b, ',')
 	}
-	return b.String()
+	return string(b)
 }
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
