@@ -100,9 +100,16 @@ func TestBrowserReloadsOnEditAndShowsTheOverlayUntilFixed(t *testing.T) {
 	waitText(t, tctx, "no overlay after breaking the front matter", func(s string) bool {
 		return strings.Contains(s, "The site has errors")
 	})
-	overlay, err := chromedp.Run(tctx, chromedp.TextContent("#playbook-overlay pre"))
-	if err != nil {
-		t.Fatal(err)
+	// Read in one step in the page: the overlay is drawn again when
+	// another update's findings arrive, and a node found in one step may
+	// be gone in the next.
+	var overlay string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got, err := chromedp.Run(tctx, chromedp.Evaluate[string](`(document.querySelector("#playbook-overlay pre") || {}).textContent || ""`))
+		if err == nil && strings.Contains(got, "content/checklists/service-readiness.md:") {
+			overlay = got
+			break
+		}
 	}
 	if !strings.Contains(overlay, "content/checklists/service-readiness.md:") || !strings.Contains(overlay, "[frontmatter/") {
 		t.Errorf("the overlay does not show path:line and the check id:\n%s", overlay)
