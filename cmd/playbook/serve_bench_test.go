@@ -96,7 +96,7 @@ func BenchmarkServeReload(b *testing.B) {
 		return out
 	}
 	guides, runbooks, teams, ruleFiles := files("content/guides", ".md"), files("content/runbooks", ".md"), files("content/teams", ".md"), files("rules", ".yaml")
-	threshold := regexp.MustCompile(`\] > [0-9]+`)
+	threshold := regexp.MustCompile(`(?m)> [0-9.]+$`) // a rule's threshold: "expr: rate(...[5m]) > 42"
 	replaceLine := func(data []byte, prefix, line string) []byte {
 		s := string(data)
 		lines := strings.Split(s, "\n")
@@ -126,16 +126,24 @@ func BenchmarkServeReload(b *testing.B) {
 		{"owner", func(i int) {
 			p := runbooks[i%len(runbooks)]
 			data, _ := os.ReadFile(p)
-			team := strings.TrimSuffix(filepath.Base(teams[i%len(teams)]), ".md")
+			// Another team than the runbook's own: an edit that changes
+			// nothing reloads nothing.
+			team := ""
+			for j := i; team == "" || strings.Contains(string(data), "\nowner: "+team+"\n"); j++ {
+				team = strings.TrimSuffix(filepath.Base(teams[j%len(teams)]), ".md")
+			}
 			os.WriteFile(p, replaceLine(data, "owner:", "owner: "+team), 0o644)
 		}},
 		{"rule-expr", func(i int) {
 			p := ruleFiles[i%len(ruleFiles)]
 			data, _ := os.ReadFile(p)
-			os.WriteFile(p, threshold.ReplaceAll(data, []byte(fmt.Sprintf("] > %d", 100+i))), 0o644)
+			os.WriteFile(p, threshold.ReplaceAll(data, []byte(fmt.Sprintf("> %d", 100+i))), 0o644)
 		}},
 		{"layout", func(i int) {
-			os.WriteFile(filepath.Join(dir, "layouts", "page.html"), append(layout, fmt.Sprintf("{{/* edit %d */}}\n", i)...), 0o644)
+			// A change the pages show: a comment would render nothing,
+			// and an unchanged page reloads nothing.
+			os.WriteFile(filepath.Join(dir, "layouts", "page.html"),
+				[]byte(strings.Replace(string(layout), `<article class="prose">`, fmt.Sprintf(`<article class="prose" data-edit="%d">`, i), 1)), 0o644)
 		}},
 	}
 	for _, e := range edits {
