@@ -2,19 +2,24 @@ package search_test
 
 import (
 	"maps"
+	"sync"
 	"testing"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/search"
 )
 
-// countingStore is a Store in memory that counts hits.
+// countingStore is a Store in memory that counts hits; like any Store
+// it is called from the export's goroutines at once.
 type countingStore struct {
+	mu   sync.Mutex
 	m    map[buildcache.Key][]byte
 	hits int
 }
 
 func (s *countingStore) Get(k buildcache.Key) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	v, ok := s.m[k]
 	if ok {
 		s.hits++
@@ -22,7 +27,11 @@ func (s *countingStore) Get(k buildcache.Key) ([]byte, bool) {
 	return v, ok
 }
 
-func (s *countingStore) Put(k buildcache.Key, v []byte) { s.m[k] = v }
+func (s *countingStore) Put(k buildcache.Key, v []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = v
+}
 
 // TestExportWithAWarmCacheIsExport exports the example playbook's pages
 // with a cache, cold and then warm: the files are byte for byte those of

@@ -99,6 +99,8 @@ type Key [sha256.Size]byte
 
 // Store is what a stage needs of a cache: Cache implements it. Get
 // returns a copy the caller may keep; Put never fails the caller.
+// Stages call a Store from several goroutines at once, so an
+// implementation must be safe for concurrent use.
 type Store interface {
 	Get(k Key) ([]byte, bool)
 	Put(k Key, value []byte)
