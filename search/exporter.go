@@ -431,14 +431,10 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 	}
 	keys := slices.Collect(maps.Keys(shards))
 	data := make([][]byte, len(keys))
-	err := parallel(len(keys), func(i int) error {
-		var err error
-		data[i], err = json.Marshal(shards[keys[i]])
-		return err
+	parallel(len(keys), func(i int) error {
+		data[i] = shards[keys[i]].appendJSON(nil)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
 	for i, k := range keys {
 		h := hash(data[i])
 		name := Dir + "/s/" + h + ".json"
@@ -554,10 +550,7 @@ func (e *Exporter) finish(facets bool) error {
 	e.storeHashes, e.storeLen, e.dirty = hashes, len(e.store), nil
 	e.manifest.Store = hashes
 	e.manifest.Docs = len(e.docs)
-	manifest, err := json.Marshal(e.manifest)
-	if err != nil {
-		return err
-	}
+	manifest := e.manifest.appendJSON(make([]byte, 0, len(e.files[Dir+"/manifest.json"])+64))
 	e.put(Dir+"/manifest.json", manifest)
 	return nil
 }

@@ -1,0 +1,152 @@
+package search
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+)
+
+// The export's shards and manifest are written by these encoders rather
+// than by encoding/json, which sorts map keys through reflection: an edit
+// in the live preview writes about a hundred shards and the manifest. The
+// bytes are those json.Marshal writes for the same values (keys sorted,
+// HTML characters escaped, omitempty as the struct tags say), which
+// TestEncodersWriteWhatEncodingJSONWrites and FuzzEncodeShard check.
+
+// appendJSON appends s as json.Marshal writes it.
+func (s *shard) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if len(s.Terms) > 0 {
+		b = append(b, `"t":`...)
+		b = appendPostings(b, s.Terms)
+	}
+	if len(s.Exact) > 0 {
+		if len(s.Terms) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `"x":`...)
+		b = appendPostings(b, s.Exact)
+	}
+	return append(b, '}')
+}
+
+// appendPostings appends a map of terms to lists of numbers, keys sorted.
+func appendPostings(b []byte, m map[string][]int) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendInts(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendInts appends a list of numbers; nil is null, as json.Marshal
+// writes it.
+func appendInts(b []byte, ns []int) []byte {
+	if ns == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, n := range ns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return append(b, ']')
+}
+
+// appendStrings appends a map of strings to strings, keys sorted; nil is
+// null.
+func appendStrings(b []byte, m map[string]string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendJSON appends m as json.Marshal writes it.
+func (m *Manifest) appendJSON(b []byte) []byte {
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, int64(m.Version), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(m.Docs), 10)
+	b = append(b, `,"s":`...)
+	b = appendStrings(b, m.Shards)
+	b = append(b, `,"f":`...)
+	if m.Facets == nil {
+		b = append(b, "null"...)
+	} else {
+		keys := make([]string, 0, len(m.Facets))
+		for k := range m.Facets {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendStrings(b, m.Facets[k])
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"d":`...)
+	if m.Store == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, h := range m.Store {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, h)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"y":`...)
+	b = appendString(b, m.Typo)
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string the way json.Marshal does:
+// plain printable ASCII as it is, anything else (quotes, backslashes,
+// HTML characters, control characters, non-ASCII) through json.Marshal
+// itself.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
