@@ -251,7 +251,7 @@ type file struct {
 	Source      string    `yaml:"source"`
 	ContentURL  string    `yaml:"content_url"`
 	Static      []string  `yaml:"static"`
-	PagerSize   *int      `yaml:"pager_size"`
+	PagerSize   yaml.Node `yaml:"pager_size"`
 	Tickets     struct {
 		Pattern string `yaml:"pattern"`
 		URL     string `yaml:"url"`
@@ -260,6 +260,34 @@ type file struct {
 		Every         string `yaml:"every"`
 		FailWhenStale bool   `yaml:"fail_when_stale"`
 	} `yaml:"review"`
+}
+
+// pagerSize reads pager_size: n is 0 when it is not set (or null), ok
+// false when it is not a whole number from 1 to 10000, and got is the
+// value as written, for the finding. A float is refused, not truncated
+// (YAML's decoder would read 2.5 as 2), and so is a quoted number.
+func pagerSize(v *yaml.Node) (n int, ok bool, got string) {
+	for v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	switch {
+	case v.Kind == 0 || v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null":
+		return 0, true, ""
+	case v.Kind == yaml.SequenceNode:
+		return 0, false, "a list"
+	case v.Kind == yaml.MappingNode:
+		return 0, false, "a mapping"
+	case v.Kind != yaml.ScalarNode:
+		return 0, false, "a YAML document"
+	}
+	got = v.Value
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		got = strconv.Quote(v.Value)
+	}
+	if v.ShortTag() != "!!int" || v.Decode(&n) != nil || n < 1 || n > 10000 {
+		return 0, false, got
+	}
+	return n, true, got
 }
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
@@ -319,12 +347,10 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 		}
 	}
 	c.NoIndex, c.UnsafeHTML, c.Fields = f.NoIndex, f.UnsafeHTML, f.Fields
-	if f.PagerSize != nil {
-		if n := *f.PagerSize; n < 1 || n > 10000 {
-			out.Errorf("config/invalid", path, lineOf("pager_size"), "pager_size must be between 1 and 10000 (the most entries one page of a listing shows; 100 by default), got %d", n)
-		} else {
-			c.PagerSize = n
-		}
+	if n, ok, got := pagerSize(&f.PagerSize); !ok {
+		out.Errorf("config/invalid", path, f.PagerSize.Line, "pager_size must be a whole number between 1 and 10000 (the most entries one page of a listing shows; 100 by default), got %s", got)
+	} else if n > 0 {
+		c.PagerSize = n
 	}
 	if f.Severities != nil {
 		var sev []string

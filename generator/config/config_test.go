@@ -182,3 +182,51 @@ func TestTicketExamplesMatchThePattern(t *testing.T) {
 		}
 	}
 }
+
+// pager_size is a whole number of entries: a value of another type, or a
+// number with a fraction, gets one finding at its line that names the
+// setting and the value written, and the default is kept; YAML's other
+// spellings of whole numbers and an alias to one are read as numbers.
+func TestParsePagerSizeTakesWholeNumbersOnly(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  int    // PagerSize after Parse
+		finds string // "" for none, else the value the finding quotes
+	}{
+		{"25", 25, ""},
+		{"0x10", 16, ""},
+		{"~", DefaultPagerSize, ""},
+		{"2.5", DefaultPagerSize, "2.5"},
+		{"1e-1", DefaultPagerSize, "1e-1"},
+		{"2.0", DefaultPagerSize, "2.0"},
+		{"-.inf", DefaultPagerSize, "-.inf"},
+		{".nan", DefaultPagerSize, ".nan"},
+		{`"10"`, DefaultPagerSize, "10"},
+		{"abc", DefaultPagerSize, "abc"},
+		{"[1]", DefaultPagerSize, "a list"},
+		{"{a: 1}", DefaultPagerSize, "a mapping"},
+		{"99999999999999999999", DefaultPagerSize, "99999999999999999999"},
+		{"0", DefaultPagerSize, "0"},
+		{"-3", DefaultPagerSize, "-3"},
+		{"10001", DefaultPagerSize, "10001"},
+	} {
+		src := "title: x\npager_size: " + tc.value + "\n"
+		c, finds := Parse("playbook.yaml", []byte(src))
+		if c.PagerSize != tc.want {
+			t.Errorf("pager_size: %s: PagerSize %d, want %d", tc.value, c.PagerSize, tc.want)
+		}
+		if tc.finds == "" {
+			if len(finds) != 0 {
+				t.Errorf("pager_size: %s: findings %v", tc.value, finds)
+			}
+			continue
+		}
+		if len(finds) != 1 || finds[0].Line != 2 || !strings.Contains(finds[0].Message, "pager_size") || !strings.Contains(finds[0].Message, tc.finds) {
+			t.Errorf("pager_size: %s: findings %v, want one at line 2 naming pager_size and %s", tc.value, finds, tc.finds)
+		}
+	}
+	c, finds := Parse("playbook.yaml", []byte("title: &n 7\npager_size: *n\n"))
+	if len(finds) != 0 || c.PagerSize != 7 {
+		t.Errorf("pager_size: *n (7): PagerSize %d, findings %v", c.PagerSize, finds)
+	}
+}
