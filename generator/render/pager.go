@@ -1,10 +1,10 @@
 package render
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/resolve"
 	"github.com/opsplaybook/playbook/generator/site"
 )
 
@@ -33,12 +33,7 @@ type Pager struct {
 
 // PagerURL is the URL of page n (from 1) of the list on page p: p's own
 // URL for the first, URL/page/N/ for the others.
-func PagerURL(p *site.Page, n int) string {
-	if n <= 1 {
-		return p.URL
-	}
-	return p.URL + "page/" + strconv.Itoa(n) + "/"
-}
+func PagerURL(p *site.Page, n int) string { return resolve.PagerURL(p.URL, n) }
 
 // listItem is an entry of a page's list: a page and the group it is
 // shown under (a folder page, or a kind), for keys.

@@ -18,7 +18,7 @@ type Redirect struct {
 // Redirects lists every redirect the build writes, sorted by From: each
 // page alias, the exact-case spelling of each alert URL, and the path an
 // alert page's file would have had. A redirect from a URL that a page has
-// is left out, and so are aliases and alert names that cannot be a site
+// is left out, an alias at a further page of a list (PagerOf) too, and so are aliases and alert names that cannot be a site
 // path (AliasError, names.Segment): Validate reports those.
 func Redirects(s *site.Site) []Redirect {
 	seen := map[string]bool{}
@@ -35,8 +35,11 @@ func Redirects(s *site.Site) []Redirect {
 			add(p.SourceURL, p.URL)
 		}
 		for _, a := range p.Meta.Aliases {
-			if AliasError(a) == nil {
-				add(load.AliasURL(a), p.URL)
+			if AliasError(a) != nil {
+				continue
+			}
+			if u := load.AliasURL(a); !isPager(s, u) {
+				add(u, p.URL)
 			}
 		}
 		if p.Kind == site.Alert && p.Meta.Alert != "" {

@@ -42,6 +42,9 @@ func (v *checker) global() {
 		default:
 			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
 		}
+		if list, n := resolve.PagerOf(v.site, p.URL); list != nil {
+			v.err(p, "page/url-conflict", 1, "this page's URL %s is where page %d of the list on %s goes once the list has more than pager_size entries (Hugo's pagination path): this page would be shown there instead; rename the page or its folder", p.URL, n, listName(list))
+		}
 		if top, _, _ := strings.Cut(strings.Trim(p.URL, "/"), "/"); top != "" && resolve.IsSiteFile(top) {
 			v.err(p, "page/url-conflict", 1, "this page's URL %s would make a folder where the build writes its own %s; rename the page", p.URL, top)
 		}
@@ -307,6 +310,10 @@ func (v *checker) aliases() {
 				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, which is the page %s", a, u, nameOf(live))
 				continue
 			}
+			if list, n := resolve.PagerOf(v.site, u); list != nil {
+				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, where page %d of the list on %s goes once the list has more than pager_size entries (Hugo's pagination path); no redirect is written for it", a, u, n, listName(list))
+				continue
+			}
 			if prev := claimed[u]; prev != nil && prev != p {
 				v.err(p, "redirect/conflict", line, "alias %q is also an alias of %s", a, prev.File)
 				continue
@@ -314,6 +321,15 @@ func (v *checker) aliases() {
 			claimed[u] = p
 		}
 	}
+}
+
+// listName names a listing page in a message: its URL, and its file when
+// it has one.
+func listName(p *site.Page) string {
+	if p.File != "" {
+		return p.URL + " (" + p.File + ")"
+	}
+	return p.URL
 }
 
 func nameOf(p *site.Page) string {
