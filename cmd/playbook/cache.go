@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 )
@@ -80,6 +82,21 @@ func closeCache(cache *buildcache.Cache, cmd string, w io.Writer) {
 	}
 	if _, err := cache.Prune(); err != nil {
 		fmt.Fprintf(w, "playbook %s: warning: pruning the build cache: %v\n", cmd, err)
+	}
+}
+
+// flushCacheEvery writes the index of what cache wrote every period until
+// ctx is done (a write error is kept by the cache and reported at its end).
+func flushCacheEvery(ctx context.Context, cache *buildcache.Cache, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = cache.Flush()
+		}
 	}
 }
 

@@ -2,11 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,38 +72,108 @@ func sameSite(t *testing.T, want, got string) {
 	}
 }
 
-// cacheEntry is one entry file of a build cache.
+// cacheEntry is an entry of a build cache: the copy a build reads for
+// its key.
 type cacheEntry struct {
-	path   string
-	stored buildcache.Key // from the file's name
-	data   []byte
+	pack   string // the pack file holding it
+	off    int64  // where it starts in the pack
+	stored buildcache.Key
+	data   []byte // cut short when the pack is
 }
 
-// cacheEntries returns the entry files of the build cache in cacheDir.
+// cacheEntries returns the entries of this version of the build cache in
+// cacheDir, read through the packs' indexes, the newest pack's copy of
+// each key.
 func cacheEntries(t *testing.T, cacheDir string) []cacheEntry {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(cacheDir, "build", "??", "*"))
+	v, err := cacheVersion()
 	if err != nil {
 		t.Fatal(err)
 	}
+	indexes, err := filepath.Glob(filepath.Join(cacheDir, "build", "*"+buildcache.IndexExt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[buildcache.Key]int{}
 	var out []cacheEntry
-	for _, p := range paths {
-		if strings.HasPrefix(filepath.Base(p), ".") {
-			continue
-		}
-		raw, err := hex.DecodeString(filepath.Base(filepath.Dir(p)) + filepath.Base(p))
-		if err != nil || len(raw) != sha256.Size {
-			t.Fatalf("%s: not an entry's name", p)
-		}
+	for _, p := range indexes {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := cacheEntry{path: p, data: data}
-		copy(e.stored[:], raw)
-		out = append(out, e)
+		ix, err := buildcache.DecodeIndex(data)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if ix.Version != v {
+			continue
+		}
+		pack := strings.TrimSuffix(p, buildcache.IndexExt) + buildcache.PackExt
+		packData, err := os.ReadFile(pack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ie := range ix.Entries {
+			from, to := min(ie.Offset, int64(len(packData))), min(ie.Offset+int64(ie.Length), int64(len(packData)))
+			e := cacheEntry{pack: pack, off: ie.Offset, stored: ie.Key, data: packData[from:to]}
+			if i, ok := at[e.stored]; ok {
+				out[i] = e
+			} else {
+				at[e.stored] = len(out)
+				out = append(out, e)
+			}
+		}
 	}
 	return out
+}
+
+// cacheFiles returns the names in the build cache's folder.
+func cacheFiles(t *testing.T, cacheDir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(cacheDir, "build"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// cachePacks returns the packs that hold entries.
+func cachePacks(entries []cacheEntry) []string {
+	var packs []string
+	for _, e := range entries {
+		if !slices.Contains(packs, e.pack) {
+			packs = append(packs, e.pack)
+		}
+	}
+	return packs
+}
+
+// writePack writes a pack of entries (stored key and encoded entry) and
+// its index under id in the build cache of cacheDir.
+func writePack(t *testing.T, cacheDir, id string, keys []buildcache.Key, entries [][]byte) {
+	t.Helper()
+	v, err := cacheVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := buildcache.Index{Version: v}
+	var pack []byte
+	for i, e := range entries {
+		ix.Entries = append(ix.Entries, buildcache.IndexEntry{Key: keys[i], Offset: int64(len(pack)), Length: len(e)})
+		pack = append(pack, e...)
+	}
+	ix.PackSize = int64(len(pack))
+	base := filepath.Join(cacheDir, "build", id)
+	if err := os.WriteFile(base+buildcache.PackExt, pack, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base+buildcache.IndexExt, buildcache.EncodeIndex(ix), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // highlighted returns the entries whose value is a highlighted code block.
@@ -118,7 +187,7 @@ func highlighted(t *testing.T, entries []cacheEntry) []cacheEntry {
 	for _, e := range entries {
 		value, err := buildcache.Decode(e.data, e.stored, v)
 		if err != nil {
-			t.Fatalf("%s: %v", e.path, err)
+			t.Fatalf("%s at %d: %v", e.pack, e.off, err)
 		}
 		if bytes.HasPrefix(value, []byte(`<pre class="chroma">`)) {
 			out = append(out, e)
@@ -151,11 +220,15 @@ func TestAWarmCacheBuildsTheSiteANoCacheBuildDoes(t *testing.T) {
 	buildSite(t, "-s", site, "--cache-dir", cache, "-d", filepath.Join(tmp, "cold"))
 	filled := cacheEntries(t, cache)
 	highlighted(t, filled)
+	files := cacheFiles(t, cache)
 	buildSite(t, "-s", site, "--cache-dir", cache, "-d", filepath.Join(tmp, "warm"))
 	sameSite(t, filepath.Join(tmp, "plain"), filepath.Join(tmp, "cold"))
 	sameSite(t, filepath.Join(tmp, "plain"), filepath.Join(tmp, "warm"))
 	if n := len(cacheEntries(t, cache)); n != len(filled) {
 		t.Errorf("the warm build left %d entries, the cold one %d: the same pages need no new ones", n, len(filled))
+	}
+	if after := cacheFiles(t, cache); !slices.Equal(after, files) {
+		t.Errorf("the cold build left %v in the cache, the warm one %v: want no new file", files, after)
 	}
 }
 
@@ -172,9 +245,8 @@ func TestAWarmBuildTakesHighlightedCodeFromTheCache(t *testing.T) {
 	// page shows.
 	e := highlighted(t, cacheEntries(t, cache))[0]
 	const poison = `<pre class="chroma">SERVED-FROM-THE-CACHE</pre>`
-	if err := os.WriteFile(e.path, buildcache.Encode(e.stored, v, []byte(poison)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// A newer pack's copy of a key is the one read.
+	writePack(t, cache, "ffffffffffffffff-00000000", []buildcache.Key{e.stored}, [][]byte{buildcache.Encode(e.stored, v, []byte(poison))})
 	warm := filepath.Join(tmp, "warm")
 	buildSite(t, "-s", site, "--cache-dir", cache, "-d", warm)
 	found := false
@@ -191,41 +263,65 @@ func TestDamagedOrForeignCacheEntriesAreIgnored(t *testing.T) {
 	tmp := t.TempDir()
 	plain := filepath.Join(tmp, "plain")
 	buildSite(t, "-s", site, "--no-cache", "-d", plain)
+	edit := func(t *testing.T, p string, f func([]byte) []byte) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name   string
-		damage func(e cacheEntry) []byte
+		damage func(t *testing.T, cache string, entries []cacheEntry)
 	}{
-		{"a byte flipped", func(e cacheEntry) []byte {
-			b := bytes.Clone(e.data)
-			b[len(b)-1] ^= 0x01
-			return b
+		{"a byte flipped in each entry", func(t *testing.T, _ string, entries []cacheEntry) {
+			for _, e := range entries {
+				edit(t, e.pack, func(b []byte) []byte { b[e.off+int64(len(e.data))-1] ^= 0x01; return b })
+			}
 		}},
-		{"truncated", func(e cacheEntry) []byte { return e.data[:len(e.data)/2] }},
-		{"empty", func(e cacheEntry) []byte { return nil }},
-		{"written by another version", func(e cacheEntry) []byte {
-			return buildcache.Encode(e.stored, "v0.0.1", []byte(`<pre class="chroma">FROM-ANOTHER-VERSION</pre>`))
+		{"the packs cut in half", func(t *testing.T, _ string, entries []cacheEntry) {
+			for _, p := range cachePacks(entries) {
+				edit(t, p, func(b []byte) []byte { return b[:len(b)/2] })
+			}
+		}},
+		{"the packs emptied", func(t *testing.T, _ string, entries []cacheEntry) {
+			for _, p := range cachePacks(entries) {
+				edit(t, p, func([]byte) []byte { return nil })
+			}
+		}},
+		{"entries written by another version", func(t *testing.T, cache string, entries []cacheEntry) {
+			// Each pack rewritten in place, with its index.
+			for _, p := range cachePacks(entries) {
+				var keys []buildcache.Key
+				var foreign [][]byte
+				for _, e := range entries {
+					if e.pack == p {
+						keys = append(keys, e.stored)
+						foreign = append(foreign, buildcache.Encode(e.stored, "v0.0.1", []byte(`<pre class="chroma">FROM-ANOTHER-VERSION</pre>`)))
+					}
+				}
+				writePack(t, cache, strings.TrimSuffix(filepath.Base(p), buildcache.PackExt), keys, foreign)
+			}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cache := filepath.Join(t.TempDir(), "cache")
 			buildSite(t, "-s", site, "--cache-dir", cache, "-d", filepath.Join(t.TempDir(), "cold"))
-			entries := cacheEntries(t, cache)
-			for _, e := range entries {
-				if err := os.WriteFile(e.path, tc.damage(e), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			tc.damage(t, cache, cacheEntries(t, cache))
 			dest := filepath.Join(t.TempDir(), "site")
 			buildSite(t, "-s", site, "--cache-dir", cache, "-d", dest)
 			sameSite(t, plain, dest)
-			// The bad entries were replaced by good ones.
+			// The bad entries were replaced by good ones, which the
+			// next build reads.
 			v, err := cacheVersion()
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, e := range cacheEntries(t, cache) {
 				if _, err := buildcache.Decode(e.data, e.stored, v); err != nil {
-					t.Errorf("%s left in the cache: %v", e.path, err)
+					t.Errorf("%s at %d left in the cache: %v", e.pack, e.off, err)
 				}
 			}
 		})

@@ -112,6 +112,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	// Ctrl-C is ours from here on, also while the site is first built.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if f.cache != nil {
+		// A session writes the cache's index now and then, so that
+		// what its rebuilds cached outlives a killed session.
+		go flushCacheEvery(ctx, f.cache, time.Minute)
+	}
 	opts.Now = time.Now()
 	opts.SearchAPI, opts.LivePreview = true, true
 	format, _ := diag.ParseFormat(f.format)

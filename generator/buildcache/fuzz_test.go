@@ -27,3 +27,33 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeIndex checks that no index file, however damaged, makes
+// DecodeIndex panic or accept an entry outside its pack or of an
+// impossible length, and that whatever it accepts encodes back to the same
+// bytes.
+func FuzzDecodeIndex(f *testing.F) {
+	entry := len(Encode(key("a"), "dev", []byte("x")))
+	good := EncodeIndex(Index{Version: "dev", PackSize: int64(2 * entry), Entries: []IndexEntry{
+		{Key: key("a"), Offset: 0, Length: entry},
+		{Key: key("b"), Offset: int64(entry), Length: entry},
+	}})
+	f.Add(good)
+	f.Add(good[:len(good)-1])
+	f.Add(EncodeIndex(Index{Version: "v1.0.0"}))
+	f.Add([]byte("PBKI"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ix, err := DecodeIndex(data)
+		if err != nil {
+			return
+		}
+		for _, e := range ix.Entries {
+			if e.Offset < 0 || e.Length < headerFixed || e.Length > maxEntry || e.Offset+int64(e.Length) > ix.PackSize {
+				t.Fatalf("accepted entry %+v of a pack of %d bytes", e, ix.PackSize)
+			}
+		}
+		if again := EncodeIndex(ix); !bytes.Equal(again, data) {
+			t.Fatalf("accepted index %q encodes back as %q", data, again)
+		}
+	})
+}
