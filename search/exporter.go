@@ -66,6 +66,8 @@ func group(t string) string { return prefix(t, 2) }
 
 // Update makes the export of docs, and returns the names of the files
 // that are new or changed since the last Update, and of those that went.
+// The Exporter keeps a copy of the documents: the caller may change docs
+// once Update returns.
 func (e *Exporter) Update(docs []Doc) (changed, removed []string, err error) {
 	var dirty []int
 	incremental := e.ready && len(docs) == len(e.docs)
@@ -107,7 +109,6 @@ func (e *Exporter) UpdateAt(docs []Doc, at []int) (changed, removed []string, er
 func (e *Exporter) update(docs []Doc, dirty []int, incremental bool) (changed, removed []string, err error) {
 	old := e.files
 	if incremental && len(dirty) == 0 {
-		e.docs = docs
 		return nil, nil, nil
 	}
 	incremental = incremental && len(dirty) <= maxIncremental
@@ -235,7 +236,7 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	if err != nil {
 		return err
 	}
-	e.docs, e.terms, e.exact, e.store = docs, terms, exact, store
+	e.docs, e.terms, e.exact, e.store = slices.Clone(docs), terms, exact, store
 	e.post, e.xpost = map[string][]posting{}, map[string][]posting{}
 	e.groupT, e.groupX = map[string]map[string]bool{}, map[string]map[string]bool{}
 	for i := range docs {
@@ -312,8 +313,8 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 			e.dirty = map[int]bool{}
 		}
 		e.dirty[i/storeChunk] = true
+		e.docs[i] = docs[i]
 	}
-	e.docs = docs
 	if err := e.shardGroups(groups); err != nil {
 		return err
 	}

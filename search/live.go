@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,58 +13,174 @@ import (
 )
 
 // MemoryIndex is the search of a site that changes while it is served, for the
-// live preview. Set gives it the pages after each build; Search answers
-// from a bleve index in memory that follows them. The index is built on
-// the first search, and later searches first index again only the pages
-// that differ from those it holds, so an edit costs a few documents.
+// live preview. Set and SetAt give it the pages after each build; it
+// indexes them in the background, in a bleve index in memory: the whole
+// site after the first Set, then only the pages that changed. Set and
+// SetAt never wait for indexing, so a build never waits for search.
+// Search answers once the index holds the latest pages: a query that
+// comes while the first index is built waits for it. Its methods are safe
+// for concurrent use.
 type MemoryIndex struct {
+	// mu guards the pages given and which of them the index lacks; it
+	// is held only to copy them.
 	mu      sync.Mutex
-	docs    []Doc
-	ix      *Index
-	indexed []Doc // the pages ix holds, by document number
+	docs    []Doc        // the latest pages, the index's own copy
+	stale   map[int]bool // places of docs the index does not hold yet
+	all     bool         // the index is to be built again from docs
+	running bool         // an indexing goroutine is on its way
+	idle    *sync.Cond   // signalled when running becomes false
+
+	// ixMu guards the index; it is held while indexing and searching.
+	ixMu sync.Mutex
+	ix   *Index
+	n    int // the number of pages ix holds
 }
 
 // Set gives the pages of the latest build, as Docs returns them. The
-// slice must not be changed afterwards.
+// index keeps its own copy: the caller may change docs afterwards.
 func (l *MemoryIndex) Set(docs []Doc) {
 	l.mu.Lock()
-	l.docs = docs
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	if l.docs != nil && !l.all {
+		if l.stale == nil {
+			l.stale = map[int]bool{}
+		}
+		for i := range docs {
+			if i >= len(l.docs) || !sameDoc(docs[i], l.docs[i]) {
+				l.stale[i] = true
+			}
+		}
+	}
+	if l.docs == nil {
+		l.all = true
+	}
+	l.docs = slices.Clone(docs)
+	l.start()
+}
+
+// SetAt is Set for pages that are those of the last Set or SetAt but at
+// the places at: the same URLs in the same order, no other page changed.
+// It copies those pages alone.
+func (l *MemoryIndex) SetAt(docs []Doc, at []int) {
+	l.mu.Lock()
+	if len(docs) != len(l.docs) {
+		l.mu.Unlock()
+		l.Set(docs)
+		return
+	}
+	defer l.mu.Unlock()
+	for _, i := range at {
+		l.docs[i] = docs[i]
+		if !l.all {
+			if l.stale == nil {
+				l.stale = map[int]bool{}
+			}
+			l.stale[i] = true
+		}
+	}
+	l.start()
+}
+
+// start starts indexing in the background, unless it is on its way.
+// l.mu is held.
+func (l *MemoryIndex) start() {
+	if l.running {
+		return
+	}
+	l.running = true
+	go func() {
+		l.ixMu.Lock()
+		l.update()
+		l.ixMu.Unlock()
+		l.mu.Lock()
+		l.running = false
+		if l.idle != nil {
+			l.idle.Broadcast()
+		}
+		l.mu.Unlock()
+	}()
+}
+
+// Wait returns once no indexing is on its way in the background: the
+// index then holds the pages of the last Set or SetAt, unless indexing
+// failed (Search reports that error).
+func (l *MemoryIndex) Wait() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.idle == nil {
+		l.idle = sync.NewCond(&l.mu)
+	}
+	for l.running {
+		l.idle.Wait()
+	}
 }
 
 // Search runs q on the latest pages.
 func (l *MemoryIndex) Search(q Query) ([]Hit, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.ixMu.Lock()
+	defer l.ixMu.Unlock()
 	if err := l.update(); err != nil {
 		return nil, err
 	}
 	return l.ix.Search(q)
 }
 
-// update brings the index up to date with l.docs.
+// update brings the index up to date with the pages given. l.ixMu is
+// held.
 func (l *MemoryIndex) update() error {
-	if l.ix == nil {
-		ix, err := Build(l.docs, "")
+	l.mu.Lock()
+	all, stale := l.all || l.ix == nil, l.stale
+	var docs []Doc
+	var places []int
+	if all {
+		docs = slices.Clone(l.docs)
+	} else {
+		for _, i := range slices.Sorted(maps.Keys(stale)) {
+			if i < len(l.docs) {
+				places = append(places, i)
+				docs = append(docs, l.docs[i])
+			}
+		}
+	}
+	n := len(l.docs)
+	l.all, l.stale = false, nil
+	l.mu.Unlock()
+
+	err := l.index(all, docs, places, n)
+	if err != nil {
+		// The next update builds the index again from the pages.
+		l.mu.Lock()
+		l.all = true
+		l.mu.Unlock()
+	}
+	return err
+}
+
+// index builds the index from docs (all), or indexes docs, the pages at
+// places, and drops the pages past n.
+func (l *MemoryIndex) index(all bool, docs []Doc, places []int, n int) error {
+	if all {
+		if l.ix != nil {
+			l.ix.Close()
+			l.ix = nil
+		}
+		ix, err := Build(docs, "")
 		if err != nil {
 			return err
 		}
-		l.ix, l.indexed = ix, l.docs
+		l.ix, l.n = ix, n
 		return nil
 	}
-	if len(l.docs) == len(l.indexed) && (len(l.docs) == 0 || &l.docs[0] == &l.indexed[0]) {
+	if len(places) == 0 && n == l.n {
 		return nil
 	}
 	b := l.ix.idx.NewBatch()
-	for i, d := range l.docs {
-		if i < len(l.indexed) && sameDoc(d, l.indexed[i]) {
-			continue
-		}
-		if err := b.IndexAdvanced(l.ix.an.document(docID(i), d)); err != nil {
+	for j, i := range places {
+		if err := b.IndexAdvanced(l.ix.an.document(docID(i), docs[j])); err != nil {
 			return err
 		}
 	}
-	for i := len(l.docs); i < len(l.indexed); i++ {
+	for i := n; i < l.n; i++ {
 		b.Delete(docID(i))
 	}
 	if b.Size() > 0 {
@@ -71,8 +188,8 @@ func (l *MemoryIndex) update() error {
 			return err
 		}
 	}
-	l.ix.docs = uint64(len(l.docs))
-	l.indexed = l.docs
+	l.ix.docs = uint64(n)
+	l.n = n
 	return nil
 }
 

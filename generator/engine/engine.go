@@ -651,7 +651,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	res.Changed, res.Removed = w.changes(e.snap)
 	e.snap = snap
 	if e.api != nil {
-		e.api.Set(list)
+		if at != nil {
+			e.api.SetAt(list, at)
+		} else {
+			e.api.Set(list)
+		}
 	}
 	return res, nil
 }
@@ -768,7 +772,7 @@ func (e *Engine) findings() []diag.Finding {
 // patch, at are the places of the documents made anew (not nil).
 func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) (list []search.Doc, at []int) {
 	if patched && e.docList != nil {
-		list, cloned := e.docList, false
+		list := e.docList // the exporter and the search index keep their own copies
 		at = []int{}
 		for _, p := range touched {
 			i, ok := e.docAt[p.URL]
@@ -776,9 +780,6 @@ func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) (
 				continue
 			}
 			if d, ok := search.DocOf(p); ok {
-				if !cloned {
-					list, cloned = slices.Clone(list), true // the index has the last list
-				}
 				list[i], e.docs[p.URL], e.docFrom[p.URL] = d, d, p.Parsed
 				at = append(at, i)
 			}
