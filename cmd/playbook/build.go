@@ -80,7 +80,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if err := checkDestination(dest, fromConfig, force, s); err != nil {
 		return fail(stderr, "build", err, buildHelp)
 	}
-	cache := cf.open("build", stderr)
+	cache := cf.open("build", stderr, s.cacheKeepOut(dest))
 	if cache != nil {
 		f.cache, s.opts.Cache = cache, cache
 		defer closeCache(cache, "build", stderr)

@@ -44,8 +44,10 @@ func (c *cacheFlags) check() error {
 
 // open opens the build cache, or returns nil (no cache) with --no-cache or
 // when the folder cannot be used, which it says on w as a warning: a build
-// without its cache is slower, never wrong.
-func (c *cacheFlags) open(cmd string, w io.Writer) *buildcache.Cache {
+// without its cache is slower, never wrong. A folder that overlaps one of
+// keep (see siteSetup.cacheKeepOut), or that holds other files than a
+// build cache, cannot be used.
+func (c *cacheFlags) open(cmd string, w io.Writer, keep []folder) *buildcache.Cache {
 	if c.off {
 		return nil
 	}
@@ -57,6 +59,10 @@ func (c *cacheFlags) open(cmd string, w io.Writer) *buildcache.Cache {
 			return nil
 		}
 		dir = filepath.Join(root, "playbook")
+	}
+	if why := cacheClash(filepath.Join(dir, "build"), keep); why != "" {
+		fmt.Fprintf(w, "playbook %s: warning: build cache %s %s; building without it\n", cmd, displayPath(filepath.Join(dir, "build")), why)
+		return nil
 	}
 	v, err := cacheVersion()
 	if err != nil {
@@ -124,4 +130,124 @@ func cacheVersion() (string, error) {
 		return "", err
 	}
 	return v + " " + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// folder is a folder the build reads or writes, named as a message says
+// it ("the content folder").
+type folder struct {
+	what, path string
+	does       string // what the build does with it: "reads"
+	// contains is false for a folder the cache may be inside of, but must
+	// not hold (the site folder, whose cache folder in a dot folder is
+	// never read).
+	contains bool
+}
+
+// cacheKeepOut are the folders of site s that the build cache must keep
+// out of: the destination dest ("" for serve), which the build replaces
+// and publishes; the content folder, the static folders and the site's
+// layouts and assets, which it reads and publishes; and it must not hold
+// the site folder, as pruning it removes files.
+func (s *siteSetup) cacheKeepOut(dest string) []folder {
+	if s == nil {
+		return nil
+	}
+	var out []folder
+	if dest != "" {
+		out = append(out, folder{"the destination", dest, "replaces and publishes", true})
+	}
+	out = append(out, folder{"the content folder", s.contentDir, "reads and publishes", true})
+	for _, d := range s.StaticDirs {
+		out = append(out, folder{"the static folder", d, "publishes", true})
+	}
+	out = append(out,
+		folder{"the site's layouts folder", filepath.Join(s.dir, "layouts"), "reads", true},
+		folder{"the site's assets folder", filepath.Join(s.dir, "assets"), "reads and publishes", true},
+		folder{"the site folder", s.dir, "reads", false})
+	return out
+}
+
+// cacheClash says why the cache folder dir cannot be used, or returns "":
+// it is inside one of keep or holds one (symbolic links followed), or it
+// holds files that the cache did not write, which pruning would count as
+// entries and remove.
+func cacheClash(dir string, keep []folder) string {
+	d, err := realPath(dir)
+	if err != nil {
+		return ""
+	}
+	for _, k := range keep {
+		p, err := realPath(k.path)
+		if err != nil {
+			continue
+		}
+		switch {
+		case k.contains && within(d, p):
+			return fmt.Sprintf("is inside %s %s, which the build %s", k.what, displayPath(k.path), k.does)
+		case within(p, d):
+			return fmt.Sprintf("holds %s %s, whose files pruning the cache would remove", k.what, displayPath(k.path))
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	var other []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case name == "prune" && e.Type().IsRegular(), strings.HasPrefix(name, ".tmp-"), strings.HasPrefix(name, ".probe-"):
+		case e.IsDir() && len(name) == 2 && isHex(name):
+		default:
+			other = append(other, name)
+		}
+	}
+	if len(other) == 0 {
+		return ""
+	}
+	if len(other) > 3 {
+		other = append(other[:3], "...")
+	}
+	return "holds files that are not a build cache (" + strings.Join(other, ", ") + "), which pruning it could remove"
+}
+
+// within reports whether path p is dir or inside it; both are clean and
+// absolute.
+func within(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// realPath is p made absolute, with the symbolic links of the part of it
+// that exists followed.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	existing, rest := abs, ""
+	for {
+		if _, err := os.Lstat(existing); err == nil {
+			break
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			break
+		}
+		rest = filepath.Join(filepath.Base(existing), rest)
+		existing = parent
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(real, rest), nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }

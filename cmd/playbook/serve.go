@@ -105,7 +105,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		what = displayPath(site.contentDir)
 		site.previewNote(stderr)
 	}
-	if cache := cf.open("serve", stderr); cache != nil {
+	if cache := cf.open("serve", stderr, site.cacheKeepOut("")); cache != nil {
 		f.cache, opts.Cache = cache, cache
 		defer cache.Prune()
 	}

@@ -270,3 +270,13 @@ func TestServeRefusesOtherHosts(t *testing.T) {
 		}
 	}
 }
+
+// serve keeps no build cache in a folder it reads: one in the content
+// folder would be watched, read as content and served.
+func TestServeKeepsNoCacheInTheContentFolder(t *testing.T) {
+	dir := writeServeSite(t)
+	startServe(t, dir, nil, "--cache-dir", filepath.Join(dir, "content"))
+	if _, err := os.Stat(filepath.Join(dir, "content", "build")); !os.IsNotExist(err) {
+		t.Errorf("serve made its build cache in the content folder: %v", err)
+	}
+}
