@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -194,11 +196,7 @@ func cacheClash(dir string, keep []folder) string {
 	}
 	var other []string
 	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case name == "prune" && e.Type().IsRegular(), strings.HasPrefix(name, ".tmp-"), strings.HasPrefix(name, ".probe-"):
-		case e.IsDir() && len(name) == 2 && isHex(name):
-		default:
+		if name := e.Name(); !cacheFile(dir, e) {
 			other = append(other, name)
 		}
 	}
@@ -241,6 +239,36 @@ func realPath(p string) (string, error) {
 		return "", err
 	}
 	return filepath.Join(real, rest), nil
+}
+
+// packName is the name of a pack of the build cache or of its index
+// (see package buildcache: 16 hex digits, "-", 8 hex digits).
+var packName = regexp.MustCompile(`^[0-9a-f]{16}-[0-9a-f]{8}(` + regexp.QuoteMeta(buildcache.PackExt) + `|` + regexp.QuoteMeta(buildcache.IndexExt) + `)$`)
+
+// cacheFile reports whether e, in the cache folder dir, is one the build
+// cache writes: a pack or its index, a temporary file or lock, or what a
+// cache of format 1 left (a folder of two hex digits holding entries
+// named by 62 more, and the file "prune"), which pruning removes whole.
+func cacheFile(dir string, e fs.DirEntry) bool {
+	name := e.Name()
+	switch {
+	case strings.HasPrefix(name, ".tmp-"), strings.HasPrefix(name, ".probe-"), name == ".compact":
+		return true
+	case e.Type().IsRegular():
+		return packName.MatchString(name) || name == "prune"
+	case !e.IsDir() || len(name) != 2 || !isHex(name):
+		return false
+	}
+	inside, err := os.ReadDir(filepath.Join(dir, name))
+	if err != nil {
+		return false
+	}
+	for _, f := range inside {
+		if !f.Type().IsRegular() || !strings.HasPrefix(f.Name(), ".tmp-") && (len(f.Name()) != 62 || !isHex(f.Name())) {
+			return false
+		}
+	}
+	return true
 }
 
 func isHex(s string) bool {
