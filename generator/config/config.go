@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/url"
 	pathpkg "path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -300,18 +301,20 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 	c.Found = true
 	var out diag.List
 	var f file
+	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
+			_ = yaml.Unmarshal(src, &doc)
 			for _, e := range te.Errors {
 				line := 0
 				if m := lineRE.FindStringSubmatch(e); m != nil {
 					fmt.Sscan(m[1], &line)
 					e = strings.Replace(e, m[0], "", 1)
 				}
-				out.Errorf("config/invalid", path, line, "%s", e)
+				out.Errorf("config/invalid", path, line, "%s", typeError(&doc, line, e))
 			}
 		} else {
 			line := 0
@@ -324,8 +327,9 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 			return c, out
 		}
 	}
-	var doc yaml.Node
-	_ = yaml.Unmarshal(src, &doc)
+	if doc.Kind == 0 {
+		_ = yaml.Unmarshal(src, &doc)
+	}
 	lineOf := func(keys ...string) int { return keyLine(&doc, keys...) }
 
 	if f.Title != "" {
@@ -467,6 +471,112 @@ func Parse(path string, src []byte) (*Config, []diag.Finding) {
 }
 
 // keyLine finds the line of a nested key in a YAML document, or 0.
+// fieldNotFound and cannotDecode are the messages of the YAML decoder's
+// type errors, which speak of Go's types.
+var (
+	fieldNotFound = regexp.MustCompile(`^field (.+) not found in type `)
+	cannotDecode  = regexp.MustCompile(`^cannot unmarshal (!!\w+)(?: ` + "`" + `(.*)` + "`" + `)? into (.+)$`)
+)
+
+// typeError says a type error of the YAML decoder at line of playbook.yaml
+// (doc) in the file's words: the setting's name as written, dotted
+// ("tickets.pattern"), with the closest known setting for an unknown one,
+// and what its value must be.
+func typeError(doc *yaml.Node, line int, msg string) string {
+	key := keyAt(doc, line)
+	if m := fieldNotFound.FindStringSubmatch(msg); m != nil {
+		name := m[1]
+		if key != "" {
+			name = key
+		}
+		if near := closestSetting(name); near != "" {
+			return fmt.Sprintf("unknown setting %q: did you mean %q?", name, near)
+		}
+		return fmt.Sprintf("unknown setting %q (the user guide's configuration page lists them all)", name)
+	}
+	m := cannotDecode.FindStringSubmatch(msg)
+	if m == nil || key == "" {
+		return msg
+	}
+	got := strconv.Quote(m[2])
+	switch m[1] {
+	case "!!map":
+		got = "a mapping"
+	case "!!seq":
+		got = "a list"
+	case "!!int", "!!float", "!!bool", "!!null":
+		got = m[2]
+	}
+	want := "a " + m[3]
+	switch {
+	case m[3] == "bool":
+		want = "true or false"
+	case m[3] == "string":
+		want = "a string"
+	case strings.HasPrefix(m[3], "[]"):
+		want = "a list"
+	case strings.HasPrefix(m[3], "struct"):
+		want = "a mapping"
+	}
+	return fmt.Sprintf("%s must be %s, got %s", key, want, got)
+}
+
+// keyAt returns the dotted name of the setting whose key or value is at
+// line, or "".
+func keyAt(doc *yaml.Node, line int) string {
+	var walk func(n *yaml.Node, prefix string) string
+	walk = func(n *yaml.Node, prefix string) string {
+		if n.Kind != yaml.MappingNode {
+			return ""
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			name := prefix + k.Value
+			if v.Kind == yaml.MappingNode && v.Line != k.Line {
+				if got := walk(v, name+"."); got != "" {
+					return got
+				}
+			}
+			if k.Line == line || v.Line == line {
+				return name
+			}
+		}
+		return ""
+	}
+	if len(doc.Content) == 0 {
+		return ""
+	}
+	return walk(doc.Content[0], "")
+}
+
+// closestSetting returns the setting of playbook.yaml nearest to name
+// (dotted), when it is within two edits.
+func closestSetting(name string) string {
+	var known []string
+	var add func(t reflect.Type, prefix string)
+	add = func(t reflect.Type, prefix string) {
+		for i := range t.NumField() {
+			fl := t.Field(i)
+			tag, _, _ := strings.Cut(fl.Tag.Get("yaml"), ",")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			known = append(known, prefix+tag)
+			if fl.Type.Kind() == reflect.Struct && fl.Type != reflect.TypeFor[yaml.Node]() {
+				add(fl.Type, prefix+tag+".")
+			}
+		}
+	}
+	add(reflect.TypeFor[file](), "")
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := diag.Distance(strings.ToLower(name), k); d < bestD || d == bestD && k < best {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
 func keyLine(doc *yaml.Node, keys ...string) int {
 	if len(doc.Content) == 0 {
 		return 0

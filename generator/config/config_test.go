@@ -230,3 +230,32 @@ func TestParsePagerSizeTakesWholeNumbersOnly(t *testing.T) {
 		t.Errorf("pager_size: *n (7): PagerSize %d, findings %v", c.PagerSize, finds)
 	}
 }
+
+// A setting playbook.yaml does not have, or a value of the wrong type, is
+// named as the file writes it, with the closest setting when it looks
+// like a slip of the keyboard, and never in the words of Go's types.
+func TestParseNamesUnknownSettingsAndWrongTypesInTheFilesWords(t *testing.T) {
+	src := "title: x\ntickets:\n  patern: x\nreview:\n  evry: 3 months\nnoindex: yes please\ntitel: x\nrules: 3\ncolour: blue\nfields: {a: 1}\n"
+	_, finds := Parse("playbook.yaml", []byte(src))
+	want := map[int]string{
+		3:  `unknown setting "tickets.patern": did you mean "tickets.pattern"?`,
+		5:  `unknown setting "review.evry": did you mean "review.every"?`,
+		6:  `noindex must be true or false, got "yes please"`,
+		7:  `unknown setting "titel": did you mean "title"?`,
+		8:  `rules must be a list, got 3`,
+		9:  `unknown setting "colour"`,
+		10: `fields must be a list, got a mapping`,
+	}
+	got := map[int]string{}
+	for _, f := range finds {
+		got[f.Line] += f.Message
+		if strings.Contains(f.Message, "config.file") || strings.Contains(f.Message, "struct {") || strings.Contains(f.Message, "!!") || strings.Contains(f.Message, "unmarshal") {
+			t.Errorf("line %d: %q speaks of Go or YAML types", f.Line, f.Message)
+		}
+	}
+	for line, msg := range want {
+		if !strings.Contains(got[line], msg) {
+			t.Errorf("line %d: %q, want %q", line, got[line], msg)
+		}
+	}
+}
