@@ -43,7 +43,7 @@ func (v *checker) global() {
 			v.err(p, "page/url-conflict", 1, "this page and %s both have the URL %s; rename one of them", prev.File, p.URL)
 		}
 		if list, n := resolve.PagerOf(v.site, p.URL); list != nil {
-			v.err(p, "page/url-conflict", 1, "this page's URL %s is where page %d of the list on %s goes once the list has more than pager_size entries (Hugo's pagination path): this page would be shown there instead; rename the page or its folder", p.URL, n, listName(list))
+			v.err(p, "page/url-conflict", 1, "this page's URL %s is where page %d of the list on %s goes once the list has more than %d entries (pager_size %d; Hugo's pagination path): this page would be shown there instead; rename the page or its folder", p.URL, n, listName(list), (n-1)*v.site.Config.PagerSize, v.site.Config.PagerSize)
 		}
 		if top, _, _ := strings.Cut(strings.Trim(p.URL, "/"), "/"); top != "" && resolve.IsSiteFile(top) {
 			v.err(p, "page/url-conflict", 1, "this page's URL %s would make a folder where the build writes its own %s; rename the page", p.URL, top)
@@ -311,7 +311,7 @@ func (v *checker) aliases() {
 				continue
 			}
 			if list, n := resolve.PagerOf(v.site, u); list != nil {
-				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, where page %d of the list on %s goes once the list has more than pager_size entries (Hugo's pagination path); no redirect is written for it", a, u, n, listName(list))
+				v.err(p, "redirect/conflict", line, "alias %q would redirect %s, where page %d of the list on %s goes once the list has more than %d entries (pager_size %d; Hugo's pagination path); no redirect is written for it", a, u, n, listName(list), (n-1)*v.site.Config.PagerSize, v.site.Config.PagerSize)
 				continue
 			}
 			if prev := claimed[u]; prev != nil && prev != p {
