@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strconv"
@@ -38,8 +39,12 @@ type Exporter struct {
 	post, xpost    map[string][]posting
 	groupT, groupX map[string]map[string]bool
 	shardFile      map[string]string // shard key -> file name
-	files          map[string][]byte // the export, by name
-	manifest       Manifest
+	// shardSig is, by shard key, a hash of the shard's terms and
+	// exact-hit terms (not their postings), made with sigSeed.
+	shardSig map[string]uint64
+	sigSeed  maphash.Seed
+	files    map[string][]byte // the export, by name
+	manifest Manifest
 	// The hashes of the store's chunks and its length, as the files
 	// have them, and the chunks with pages changed since. A chunk's hash
 	// covers its pages, so a chunk with another hash has other pages or
@@ -271,7 +276,8 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	for g := range e.groupX {
 		groups[g] = true
 	}
-	if err := e.shardGroups(groups); err != nil {
+	e.shardSig, e.sigSeed = map[string]uint64{}, maphash.MakeSeed()
+	if err := e.shardGroups(groups, nil, nil); err != nil {
 		return err
 	}
 	e.typo = typoIndex{}
@@ -296,13 +302,14 @@ func (e *Exporter) rebuild(docs []Doc) error {
 func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	groups := map[string]bool{}
 	vocab := map[string]bool{}
+	movedT, movedX := map[string]bool{}, map[string]bool{}
 	facets := false
 	for _, i := range dirty {
 		a, b := docs[i], e.docs[i]
 		facets = facets || a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles)
 		terms, exact := e.analysis(docs[i])
-		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups, vocab)
-		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups, nil)
+		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups, movedT, vocab)
+		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups, movedX, nil)
 		e.terms[i], e.exact[i] = terms, exact
 		data, err := json.Marshal(storedOf(docs[i]))
 		if err != nil {
@@ -315,7 +322,7 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 		e.dirty[i/storeChunk] = true
 		e.docs[i] = docs[i]
 	}
-	if err := e.shardGroups(groups); err != nil {
+	if err := e.shardGroups(groups, movedT, movedX); err != nil {
 		return err
 	}
 	touched := map[int]bool{}
@@ -336,9 +343,10 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 }
 
 // repost moves page i's postings from the terms before to those after,
-// marks the groups whose terms changed, and adds to vocab (when not nil)
-// the terms that came or went.
-func (e *Exporter) repost(post map[string][]posting, groups map[string]map[string]bool, i int, before, after map[string]int, touched map[string]bool, vocab map[string]bool) {
+// marks the groups whose terms changed, adds to moved the terms whose
+// postings changed, and adds to vocab (when not nil) the terms that came
+// or went.
+func (e *Exporter) repost(post map[string][]posting, groups map[string]map[string]bool, i int, before, after map[string]int, touched, moved, vocab map[string]bool) {
 	for t, bits := range before {
 		if after[t] == bits {
 			continue
@@ -358,6 +366,7 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 			post[t] = ps
 		}
 		touched[group(t)] = true
+		moved[t] = true
 	}
 	for t, bits := range after {
 		if before[t] == bits {
@@ -379,34 +388,43 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 		}
 		groups[g][t] = true
 		touched[g] = true
+		moved[t] = true
 	}
 }
 
-// shardGroups splits the terms of the given groups into shards again and
-// makes their files, as split and Export do for the whole site.
-func (e *Exporter) shardGroups(groups map[string]bool) error {
+// shardGroups makes the shards of the term groups in groups again. After
+// a patch, movedT and movedX are the terms and exact-hit terms whose
+// postings changed: a shard that holds the same terms as before and none
+// of those keeps its file. With nil, every shard of the groups is made.
+func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string]bool) error {
+	oldSig := map[string]uint64{}
+	oldHash := map[string]string{}
 	for k := range e.shardFile {
 		if groups[group(k)] {
+			oldSig[k], oldHash[k] = e.shardSig[k], e.manifest.Shards[k]
 			delete(e.shardFile, k)
+			delete(e.shardSig, k)
 			delete(e.manifest.Shards, k)
 		}
 	}
-	shards := map[string]*shard{}
+	// Which terms each shard holds.
+	type holds struct{ terms, exact []string }
+	byKey := map[string]*holds{}
 	for g := range groups {
 		terms := make(map[string][]posting, len(e.groupT[g]))
 		for t := range e.groupT[g] {
 			terms[t] = e.post[t]
 		}
 		for t, k := range split(terms) {
-			if shards[k] == nil {
-				shards[k] = &shard{Terms: map[string][]int{}}
+			if byKey[k] == nil {
+				byKey[k] = &holds{}
 			}
-			shards[k].Terms[t] = flatten(e.post[t])
+			byKey[k].terms = append(byKey[k].terms, t)
 		}
 	}
 	// Exact-hit terms go to the longest shard key that is a prefix of
 	// them; the keys that can be are all in the term's own group.
-	has := func(k string) bool { _, ok := shards[k]; return ok }
+	has := func(k string) bool { _, ok := byKey[k]; return ok }
 	for g := range groups {
 		for t := range e.groupX[g] {
 			if utf8.RuneCountInString(t) < 2 {
@@ -421,19 +439,51 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 			if k == "" {
 				k = prefix(t, 2)
 			}
-			if shards[k] == nil {
-				shards[k] = &shard{}
+			if byKey[k] == nil {
+				byKey[k] = &holds{}
 			}
-			if shards[k].Exact == nil {
-				shards[k].Exact = map[string][]int{}
-			}
-			shards[k].Exact[t] = flatten(e.xpost[t])
+			byKey[k].exact = append(byKey[k].exact, t)
 		}
 	}
-	keys := slices.Collect(maps.Keys(shards))
+	var keys []string
+	for k, h := range byKey {
+		slices.Sort(h.terms)
+		slices.Sort(h.exact)
+		var mh maphash.Hash
+		mh.SetSeed(e.sigSeed)
+		for _, list := range [][]string{h.terms, h.exact} {
+			for _, t := range list {
+				mh.WriteString(t)
+				mh.WriteByte(0)
+			}
+			mh.WriteByte(1)
+		}
+		sig := mh.Sum64()
+		e.shardSig[k] = sig
+		if movedT != nil && oldHash[k] != "" && oldSig[k] == sig && !anyOf(h.terms, movedT) && !anyOf(h.exact, movedX) {
+			e.shardFile[k] = Dir + "/s/" + oldHash[k] + ".json"
+			e.manifest.Shards[k] = oldHash[k]
+			continue
+		}
+		keys = append(keys, k)
+	}
 	data := make([][]byte, len(keys))
 	parallel(len(keys), func(i int) error {
-		data[i] = shards[keys[i]].appendJSON(nil)
+		h := byKey[keys[i]]
+		s := &shard{}
+		if len(h.terms) > 0 {
+			s.Terms = make(map[string][]int, len(h.terms))
+			for _, t := range h.terms {
+				s.Terms[t] = flatten(e.post[t])
+			}
+		}
+		if len(h.exact) > 0 {
+			s.Exact = make(map[string][]int, len(h.exact))
+			for _, t := range h.exact {
+				s.Exact[t] = flatten(e.xpost[t])
+			}
+		}
+		data[i] = s.appendJSON(nil)
 		return nil
 	})
 	for i, k := range keys {
@@ -455,6 +505,19 @@ func (e *Exporter) shardGroups(groups map[string]bool) error {
 	}
 	e.shardFiles = live
 	return nil
+}
+
+// anyOf reports whether set holds one of list.
+func anyOf(list []string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, t := range list {
+		if set[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // makeTypo makes the files of the deletion index: the buckets in
