@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/internal/testenv"
@@ -361,4 +363,41 @@ func TestAnUnusableCacheFolderIsAWarning(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(tmp, "out", "index.html")); err != nil {
 		t.Errorf("the build without its cache wrote no site: %v", err)
 	}
+}
+
+func TestAServeSessionIndexesWhatItCachesWhileItRuns(t *testing.T) {
+	dir := t.TempDir()
+	cache, err := buildcache.Open(dir, buildcache.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k buildcache.Key
+	cache.Put(k, []byte("cached by a rebuild"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		flushCacheEvery(ctx, cache, 10*time.Millisecond)
+		close(done)
+	}()
+	// Another process sees the entry once the session has flushed, with
+	// the session still running (no Prune).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		other, err := buildcache.Open(dir, buildcache.Options{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := other.Get(k); ok {
+			if string(got) != "cached by a rebuild" {
+				t.Fatalf("read %q", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the session's entry was never indexed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }
