@@ -140,32 +140,36 @@ type folder struct {
 	what, path string
 	does       string // what the build does with it: "reads"
 	// contains is false for a folder the cache may be inside of, but must
-	// not hold (the site folder, whose cache folder in a dot folder is
-	// never read).
+	// not hold (the site folder).
 	contains bool
+	// dots is true for a folder whose dot folders the build never reads
+	// (the content and static folders: package load), where a cache may
+	// be.
+	dots bool
 }
 
 // cacheKeepOut are the folders of site s that the build cache must keep
 // out of: the destination dest ("" for serve), which the build replaces
-// and publishes; the content folder, the static folders and the site's
-// layouts and assets, which it reads and publishes; and it must not hold
-// the site folder, as pruning it removes files.
+// and publishes; the content folder and the static folders (but for their
+// dot folders, which are never read) and the site's layouts and assets,
+// which it reads and publishes; and it must not hold the site folder, as
+// pruning it removes files.
 func (s *siteSetup) cacheKeepOut(dest string) []folder {
 	if s == nil {
 		return nil
 	}
 	var out []folder
 	if dest != "" {
-		out = append(out, folder{"the destination", dest, "replaces and publishes", true})
+		out = append(out, folder{"the destination", dest, "replaces and publishes", true, false})
 	}
-	out = append(out, folder{"the content folder", s.contentDir, "reads and publishes", true})
+	out = append(out, folder{"the content folder", s.contentDir, "reads and publishes", true, true})
 	for _, d := range s.StaticDirs {
-		out = append(out, folder{"the static folder", d, "publishes", true})
+		out = append(out, folder{"the static folder", d, "publishes", true, true})
 	}
 	out = append(out,
-		folder{"the site's layouts folder", filepath.Join(s.dir, "layouts"), "reads", true},
-		folder{"the site's assets folder", filepath.Join(s.dir, "assets"), "reads and publishes", true},
-		folder{"the site folder", s.dir, "reads", false})
+		folder{"the site's layouts folder", filepath.Join(s.dir, "layouts"), "reads", true, false},
+		folder{"the site's assets folder", filepath.Join(s.dir, "assets"), "reads and publishes", true, false},
+		folder{"the site folder", s.dir, "reads", false, false})
 	return out
 }
 
@@ -184,7 +188,7 @@ func cacheClash(dir string, keep []folder) string {
 			continue
 		}
 		switch {
-		case k.contains && within(d, p):
+		case k.contains && within(d, p) && !(k.dots && inDotFolder(p, d)):
 			return fmt.Sprintf("is inside %s %s, which the build %s", k.what, displayPath(k.path), k.does)
 		case within(p, d):
 			return fmt.Sprintf("holds %s %s, whose files pruning the cache would remove", k.what, displayPath(k.path))
@@ -213,6 +217,21 @@ func cacheClash(dir string, keep []folder) string {
 // absolute.
 func within(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// inDotFolder reports whether p, inside dir, is in a folder of it whose
+// name starts with a dot.
+func inDotFolder(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	if err != nil {
+		return false
+	}
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		if strings.HasPrefix(part, ".") && part != "." && part != ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // realPath is p made absolute, with the symbolic links of the part of it
