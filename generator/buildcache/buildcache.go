@@ -547,9 +547,10 @@ func (c *Cache) create() error {
 // flushBuffer writes the buffered entries to the own pack; w.mu is held.
 func (c *Cache) flushBuffer() error {
 	w := &c.w
-	if w.bw == nil || w.bw.Buffered() == 0 {
+	if w.bw == nil {
 		return nil
 	}
+	// An entry longer than the buffer was written past it, unbuffered.
 	if err := w.bw.Flush(); err != nil {
 		c.fail(err)
 		return err

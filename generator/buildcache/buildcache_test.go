@@ -113,6 +113,29 @@ func TestEmptyValueIsAHit(t *testing.T) {
 	}
 }
 
+func TestValuesLargerThanTheWriteBufferAreReadBack(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir, "dev")
+	big := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i)}, bufferSize+i*1000) }
+	c.Put(key("small"), []byte("small"))
+	for i := range 3 {
+		c.Put(key(fmt.Sprint(i)), big(i))
+		if got, ok := c.Get(key(fmt.Sprint(i))); !ok || !bytes.Equal(got, big(i)) {
+			t.Fatalf("value %d read back as %d bytes, %v", i, len(got), ok)
+		}
+	}
+	prune(t, c)
+	r := open(t, dir, "dev")
+	for i := range 3 {
+		if got, ok := r.Get(key(fmt.Sprint(i))); !ok || !bytes.Equal(got, big(i)) {
+			t.Errorf("the next build read value %d as %d bytes, %v", i, len(got), ok)
+		}
+	}
+	if got, ok := r.Get(key("small")); !ok || string(got) != "small" {
+		t.Errorf("the next build read %q, %v", got, ok)
+	}
+}
+
 func TestAValueLargerThanMaxValueIsNotStored(t *testing.T) {
 	c := open(t, t.TempDir(), "dev")
 	c.Put(key("big"), make([]byte, MaxValue+1))
