@@ -142,6 +142,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		// the page shown is not in is the same on every page, so it is
 		// written once per build.
 		"navSection": func(ns NavSection) template.HTML { return r.navSection(ns) },
+		"navLabel":   navLabel,
 		// pathNav is where page p stands on each persona's path that
 		// includes it: its step, and the pages before and after it.
 		"pathNav": func(p *site.Page) []PathStep { return r.pathNav(p) },

@@ -122,6 +122,7 @@ func (k *keyData) ifaceOf(q *site.Page) uint64 {
 		h.str(string(q.Kind))
 		h.str(q.ID)
 	}
+	h.str(q.NavLabel) // a _category_.json label, or a folder's name
 	h.flag(q.Stale)
 	h.str(q.ReviewDue.String())
 	h.u64(k.findings[q.File])
