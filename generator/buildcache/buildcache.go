@@ -73,8 +73,10 @@
 // time. Prune, run at the end of a build, flushes the index, then lists the
 // folder (a few dozen names) and:
 //
-//   - removes what builds of format 1 left (its two-hex-digit folders of
-//     loose entries and its file "prune"), an index whose pack is gone or
+//   - removes what builds of format 1 left (the loose entry files in its
+//     two-hex-digit folders, then those folders if that empties them, and
+//     its file "prune" when it holds format 1's running total; nothing
+//     else in such a folder is touched), an index whose pack is gone or
 //     that cannot be read, and, an hour after their last change, packs
 //     without an index (a killed build's) and temporary files;
 //   - compacts: when this version has more than MaxPacks packs, it
@@ -111,6 +113,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -398,6 +401,34 @@ func validID(id string) bool {
 }
 
 func isHex(b byte) bool { return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' }
+
+// format1Total is what format 1 kept in its file "prune".
+var format1Total = regexp.MustCompile(`^[0-9]+ [0-9]+\n?$`)
+
+// removeFormat1 removes from dir, a two-hex-digit folder, what format 1
+// wrote there: entry files named by the other 62 hex digits of their key,
+// and its temporary files ".tmp-*"; then dir itself if that left it
+// empty. Anything else stays, so a folder of someone else's files that
+// happens to have such a name loses nothing. It returns the number of
+// files and folders removed.
+func removeFormat1(dir string) int {
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, f := range files {
+		name := f.Name()
+		entry := len(name) == 2*sha256.Size-2 && !strings.ContainsFunc(name, func(r rune) bool { return r > 0x7f || !isHex(byte(r)) })
+		if f.Type().IsRegular() && (entry || strings.HasPrefix(name, ".tmp-")) && os.Remove(filepath.Join(dir, name)) == nil {
+			n++
+		}
+	}
+	if os.Remove(dir) == nil {
+		n++
+	}
+	return n
+}
 
 // newID returns a new pack id.
 func newID() string {
@@ -861,9 +892,14 @@ func (c *Cache) Prune() (PruneResult, error) {
 	for _, e := range names {
 		name := e.Name()
 		p := filepath.Join(c.dir, name)
-		if e.IsDir() && len(name) == 2 && isHex(name[0]) && isHex(name[1]) || !e.IsDir() && name == "prune" {
-			// Format 1's loose entries and its running total.
-			if os.RemoveAll(p) == nil {
+		if e.IsDir() && len(name) == 2 && isHex(name[0]) && isHex(name[1]) {
+			// Format 1's loose entries.
+			res.Removed += removeFormat1(p)
+			continue
+		}
+		if !e.IsDir() && name == "prune" {
+			// Format 1's running total: "size written-since unix-seconds".
+			if data, err := os.ReadFile(p); err == nil && format1Total.Match(data) && os.Remove(p) == nil {
 				res.Removed++
 			}
 			continue

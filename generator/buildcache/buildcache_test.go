@@ -759,3 +759,33 @@ func TestHasherSeparatesParts(t *testing.T) {
 		t.Error("[a b] and [a][b] have one key")
 	}
 }
+
+// TestPruningFormatOneKeepsWhatItDidNotWrite: a folder named like one of
+// format 1's (two hex digits) that holds someone else's files keeps them,
+// as does a file "prune" that is not format 1's running total; format 1's
+// entry beside them goes.
+func TestPruningFormatOneKeepsWhatItDidNotWrite(t *testing.T) {
+	dir := t.TempDir()
+	entry := filepath.Join(dir, "ab", strings.Repeat("c", 62))
+	notes := filepath.Join(dir, "ab", "notes.txt")
+	mine := filepath.Join(dir, "prune")
+	if err := os.MkdirAll(filepath.Join(dir, "ab"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range map[string]string{entry: "PBKC", notes: "precious", mine: "my pruning notes\n"} {
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prune(t, open(t, dir, "dev"))
+	for _, p := range []string{notes, mine} {
+		if data, err := os.ReadFile(p); err != nil {
+			t.Errorf("pruning removed %s, which the cache did not write: %v", p, err)
+		} else if len(data) == 0 {
+			t.Errorf("%s emptied", p)
+		}
+	}
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Errorf("format 1's entry beside them was kept: %v", err)
+	}
+}
