@@ -113,7 +113,17 @@ func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
 			p.Rule, p.RuleAlerts = nil, nil
 		}
 	}
-	Rules(g.Site, rs)
+	if g.runbooks == nil {
+		g.runbooks = map[string]*site.Page{}
+	}
+	linkRules(g.Site, rs, func(raw string) *site.Page {
+		p, ok := g.runbooks[raw]
+		if !ok {
+			p = ruleRunbook(g.Site, raw)
+			g.runbooks[raw] = p
+		}
+		return p
+	})
 	var touched []*site.Page
 	for _, p := range g.Site.Pages {
 		w := before[p]

@@ -41,6 +41,10 @@ type Graph struct {
 	files  map[string]bool       // the other files, lowercased
 	docs   map[string]*site.Page // by Docusaurus path, lowercased (Docusaurus sites)
 	byPath map[string]*site.Page // by content path
+	// runbooks are the runbook pages of runbook_urls (ruleRunbook), kept
+	// while the graph's shape stays as it is: as long as the Graph
+	// lives, since Patch keeps every URL and kind.
+	runbooks map[string]*site.Page
 }
 
 // New builds the site graph as Site does. prev, when not nil, is a graph
@@ -516,6 +520,11 @@ func isFile(p string) bool {
 // alert (Page.Rule), so that a page without an expr of its own shows the
 // rule's. It changes only the pages of s, which Site made.
 func Rules(s *site.Site, rs []*rules.Rule) {
+	linkRules(s, rs, func(raw string) *site.Page { return ruleRunbook(s, raw) })
+}
+
+// linkRules is Rules, with find as ruleRunbook.
+func linkRules(s *site.Site, rs []*rules.Rule, find func(raw string) *site.Page) {
 	for _, r := range rs {
 		if r.Alert != "" {
 			if s.RuleAlertNames == nil {
@@ -527,7 +536,7 @@ func Rules(s *site.Site, rs []*rules.Rule) {
 			p.Rule = r
 		}
 		// A runbook that a rule's runbook_url leads to handles the alert.
-		if rb := ruleRunbook(s, r.RunbookURL()); rb != nil && r.Alert != "" && !slices.Contains(rb.RuleAlerts, r.Alert) {
+		if rb := find(r.RunbookURL()); rb != nil && r.Alert != "" && !slices.Contains(rb.RuleAlerts, r.Alert) {
 			rb.RuleAlerts = append(rb.RuleAlerts, r.Alert)
 			slices.Sort(rb.RuleAlerts)
 		}

@@ -14,6 +14,17 @@ type Checker struct {
 	pages  map[*site.Page][]diag.Finding
 	global []diag.Finding
 	rules  []diag.Finding
+	// runbooks are the answers of RunbookURL by runbook_url, kept while
+	// the site's shape (URLs, kinds, headings, aliases) stays as it is,
+	// which is as long as the Checker lives: a rule file's edit looks up
+	// only the URLs it has not seen.
+	runbooks map[string]runbookAt
+}
+
+// runbookAt is what RunbookURL returned for a runbook_url.
+type runbookAt struct {
+	page *site.Page
+	why  string
 }
 
 // NewChecker runs every check of Site on s.
@@ -64,7 +75,17 @@ func (c *Checker) Recheck(pages []*site.Page) {
 // Rules runs the checks of the function Rules and keeps their findings
 // for Findings.
 func (c *Checker) Rules(rs []*rules.Rule) {
-	c.rules = rulesChecks(c.v.site, rs, c.v.servedSet)
+	if c.runbooks == nil {
+		c.runbooks = map[string]runbookAt{}
+	}
+	c.rules = rulesChecks(c.v.site, rs, func(raw string) (*site.Page, string) {
+		at, ok := c.runbooks[raw]
+		if !ok {
+			at.page, at.why = runbookURL(c.v.site, c.v.servedSet(), raw)
+			c.runbooks[raw] = at
+		}
+		return at.page, at.why
+	})
 }
 
 // Findings returns the findings of the checks, sorted.

@@ -17,20 +17,21 @@ import (
 // least an alert page; every alert page has a rule; a rule's team label
 // names the team that owns its page; no rule is defined twice.
 func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
-	return rulesChecks(s, rs, func() map[string]string { return served(s) })
+	var servedPaths map[string]string
+	return rulesChecks(s, rs, func(raw string) (*site.Page, string) {
+		if servedPaths == nil {
+			servedPaths = served(s)
+		}
+		return runbookURL(s, servedPaths, raw)
+	})
 }
 
-// rulesChecks is Rules, with the site paths a host answers from
-// servedPaths (see served).
-func rulesChecks(s *site.Site, rs []*rules.Rule, servedSet func() map[string]string) []diag.Finding {
+// rulesChecks is Rules, with find as RunbookURL.
+func rulesChecks(s *site.Site, rs []*rules.Rule, find func(raw string) (*site.Page, string)) []diag.Finding {
 	var out diag.List
 	label := s.Config.TeamLabel
 	defined := map[string]bool{}
 	seen := map[string]*rules.Rule{}
-	var servedPaths map[string]string
-	if len(rs) > 0 {
-		servedPaths = servedSet()
-	}
 	for _, r := range rs {
 		defined[r.Alert] = true
 		if r.Alert == "" {
@@ -47,7 +48,7 @@ func rulesChecks(s *site.Site, rs []*rules.Rule, servedSet func() map[string]str
 		resolved := false
 		if u := r.RunbookURL(); u == "" {
 			out.Warnf("rule/no-runbook-url", r.File, r.Line, "alert %q has no runbook_url annotation: add runbook_url: %s", r.Alert, suggestURL(s, r.Alert))
-		} else if target, why := runbookURL(s, servedPaths, u); target == nil {
+		} else if target, why := find(u); target == nil {
 			out.Errorf("rule/runbook-url-no-page", r.File, r.RunbookLine, "runbook_url %s of alert %q %s", u, r.Alert, why)
 		} else {
 			resolved = true
