@@ -32,21 +32,7 @@ func (s *shard) appendJSON(b []byte) []byte {
 
 // appendPostings appends a map of terms to lists of numbers, keys sorted.
 func appendPostings(b []byte, m map[string][]int) []byte {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendInts(b, m[k])
-	}
-	return append(b, '}')
+	return appendObject(b, m, appendInts)
 }
 
 // appendInts appends a list of numbers; nil is null, as json.Marshal
@@ -71,6 +57,12 @@ func appendStrings(b []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
+	return appendObject(b, m, appendString)
+}
+
+// appendObject appends m as a JSON object, keys sorted, each value
+// written by value.
+func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -83,7 +75,7 @@ func appendStrings(b []byte, m map[string]string) []byte {
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, m[k])
+		b = value(b, m[k])
 	}
 	return append(b, '}')
 }
@@ -100,21 +92,7 @@ func (m *Manifest) appendJSON(b []byte) []byte {
 	if m.Facets == nil {
 		b = append(b, "null"...)
 	} else {
-		keys := make([]string, 0, len(m.Facets))
-		for k := range m.Facets {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = appendStrings(b, m.Facets[k])
-		}
-		b = append(b, '}')
+		b = appendObject(b, m.Facets, appendStrings)
 	}
 	b = append(b, `,"d":`...)
 	if m.Store == nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/project"
 )
 
 // cacheFlags are --cache-dir and --no-cache, of the commands that render
@@ -178,12 +179,12 @@ func (s *siteSetup) cacheKeepOut(dest string) []folder {
 // holds files that the cache did not write, which pruning would count as
 // entries and remove.
 func cacheClash(dir string, keep []folder) string {
-	d, err := realPath(dir)
+	d, err := project.RealPath(dir)
 	if err != nil {
 		return ""
 	}
 	for _, k := range keep {
-		p, err := realPath(k.path)
+		p, err := project.RealPath(k.path)
 		if err != nil {
 			continue
 		}
@@ -232,32 +233,6 @@ func inDotFolder(dir, p string) bool {
 		}
 	}
 	return false
-}
-
-// realPath is p made absolute, with the symbolic links of the part of it
-// that exists followed.
-func realPath(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	existing, rest := abs, ""
-	for {
-		if _, err := os.Lstat(existing); err == nil {
-			break
-		}
-		parent := filepath.Dir(existing)
-		if parent == existing {
-			break
-		}
-		rest = filepath.Join(filepath.Base(existing), rest)
-		existing = parent
-	}
-	real, err := filepath.EvalSymlinks(existing)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(real, rest), nil
 }
 
 // packName is the name of a pack of the build cache or of its index

@@ -350,7 +350,27 @@ func Inside(root, dir string) error {
 	if err != nil {
 		return err
 	}
-	existing, rest := dir, ""
+	if realRoot, err = filepath.Abs(realRoot); err != nil {
+		return err
+	}
+	real, err := RealPath(dir)
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", DisplayPath(dir), DisplayPath(root))
+	}
+	return nil
+}
+
+// RealPath is p made absolute, with the symbolic links of the part of it
+// that exists followed: where a file written at p would land.
+func RealPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	existing, rest := abs, ""
 	for {
 		if _, err := os.Lstat(existing); err == nil {
 			break
@@ -364,13 +384,9 @@ func Inside(root, dir string) error {
 	}
 	real, err := filepath.EvalSymlinks(existing)
 	if err != nil {
-		return err
+		return "", err
 	}
-	real = filepath.Join(real, rest)
-	if r, err := filepath.Rel(realRoot, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("%s leads out of %s through a symbolic link: not written", DisplayPath(dir), DisplayPath(root))
-	}
-	return nil
+	return filepath.Join(real, rest), nil
 }
 
 // Netlify's build environment (docs.netlify.com, "Environment variables"):
