@@ -12,6 +12,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
 )
 
 // Marker is the file that Dir writes at the root of every site it builds,
@@ -46,6 +49,17 @@ type Dir struct {
 	done    bool
 
 	caseInsensitive bool
+
+	// The keys of the files (keys.go): store is nil without a cache;
+	// abs is the destination's absolute path and workID the work
+	// folder's identity; prior is what the build that last wrote the
+	// work folder remembered of it, next what this build remembers.
+	store  buildcache.Store
+	abs    string
+	workID string
+	prior  map[string]fileKey
+	next   map[string]fileKey // guarded by mu
+	clock  func() time.Time   // time.Now when nil; for tests
 }
 
 // Stats counts what a build did to the files of the folder it updated.
@@ -226,6 +240,11 @@ var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // WriteFile puts one file of the new site in the work folder, unless the
 // file there already has these bytes.
 func (d *Dir) WriteFile(name string, data []byte) error {
+	return d.write(name, "", 0, data)
+}
+
+// write writes a file and, with a cache, notes its key and state.
+func (d *Dir) write(name, group string, key uint64, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
@@ -236,10 +255,11 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		return err
 	}
 	full := filepath.Join(d.work, filepath.FromSlash(name))
-	changed, err := d.put(full, name, data)
+	changed, st, err := d.put(full, name, data)
 	if err != nil {
 		return err
 	}
+	d.record(name, group, key, st)
 	d.mu.Lock()
 	d.written[name] = true
 	if changed {
@@ -252,47 +272,76 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 }
 
 // put writes data to full in place, reusing the file that is there, and
-// reports whether its bytes changed.
-func (d *Dir) put(full, name string, data []byte) (bool, error) {
+// reports whether its bytes changed, and the file's state after.
+func (d *Dir) put(full, name string, data []byte) (bool, fileState, error) {
 	isDir, found := d.existing[name]
 	if found && isDir {
 		// A folder of the previous site is now a file.
 		if err := os.RemoveAll(full); err != nil {
-			return false, err
+			return false, fileState{}, err
 		}
 		found = false
 	}
 	if !found {
-		return true, os.WriteFile(full, data, 0o644)
+		st, err := create(full, data)
+		return true, st, err
 	}
 	f, err := os.OpenFile(full, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Removed since the scan (a folder above it became a file).
-		return true, os.WriteFile(full, data, 0o644)
+		st, err := create(full, data)
+		return true, st, err
 	}
 	if err != nil {
-		return false, err
+		return false, fileState{}, err
 	}
-	same, err := sameBytes(f, data)
+	same, info, err := sameBytes(f, data)
 	if err == nil && !same {
 		if _, err = f.WriteAt(data, 0); err == nil {
 			err = f.Truncate(int64(len(data)))
+		}
+		if err == nil {
+			info, err = f.Stat()
 		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return !same, err
+	if err != nil {
+		return false, fileState{}, err
+	}
+	return !same, stateOf(info), nil
 }
 
-// sameBytes reports whether the open file f holds exactly data.
-func sameBytes(f *os.File, data []byte) (bool, error) {
+// create writes a new file.
+func create(full string, data []byte) (fileState, error) {
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fileState{}, err
+	}
+	_, err = f.Write(data)
+	var info os.FileInfo
+	if err == nil {
+		info, err = f.Stat()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fileState{}, err
+	}
+	return stateOf(info), nil
+}
+
+// sameBytes reports whether the open file f holds exactly data, and
+// what f.Stat says.
+func sameBytes(f *os.File, data []byte) (bool, os.FileInfo, error) {
 	st, err := f.Stat()
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if st.Size() != int64(len(data)) {
-		return false, nil
+		return false, st, nil
 	}
 	bp := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(bp)
@@ -302,9 +351,9 @@ func sameBytes(f *os.File, data []byte) (bool, error) {
 	buf := (*bp)[:len(data)+1]
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
+		return false, nil, err
 	}
-	return n == len(data) && bytes.Equal(buf[:n], data), nil
+	return n == len(data) && bytes.Equal(buf[:n], data), st, nil
 }
 
 // makeParent makes the folders above name in the work folder, removing a
@@ -359,10 +408,12 @@ func (d *Dir) Commit() error {
 		if err := os.Rename(d.work, d.dest); err != nil {
 			return fmt.Errorf("output: putting the new site in place: %w", err)
 		}
+		d.saveKeys()
 		return nil
 	}
 	err := d.exchange(d.work, d.dest)
 	if err == nil {
+		d.saveKeys()
 		return nil
 	}
 	if !errors.Is(err, errNoExchange) {
@@ -377,6 +428,7 @@ func (d *Dir) Commit() error {
 	if err := os.Rename(d.work, d.dest); err != nil {
 		return errors.Join(fmt.Errorf("output: putting the new site in place: %w", err), os.Rename(d.aside, d.dest))
 	}
+	d.saveKeys()
 	if err := os.Rename(d.aside, d.work); err != nil {
 		return fmt.Errorf("output: keeping the previous site for the next build: %w", err)
 	}

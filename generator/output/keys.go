@@ -1,0 +1,307 @@
+package output
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
+)
+
+// # Keys kept from one build to the next
+//
+// A Dir given a build cache (UseCache) remembers, for each file of the
+// site it writes, the dependency key the file was made under (WriteKeyed:
+// the engine's key of a page's output, or of a site-wide part such as
+// sitemap.xml, which then names the part as the file's group) and the
+// file's size, modification time and inode as the build left it. It keeps
+// that table in the cache, under the destination's path and the identity
+// (device and inode) of the folder it describes: the exchange of Commit
+// moves a folder, not its files, so the table stays true of the folder
+// wherever it is.
+//
+// The next build into the same destination reads the table of its work
+// folder (which holds the build before the last one). Keep and KeepGroup
+// then tell the engine which files already hold what their key makes: a
+// file is kept only when the table gives it the same key and its size,
+// modification time and inode are still those the table has, so a file
+// changed since (by hand, or by a build killed while it wrote) is made
+// again. A table that is missing, damaged or of another version
+// (buildcache checks each entry) is no table: the build makes every file.
+
+// keysFormat is the format of the encoded table, named in its cache key.
+const keysFormat = "output keys/1"
+
+// fileKey is what a Dir remembers of one file.
+type fileKey struct {
+	group string // the site-wide part that wrote it; "" for a page
+	key   uint64 // the dependency key it was made under; 0 for none
+	fileState
+}
+
+// fileState is what tells that a file has not changed since it was
+// written.
+type fileState struct {
+	size, mtime int64 // bytes; nanoseconds since 1970
+	ino         uint64
+}
+
+func stateOf(info os.FileInfo) fileState {
+	return fileState{size: info.Size(), mtime: info.ModTime().UnixNano(), ino: inode(info)}
+}
+
+// Keyed is a Writer that remembers the dependency key each of its files
+// was made under (Dir with a cache). The engine asks it before it makes a
+// file.
+type Keyed interface {
+	Writer
+	// WriteKeyed writes a file made under key; group names the site-wide
+	// part it belongs to, "" for a page's file.
+	WriteKeyed(name, group string, key uint64, data []byte) error
+	// Keep reports whether the page file name already holds what key
+	// makes; if so, it is part of the new site as it is.
+	Keep(name string, key uint64) bool
+	// KeepGroup does the same for every file of a site-wide part: it
+	// reports the part's files when all of them were made under key and
+	// are unchanged, and keeps them; otherwise it keeps none.
+	KeepGroup(group string, key uint64) ([]string, bool)
+}
+
+// UseCache makes d remember its files' keys in store (see Keyed and the
+// package's "Keys kept" notes), and reads what the build that last wrote
+// the work folder remembered of it. A nil store does nothing.
+func (d *Dir) UseCache(store buildcache.Store) {
+	if store == nil {
+		return
+	}
+	d.store = store
+	d.next = map[string]fileKey{}
+	abs, err := filepath.Abs(d.dest)
+	if err != nil {
+		return
+	}
+	d.abs = abs
+	id, ok := folderID(d.work)
+	if !ok {
+		return
+	}
+	d.workID = id
+	if data, ok := store.Get(d.keysKey(id)); ok {
+		d.prior, _ = decodeKeys(data)
+	}
+}
+
+// keysKey is the cache key of the table of the folder id of the
+// destination.
+func (d *Dir) keysKey(id string) buildcache.Key {
+	h := buildcache.NewHasher(keysFormat)
+	h.String(d.abs)
+	h.String(id)
+	return h.Sum()
+}
+
+// WriteKeyed implements Keyed.
+func (d *Dir) WriteKeyed(name, group string, key uint64, data []byte) error {
+	return d.write(name, group, key, data)
+}
+
+// Keep implements Keyed.
+func (d *Dir) Keep(name string, key uint64) bool {
+	fk, ok := d.prior[name]
+	if !ok || key == 0 || fk.key != key || fk.group != "" || !d.unchanged(name, fk) {
+		return false
+	}
+	d.kept([]string{name}, fk)
+	return true
+}
+
+// KeepGroup implements Keyed.
+func (d *Dir) KeepGroup(group string, key uint64) ([]string, bool) {
+	if group == "" || key == 0 || d.prior == nil {
+		return nil, false
+	}
+	var names []string
+	for name, fk := range d.prior {
+		if fk.group != group {
+			continue
+		}
+		if fk.key != key || !d.unchanged(name, fk) {
+			return nil, false
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, false
+	}
+	slices.Sort(names)
+	d.kept(names, fileKey{group: group, key: key})
+	return names, true
+}
+
+// unchanged reports whether file name of the work folder is as fk says
+// the last build left it.
+func (d *Dir) unchanged(name string, fk fileKey) bool {
+	if checkName(name) != nil || name == Marker {
+		return false
+	}
+	if isDir, found := d.existing[name]; !found || isDir {
+		return false
+	}
+	info, err := os.Lstat(filepath.Join(d.work, filepath.FromSlash(name)))
+	return err == nil && info.Mode().IsRegular() && stateOf(info) == fk.fileState
+}
+
+// kept records names as written by this build, with the key and state
+// the table has for each.
+func (d *Dir) kept(names []string, fk fileKey) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, name := range names {
+		d.written[name] = true
+		d.next[name] = d.prior[name]
+		d.stats.Unchanged++
+	}
+}
+
+// record notes what d wrote to name, for the table.
+func (d *Dir) record(name, group string, key uint64, st fileState) {
+	if d.next == nil {
+		return
+	}
+	d.mu.Lock()
+	d.next[name] = fileKey{group: group, key: key, fileState: st}
+	d.mu.Unlock()
+}
+
+// saveKeys stores the table of the folder just committed as the
+// destination.
+//
+// A file whose modification time is within racyWindow of now is left out
+// of it: a change made to it in the same tick of the file system's clock
+// would keep its size and time (git's "racy clean" files). The window is
+// wider on a file system that keeps whole seconds.
+func (d *Dir) saveKeys() {
+	if d.store == nil || d.workID == "" {
+		return
+	}
+	window := racyWindow
+	coarse := true
+	for _, fk := range d.next {
+		if fk.mtime%int64(time.Second) != 0 {
+			coarse = false
+			break
+		}
+	}
+	if coarse {
+		window = coarseWindow
+	}
+	now := time.Now
+	if d.clock != nil {
+		now = d.clock
+	}
+	since := now().Add(-window).UnixNano()
+	table := make(map[string]fileKey, len(d.next))
+	for name, fk := range d.next {
+		if fk.key != 0 && fk.mtime < since {
+			table[name] = fk
+		}
+	}
+	d.store.Put(d.keysKey(d.workID), encodeKeys(table))
+}
+
+// racyWindow is longer than the tick of a file system clock that keeps
+// nanoseconds (ext4, XFS, Btrfs, tmpfs, APFS: a few milliseconds at most);
+// coarseWindow longer than that of one that keeps whole seconds (ext3,
+// HFS+; FAT keeps two).
+const (
+	racyWindow   = 50 * time.Millisecond
+	coarseWindow = 3 * time.Second
+)
+
+// The encoded table: the bytes "PBOK", then the number of files and, for
+// each in name order, its name, group, key, size, modification time and
+// inode; strings as a uvarint length and the bytes, numbers as uvarints
+// (the time as a varint).
+const keysMagic = "PBOK"
+
+func encodeKeys(m map[string]fileKey) []byte {
+	names := slices.Sorted(func(yield func(string) bool) {
+		for name := range m {
+			if !yield(name) {
+				return
+			}
+		}
+	})
+	b := binary.AppendUvarint([]byte(keysMagic), uint64(len(names)))
+	for _, name := range names {
+		fk := m[name]
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+		b = binary.AppendUvarint(b, uint64(len(fk.group)))
+		b = append(b, fk.group...)
+		b = binary.AppendUvarint(b, fk.key)
+		b = binary.AppendUvarint(b, uint64(fk.size))
+		b = binary.AppendVarint(b, fk.mtime)
+		b = binary.AppendUvarint(b, fk.ino)
+	}
+	return b
+}
+
+var errKeys = errors.New("output: damaged table of keys")
+
+// decodeKeys reads an encoded table. Anything that is not one, whole, is
+// an error and no table.
+func decodeKeys(b []byte) (map[string]fileKey, error) {
+	if len(b) < len(keysMagic) || string(b[:len(keysMagic)]) != keysMagic {
+		return nil, errKeys
+	}
+	b = b[len(keysMagic):]
+	uv := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	str := func() (string, bool) {
+		n, ok := uv()
+		if !ok || n > uint64(len(b)) {
+			return "", false
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s, true
+	}
+	count, ok := uv()
+	// Each file takes at least 6 bytes.
+	if !ok || count > uint64(len(b))/6 {
+		return nil, errKeys
+	}
+	m := make(map[string]fileKey, count)
+	for range count {
+		var fk fileKey
+		name, ok1 := str()
+		group, ok2 := str()
+		key, ok3 := uv()
+		size, ok4 := uv()
+		mtime, n := binary.Varint(b)
+		if !ok1 || !ok2 || !ok3 || !ok4 || n <= 0 || size > 1<<62 {
+			return nil, errKeys
+		}
+		b = b[n:]
+		ino, ok5 := uv()
+		if !ok5 {
+			return nil, errKeys
+		}
+		fk.group, fk.key, fk.size, fk.mtime, fk.ino = group, key, int64(size), mtime, ino
+		m[name] = fk
+	}
+	if len(b) != 0 {
+		return nil, errKeys
+	}
+	return m, nil
+}

@@ -1,0 +1,268 @@
+package output
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
+)
+
+// keyedFile is a file of a keyed build: its bytes, its key and its group.
+type keyedFile struct {
+	data  string
+	key   uint64
+	group string
+}
+
+// keyedBuild is one build into dest with the cache: the files whose key
+// Keep (or KeepGroup) accepts are kept, the others written. It returns
+// the names kept.
+func keyedBuild(t *testing.T, dest string, cache buildcache.Store, files map[string]keyedFile) []string {
+	t.Helper()
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.UseCache(cache)
+	// The files are seconds old when the table is saved, as in a build
+	// of some size (see TestAFileJustWrittenIsNotVouchedFor).
+	d.clock = func() time.Time { return time.Now().Add(time.Hour) }
+	var kept []string
+	groups := map[string]bool{}
+	for _, name := range slices.Sorted(mapKeys(files)) {
+		f := files[name]
+		if f.group != "" {
+			if groups[f.group] {
+				continue
+			}
+			groups[f.group] = true
+			if names, ok := d.KeepGroup(f.group, f.key); ok {
+				kept = append(kept, names...)
+				continue
+			}
+			for _, other := range slices.Sorted(mapKeys(files)) {
+				if g := files[other]; g.group == f.group {
+					if err := d.WriteKeyed(other, g.group, g.key, []byte(g.data)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			continue
+		}
+		if d.Keep(name, f.key) {
+			kept = append(kept, name)
+			continue
+		}
+		if err := d.WriteKeyed(name, "", f.key, []byte(f.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(kept)
+	return kept
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func contents(files map[string]keyedFile) map[string]string {
+	m := map[string]string{}
+	for name, f := range files {
+		m[name] = f.data
+	}
+	return m
+}
+
+func openCache(t *testing.T, dir string) *buildcache.Cache {
+	t.Helper()
+	c, err := buildcache.Open(dir, buildcache.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The third build into a destination finds the first one's files in its
+// work folder, with their keys: it keeps those whose key is the same and
+// that nobody changed since, and writes the others.
+func TestAFileMadeUnderTheSameKeyIsKept(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	site := map[string]keyedFile{
+		"index.html":       {"home", 1, ""},
+		"a/index.html":     {"page a", 2, ""},
+		"b/index.html":     {"page b", 3, ""},
+		"c/index.html":     {"page c", 4, ""},
+		"sitemap.xml":      {"<urlset/>", 9, "sitemap"},
+		"sitemap-2.xml":    {"<urlset 2/>", 9, "sitemap"},
+		"search/shard.bin": {"shard", 0, ""},
+	}
+	if kept := keyedBuild(t, dest, cache, site); len(kept) != 0 {
+		t.Fatalf("first build kept %v: nothing was there", kept)
+	}
+	if kept := keyedBuild(t, dest, cache, site); len(kept) != 0 {
+		t.Fatalf("second build kept %v: its work folder was new", kept)
+	}
+
+	// Build 3 updates build 1's folder: page a's key changed, page b
+	// was changed by hand (same size, new bytes and time), the rest is
+	// as build 1 left it.
+	site["a/index.html"] = keyedFile{"page A", 20, ""}
+	prev := Previous(dest)
+	bFile := filepath.Join(prev, "b", "index.html")
+	if err := os.WriteFile(bFile, []byte("page X"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(bFile, later, later); err != nil {
+		t.Fatal(err)
+	}
+	kept := keyedBuild(t, dest, cache, site)
+	want := []string{"c/index.html", "index.html", "sitemap-2.xml", "sitemap.xml"}
+	if !slices.Equal(kept, want) {
+		t.Errorf("kept %v, want %v (not the page whose key changed, not the page changed by hand, never a file without a key)", kept, want)
+	}
+	sameTree(t, dest, contents(site))
+
+	// Build 4 updates build 2's folder, which has the old page a: the
+	// key tells it apart.
+	keyedBuild(t, dest, cache, site)
+	sameTree(t, dest, contents(site))
+
+	// A group with one file whose key changed is written whole.
+	site["sitemap.xml"] = keyedFile{"<urlset new/>", 10, "sitemap"}
+	site["sitemap-2.xml"] = keyedFile{"<urlset 2/>", 10, "sitemap"}
+	kept = keyedBuild(t, dest, cache, site)
+	if slices.Contains(kept, "sitemap.xml") || slices.Contains(kept, "sitemap-2.xml") {
+		t.Errorf("kept %v: the sitemap's key changed", kept)
+	}
+	sameTree(t, dest, contents(site))
+}
+
+// A file of the work folder that a killed build rewrote is not kept,
+// and a table the cache no longer has, or a destination without a cache,
+// keeps nothing.
+func TestOnlyWhatTheTableVouchesForIsKept(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	site := map[string]keyedFile{"index.html": {"home", 1, ""}, "a/index.html": {"page a", 2, ""}}
+	keyedBuild(t, dest, cache, site)
+	keyedBuild(t, dest, cache, site)
+
+	// A build killed while it wrote a/index.html into the work folder.
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("a/index.html", []byte("page Z")); err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	// Seconds later, as a build takes (a change within the same tick of
+	// the file system's clock is the racy case saveKeys leaves out).
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(Previous(dest), "a", "index.html"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if kept := keyedBuild(t, dest, cache, site); !slices.Equal(kept, []string{"index.html"}) {
+		t.Errorf("after a killed build, kept %v, want only index.html", kept)
+	}
+	sameTree(t, dest, contents(site))
+
+	// Another cache: no table.
+	other := openCache(t, filepath.Join(root, "other"))
+	if kept := keyedBuild(t, dest, other, site); len(kept) != 0 {
+		t.Errorf("with a cache that holds no table, kept %v", kept)
+	}
+	// No cache at all: Keep keeps nothing.
+	d, err = NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	if d.Keep("index.html", 1) {
+		t.Error("a Dir without a cache kept a file")
+	}
+}
+
+// A file whose modification time is as recent as the table is left out of
+// it: a change in the same tick of the file system's clock would not show.
+func TestAFileJustWrittenIsNotVouchedFor(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	for range 3 {
+		d, err := NewDir(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.UseCache(cache)
+		if d.Keep("index.html", 1) {
+			t.Fatal("kept a file written moments before its table was saved")
+		}
+		if err := d.WriteKeyed("index.html", "", 1, []byte("home")); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestKeysTableRoundTrip(t *testing.T) {
+	m := map[string]fileKey{
+		"index.html":  {"", 1 << 63, fileState{size: 12, mtime: -5, ino: 7}},
+		"sitemap.xml": {"sitemap", 3, fileState{size: 0, mtime: time.Now().UnixNano(), ino: 1 << 40}},
+	}
+	got, err := decodeKeys(encodeKeys(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(m) {
+		t.Fatalf("got %d files, want %d", len(got), len(m))
+	}
+	for name, fk := range m {
+		if got[name] != fk {
+			t.Errorf("%s: got %+v, want %+v", name, got[name], fk)
+		}
+	}
+	enc := encodeKeys(m)
+	for i := range len(enc) {
+		if _, err := decodeKeys(enc[:i]); err == nil {
+			t.Errorf("a table cut to %d of %d bytes was read", i, len(enc))
+		}
+	}
+	if _, err := decodeKeys(append(bytes.Clone(enc), 0)); err == nil {
+		t.Error("a table with a byte too many was read")
+	}
+}
+
+func FuzzDecodeKeys(f *testing.F) {
+	f.Add(encodeKeys(map[string]fileKey{"a/index.html": {"", 5, fileState{1, 2, 3}}}))
+	f.Add([]byte("PBOK\xff\xff\xff\xff\x0f"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeKeys(data)
+		if err != nil {
+			return
+		}
+		again, err := decodeKeys(encodeKeys(m))
+		if err != nil || len(again) != len(m) {
+			t.Fatalf("a table read once does not read again: %v", err)
+		}
+	})
+}
