@@ -95,6 +95,11 @@ func build(args []string, stdout, stderr io.Writer) int {
 		stop()
 		return fail(stderr, "build", err, buildHelp)
 	}
+	if cache != nil {
+		// The pages whose dependency key is that of a file the
+		// destination's folder already has are not made again.
+		w.UseCache(cache)
+	}
 	res, err := generator.Build(s.opts, w)
 	stop()
 	if err != nil {

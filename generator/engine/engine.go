@@ -188,9 +188,12 @@ type Result struct {
 	Changed []string
 	Removed []string
 	// Parsed is the number of markdown files parsed, Rendered the number
-	// of pages rendered.
+	// of pages rendered. Kept is the number of output files a build into
+	// a folder left as they were, made under the same dependency key by
+	// an earlier build (output.Keyed), instead of making them again.
 	Parsed   int
 	Rendered int
+	Kept     int
 	// Patched is true when the site graph was brought up to date in
 	// place (the change left its shape as it was, see
 	// resolve.Graph.Patch) rather than made again.
@@ -364,6 +367,16 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		if e.opt.LivePreview {
 			h.Write([]byte{1})
 		}
+		// What was detected of another tool is read as configuration
+		// (config.Config.Adopt).
+		d := e.opt.Detected
+		fmt.Fprintf(h, "%q %q %q", d.Source, d.ContentURL, d.ContentDir)
+		for _, k := range slices.Sorted(maps.Keys(d.Categories)) {
+			fmt.Fprintf(h, " %q %+v", k, d.Categories[k])
+		}
+		for _, k := range slices.Sorted(maps.Keys(d.NavOrder)) {
+			fmt.Fprintf(h, " %q %d", k, d.NavOrder[k])
+		}
 		e.salt = h.Sum64()
 		e.md = markdown.New(markdown.Options{UnsafeHTML: e.cfg.UnsafeHTML, Cache: e.opt.Cache})
 		e.parsed, e.files = map[string]*site.Parsed{}, map[string]bool{}
@@ -478,8 +491,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// A page makes its own file and, when its list runs to more than
 	// one page, a file for each further page (render.Outputs).
 	type job struct {
-		p *site.Page
-		n int
+		p   *site.Page
+		n   int
+		key uint64
 	}
 	var todo []job
 	var gone []string
@@ -497,7 +511,13 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 			keys[o.Name] = o.Key
 			if old, ok := e.keys[o.Name]; e.full || !ok || old != o.Key {
-				todo = append(todo, job{p, o.N})
+				if e.full && w.keep(o.Name, o.Key) {
+					// The destination has it from a build of the
+					// same key (output.Keyed).
+					res.Kept++
+					continue
+				}
+				todo = append(todo, job{p, o.N, o.Key})
 			}
 		}
 		if !all {
@@ -530,7 +550,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		if err != nil {
 			return err
 		}
-		return w.WriteFile(render.OutName(render.PagerURL(j.p, j.n)), html)
+		return w.writeKeyed(render.OutName(render.PagerURL(j.p, j.n)), "", j.key, html)
 	}); err != nil {
 		if patched {
 			// Some pages of this patch are not rendered: the next
@@ -565,7 +585,16 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 			continue
 		}
-		rec := &recorder{w: w, names: map[string]bool{}}
+		if e.full {
+			if names, ok := w.keepGroup(part.Name, part.Key); ok {
+				res.Kept += len(names)
+				for _, name := range names {
+					siteOut[name] = part.Name
+				}
+				continue
+			}
+		}
+		rec := &recorder{w: w, names: map[string]bool{}, group: part.Name, key: part.Key}
 		if err := part.Write(rec); err != nil {
 			return nil, err
 		}

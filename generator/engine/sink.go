@@ -52,6 +52,36 @@ func (s *sink) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// writeKeyed writes a file made under key (see output.Keyed); group names
+// its site-wide part, "" for a page.
+func (s *sink) writeKeyed(name, group string, key uint64, data []byte) error {
+	k, ok := s.out.(output.Keyed)
+	if !ok {
+		return s.WriteFile(name, data)
+	}
+	s.mu.Lock()
+	s.written[name] = true
+	delete(s.removed, name)
+	s.mu.Unlock()
+	return k.WriteKeyed(name, group, key, data)
+}
+
+// keep reports whether the destination already has page file name as
+// key makes it, and keeps it (output.Keyed).
+func (s *sink) keep(name string, key uint64) bool {
+	k, ok := s.out.(output.Keyed)
+	return ok && k.Keep(name, key)
+}
+
+// keepGroup does what keep does for the files of a site-wide part.
+func (s *sink) keepGroup(group string, key uint64) ([]string, bool) {
+	k, ok := s.out.(output.Keyed)
+	if !ok {
+		return nil, false
+	}
+	return k.KeepGroup(group, key)
+}
+
 // CaseInsensitive tells whether the destination folds case (see
 // render's redirects).
 func (s *sink) CaseInsensitive() bool {
@@ -93,18 +123,21 @@ func (s *sink) changes(prev *Snapshot) (changed, removed []string) {
 	return changed, removed
 }
 
-// recorder passes files on and notes their names.
+// recorder passes the files of a site-wide part on, under the part's
+// name and key, and notes their names.
 type recorder struct {
 	w     *sink
 	mu    sync.Mutex
 	names map[string]bool
+	group string
+	key   uint64
 }
 
 func (r *recorder) WriteFile(name string, data []byte) error {
 	r.mu.Lock()
 	r.names[name] = true
 	r.mu.Unlock()
-	return r.w.WriteFile(name, data)
+	return r.w.writeKeyed(name, r.group, r.key, data)
 }
 
 func (r *recorder) CaseInsensitive() bool { return r.w.CaseInsensitive() }

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 )
@@ -59,7 +58,6 @@ type Dir struct {
 	workID string
 	prior  map[string]fileKey
 	next   map[string]fileKey // guarded by mu
-	clock  func() time.Time   // time.Now when nil; for tests
 }
 
 // Stats counts what a build did to the files of the folder it updated.

@@ -179,30 +179,30 @@ func (d *Dir) record(name, group string, key uint64, st fileState) {
 // saveKeys stores the table of the folder just committed as the
 // destination.
 //
-// A file whose modification time is within racyWindow of now is left out
-// of it: a change made to it in the same tick of the file system's clock
-// would keep its size and time (git's "racy clean" files). The window is
-// wider on a file system that keeps whole seconds.
+// A file changed in the same tick of the file system's clock as the build
+// wrote it would keep its size and time (git's "racy clean" files). So
+// the table is saved only once racyWindow has passed since the last file
+// was written, at most that long after the build: a later change then
+// shows in the file's time. On a file system that keeps whole seconds the
+// wait would be seconds: the files written in the last coarseWindow are
+// left out of the table instead, and made again by the next build.
 func (d *Dir) saveKeys() {
 	if d.store == nil || d.workID == "" {
 		return
 	}
-	window := racyWindow
 	coarse := true
+	var last int64
 	for _, fk := range d.next {
 		if fk.mtime%int64(time.Second) != 0 {
 			coarse = false
-			break
 		}
+		last = max(last, fk.mtime)
 	}
-	if coarse {
-		window = coarseWindow
+	since := time.Now().Add(-coarseWindow).UnixNano()
+	if !coarse {
+		time.Sleep(time.Until(time.Unix(0, last).Add(racyWindow)))
+		since = time.Now().Add(-racyWindow).UnixNano()
 	}
-	now := time.Now
-	if d.clock != nil {
-		now = d.clock
-	}
-	since := now().Add(-window).UnixNano()
 	table := make(map[string]fileKey, len(d.next))
 	for name, fk := range d.next {
 		if fk.key != 0 && fk.mtime < since {

@@ -61,12 +61,8 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return t.Format("2 January 2006")
 		},
-		"daysUntil": func(t time.Time) int {
-			return int(t.Sub(r.opt.Now).Hours() / 24)
-		},
-		"dueSoon": func(p *site.Page) bool {
-			return !p.ReviewDue.IsZero() && !p.Stale && p.ReviewDue.Sub(r.opt.Now) < 30*24*time.Hour
-		},
+		"daysUntil": func(t time.Time) int { return daysUntil(t, r.opt.Now) },
+		"dueSoon":   func(p *site.Page) bool { return dueSoon(p, r.opt.Now) },
 		"roleTitle": func(id string) string {
 			if p := r.site.Personas[id]; p != nil {
 				return p.Title
@@ -468,4 +464,14 @@ func hasDetails(p *site.Page) bool {
 			m.Dashboard != "" || len(m.Roles) > 0 || !m.LastReviewed.IsZero()
 	}
 	return false
+}
+
+// daysUntil is the number of whole days from now to t, as layouts show
+// it: 0 within a day either side.
+func daysUntil(t, now time.Time) int { return int(t.Sub(now).Hours() / 24) }
+
+// dueSoon reports whether p's review is due within 30 days of now and is
+// not already overdue.
+func dueSoon(p *site.Page, now time.Time) bool {
+	return !p.ReviewDue.IsZero() && !p.Stale && p.ReviewDue.Sub(now) < 30*24*time.Hour
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -58,6 +59,8 @@ type keyData struct {
 	// notFound is the key of 404.html: its layout's and notFoundList,
 	// that of what it shows (the site, the teams).
 	notFound, notFoundList uint64
+	// now is the time reviews are measured against (Options.Now).
+	now time.Time
 }
 
 // hasher hashes the parts of one key, eight bytes at a time with a
@@ -125,6 +128,14 @@ func (k *keyData) ifaceOf(q *site.Page) uint64 {
 	h.str(q.NavLabel) // a _category_.json label, or a folder's name
 	h.flag(q.Stale)
 	h.str(q.ReviewDue.String())
+	// What layouts show of the time to its review (dueSoon,
+	// daysUntil), which the day of Now changes: the keys hold these,
+	// not Now, so a build on another day, or the same day, keeps what
+	// did not change (see siteKeys).
+	h.flag(dueSoon(q, k.now))
+	if !q.ReviewDue.IsZero() {
+		h.u64(uint64(daysUntil(q.ReviewDue.Time, k.now)))
+	}
 	h.u64(k.findings[q.File])
 	h.flag(len(q.Children) > 0)
 	return h.sum()
@@ -134,6 +145,7 @@ func (k *keyData) ifaceOf(q *site.Page) uint64 {
 func (r *Renderer) prepareKeys() *keyData {
 	k := r.keys
 	k.once.Do(func() {
+		k.now = r.opt.Now
 		k.findings = r.findingSums()
 		k.ifaces = make(map[*site.Page]uint64, len(r.site.Pages))
 		k.byFile = make(map[string]*site.Page, len(r.site.Pages))
@@ -282,7 +294,10 @@ func (r *Renderer) siteKeys(lists bool) {
 	h.u64(r.Theme.Shared)
 	h.u64(r.opt.Salt)
 	h.str(r.opt.Version)
-	h.str(r.opt.Now.String())
+	if r.Theme.readsNow {
+		// A layout may show the time of the build itself.
+		h.str(r.opt.Now.String())
+	}
 	h.u64(k.iface(r.site.Home))
 	for _, p := range r.sd.Personas {
 		h.u64(k.iface(p))

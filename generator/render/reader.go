@@ -126,8 +126,7 @@ type OwnedRow struct {
 func ownedByUrgency(team *site.Page, now time.Time) []OwnedRow {
 	rows := make([]OwnedRow, 0, len(team.Owned))
 	for _, p := range team.Owned {
-		r := OwnedRow{Page: p, Due: p.ReviewDue.Time, Stale: p.Stale}
-		r.DueSoon = !r.Due.IsZero() && !r.Stale && r.Due.Sub(now) < 30*24*time.Hour
+		r := OwnedRow{Page: p, Due: p.ReviewDue.Time, Stale: p.Stale, DueSoon: dueSoon(p, now)}
 		rows = append(rows, r)
 	}
 	rank := func(r OwnedRow) int {

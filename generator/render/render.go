@@ -93,6 +93,9 @@ type Theme struct {
 	// Input is a hash of the files the theme was made from (see
 	// ThemeInput).
 	Input uint64
+	// readsNow is true when a layout may show the time of the build
+	// (its text has "Now", as in .Site.Now): every key then has it.
+	readsNow bool
 }
 
 // ThemeInput hashes the files a theme is made from and the base path:
@@ -285,6 +288,7 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 		h.Write([]byte(name))
 		h.Write([]byte{0})
 		h.Write(data)
+		t.readsNow = t.readsNow || bytes.Contains(data, []byte("Now"))
 		if i == len(files)-1 {
 			t.Shared = h.Sum64() // the base path, assets, base.html, partials
 		}
