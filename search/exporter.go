@@ -61,7 +61,13 @@ type Exporter struct {
 	typo      typoIndex
 	typoFiles []string
 	typoLive  map[string]bool
+	// out, when not nil, receives each file as it is made, and files
+	// keeps none (a Stream's export).
+	out *sender
 }
+
+// shardBatch is the number of shards encoded at a time.
+const shardBatch = 256
 
 // maxIncremental is the most changed pages Update handles one by one;
 // with more, it recomputes the postings from the pages' analyses.
@@ -154,6 +160,10 @@ func (e *Exporter) update(docs []Doc, dirty []int, incremental bool) (changed, r
 
 // put sets a file of the export; drop removes one.
 func (e *Exporter) put(name string, data []byte) {
+	if e.out != nil {
+		e.out.send(name, data)
+		return
+	}
 	if e.touched != nil {
 		if prev, ok := e.files[name]; ok && sameBytes(prev, data) {
 			return
@@ -243,15 +253,22 @@ func (e *Exporter) rebuild(docs []Doc) error {
 	}
 	e.docs, e.terms, e.exact, e.store = slices.Clone(docs), terms, exact, store
 	e.post, e.xpost = map[string][]posting{}, map[string][]posting{}
-	e.groupT, e.groupX = map[string]map[string]bool{}, map[string]map[string]bool{}
 	for i := range docs {
 		for t, bits := range terms[i] {
-			e.post[t] = append(e.post[t], posting{i, bits})
+			e.post[t] = append(e.post[t], posting{int32(i), int32(bits)})
 		}
 		for t, bits := range exact[i] {
-			e.xpost[t] = append(e.xpost[t], posting{i, bits})
+			e.xpost[t] = append(e.xpost[t], posting{int32(i), int32(bits)})
 		}
 	}
+	return e.assemble()
+}
+
+// assemble makes every file of the export anew from the pages (e.docs,
+// only their URL, kind, owner and roles are read), their entries in the
+// document store (e.store) and the postings (e.post, e.xpost).
+func (e *Exporter) assemble() error {
+	e.groupT, e.groupX = map[string]map[string]bool{}, map[string]map[string]bool{}
 	addTo := func(groups map[string]map[string]bool, t string) {
 		g := group(t)
 		if groups[g] == nil {
@@ -352,7 +369,7 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 			continue
 		}
 		ps := post[t]
-		at, found := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return p.doc - i })
+		at, found := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return int(p.doc) - i })
 		if found {
 			ps = slices.Delete(ps, at, at+1)
 		}
@@ -376,11 +393,11 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 		if !ok && vocab != nil {
 			vocab[t] = true
 		}
-		at, found := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return p.doc - i })
+		at, found := slices.BinarySearchFunc(ps, i, func(p posting, i int) int { return int(p.doc) - i })
 		if found {
-			ps[at].bits = bits
+			ps[at].bits = int32(bits)
 		} else {
-			post[t] = slices.Insert(ps, at, posting{i, bits})
+			post[t] = slices.Insert(ps, at, posting{int32(i), int32(bits)})
 		}
 		g := group(t)
 		if groups[g] == nil {
@@ -467,31 +484,38 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 		}
 		keys = append(keys, k)
 	}
-	data := make([][]byte, len(keys))
-	parallel(len(keys), func(i int) error {
-		h := byKey[keys[i]]
-		s := &shard{}
-		if len(h.terms) > 0 {
-			s.Terms = make(map[string][]int, len(h.terms))
-			for _, t := range h.terms {
-				s.Terms[t] = flatten(e.post[t])
+	// The shards are encoded a batch at a time, so that a Stream holds
+	// one batch of them, not the whole export.
+	data := make([][]byte, min(len(keys), shardBatch))
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), shardBatch)]
+		keys = keys[len(batch):]
+		parallel(len(batch), func(i int) error {
+			h := byKey[batch[i]]
+			s := &shard{}
+			if len(h.terms) > 0 {
+				s.Terms = make(map[string][]int, len(h.terms))
+				for _, t := range h.terms {
+					s.Terms[t] = flatten(e.post[t])
+				}
 			}
-		}
-		if len(h.exact) > 0 {
-			s.Exact = make(map[string][]int, len(h.exact))
-			for _, t := range h.exact {
-				s.Exact[t] = flatten(e.xpost[t])
+			if len(h.exact) > 0 {
+				s.Exact = make(map[string][]int, len(h.exact))
+				for _, t := range h.exact {
+					s.Exact[t] = flatten(e.xpost[t])
+				}
 			}
+			data[i] = s.appendJSON(nil)
+			return nil
+		})
+		for i, k := range batch {
+			h := hash(data[i])
+			name := Dir + "/s/" + h + ".json"
+			e.shardFile[k] = name
+			e.manifest.Shards[k] = h
+			e.put(name, data[i])
+			data[i] = nil
 		}
-		data[i] = s.appendJSON(nil)
-		return nil
-	})
-	for i, k := range keys {
-		h := hash(data[i])
-		name := Dir + "/s/" + h + ".json"
-		e.shardFile[k] = name
-		e.manifest.Shards[k] = h
-		e.put(name, data[i])
 	}
 	// Drop the shard files no key names any more.
 	live := make(map[string]bool, len(e.shardFile))

@@ -648,28 +648,37 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// Index: the search documents of the pages parsed again. A
 	// document is made from the parsed page alone (search.DocOf), so a
 	// page parsed once keeps its document.
-	list, at := e.searchDocs(st, touched, patched)
-	var changedDocs, removed []string
-	e.exporter.Cache = e.opt.Cache
-	if at != nil {
-		changedDocs, removed, err = e.exporter.UpdateAt(list, at)
-	} else {
-		changedDocs, removed, err = e.exporter.Update(list)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range removed {
-		w.remove(name)
-	}
-	if e.full {
-		// The sink started empty: every file of the export, not only
-		// those that changed.
-		changedDocs = slices.Sorted(maps.Keys(e.exporter.Files()))
-	}
-	for _, name := range changedDocs {
-		if err := w.WriteFile(name, e.exporter.Files()[name]); err != nil {
+	// A one-shot build writes it as a stream (release.go).
+	var list []search.Doc
+	var at []int
+	if e.held != nil {
+		if err := e.held.export(st, w); err != nil {
 			return nil, err
+		}
+	} else {
+		list, at = e.searchDocs(st, touched, patched)
+		var changedDocs, removed []string
+		e.exporter.Cache = e.opt.Cache
+		if at != nil {
+			changedDocs, removed, err = e.exporter.UpdateAt(list, at)
+		} else {
+			changedDocs, removed, err = e.exporter.Update(list)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range removed {
+			w.remove(name)
+		}
+		if e.full {
+			// The sink started empty: every file of the export, not only
+			// those that changed.
+			changedDocs = slices.Sorted(maps.Keys(e.exporter.Files()))
+		}
+		for _, name := range changedDocs {
+			if err := w.WriteFile(name, e.exporter.Files()[name]); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -821,7 +830,7 @@ func (e *Engine) searchDocs(st *site.Site, touched []*site.Page, patched bool) (
 	for _, p := range st.Pages {
 		if d, ok := e.docs[p.URL]; ok && !e.full && e.docFrom[p.URL] == p.Parsed && p.Path != "" {
 			docs[p.URL], from[p.URL] = d, p.Parsed
-		} else if d, ok := e.held.docOf(p); ok {
+		} else if d, ok := search.DocOf(p); ok {
 			docs[p.URL], from[p.URL] = d, p.Parsed
 		}
 	}

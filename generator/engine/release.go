@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -28,9 +30,16 @@ import (
 //   - Render releases each page's tree, its rendered body (BodyCache)
 //     and its markdown as soon as the last page that reads them is
 //     rendered (see held), after taking its search document.
+//   - The search document is analysed for the export there and then
+//     (search.Stream), and only its analysis kept: its terms by number,
+//     not its text. Index writes the export's files as it encodes them,
+//     keeping none (at 100,000 pages, the documents and the Exporter
+//     held 1.5 GB at the build's peak).
 //
 // The live preview and "build --watch" (Out unset) keep everything, as
-// before: an edit re-renders from the trees and bodies it kept.
+// before: an edit re-renders from the trees and bodies it kept, and
+// updates the export (search.Exporter) from the documents it kept.
+// So does an engine with a search API (Options.SearchAPI).
 
 // defaultParsedBudget is the bytes of markdown (load.Source.Data) whose
 // syntax trees a one-shot build keeps from Parse to Render: about 220 MB
@@ -38,7 +47,7 @@ import (
 const defaultParsedBudget = 32 << 20
 
 // oneShot tells whether the engine is a one-shot build.
-func (e *Engine) oneShot() bool { return e.opt.Out != nil }
+func (e *Engine) oneShot() bool { return e.opt.Out != nil && e.api == nil }
 
 // parseSplit splits the sources of a one-shot build into those whose
 // trees Parse keeps, within the budget, and those whose trees it
@@ -64,16 +73,18 @@ func (e *Engine) parseSplit(srcs []load.Source) (keep, release []load.Source) {
 // held counts, in a one-shot build, the renders still to come that read
 // each page's syntax tree: the page's own and those of the alert pages
 // that show it as their runbook (render.Renderer.Page). The last one
-// takes the page's search document and releases its tree, its rendered
-// body and its markdown. A page whose tree Parse released has it made
-// again by the first render that reads it.
+// analyses the page's search document and releases its tree, its
+// rendered body and its markdown. A page whose tree Parse released has
+// it made again by the first render that reads it.
 type held struct {
 	md     *markdown.Markdown
 	bodies *render.BodyCache
 	pages  map[*site.Page]*holder // read-only once the renders start
+	stream *search.Stream
 
 	mu   sync.Mutex
-	docs map[*site.Page]search.Doc
+	docs map[*site.Page]*search.Analysed
+	err  error // the first of the analyses'
 }
 
 type holder struct {
@@ -87,7 +98,10 @@ func (e *Engine) newHeld() *held {
 	if !e.oneShot() {
 		return nil
 	}
-	return &held{md: e.md, bodies: &e.bodies, pages: map[*site.Page]*holder{}, docs: map[*site.Page]search.Doc{}}
+	return &held{
+		md: e.md, bodies: &e.bodies, pages: map[*site.Page]*holder{},
+		stream: search.NewStream(e.opt.Cache), docs: map[*site.Page]*search.Analysed{},
+	}
 }
 
 // count notes that a render of p is to come (a page whose list runs over
@@ -164,8 +178,12 @@ func (h *held) release(p *site.Page) {
 		c.n--
 		if c.n == 0 && q.Doc != nil {
 			if d, ok := search.DocOf(q); ok {
+				a, err := h.stream.Analyse(d)
 				h.mu.Lock()
-				h.docs[q] = d
+				h.docs[q] = a
+				if h.err == nil {
+					h.err = err
+				}
 				h.mu.Unlock()
 			}
 			h.bodies.Forget([]*site.Parsed{q.Parsed})
@@ -208,22 +226,46 @@ func unlink(p *site.Page) {
 	}
 }
 
-// docOf returns p's search document: the one taken when its tree was
-// released, or search.DocOf's, with its tree made again if need be.
-func (h *held) docOf(p *site.Page) (search.Doc, bool) {
-	if h == nil {
-		return search.DocOf(p)
-	}
+// analysed returns the analysis of p's search document: the one made
+// when its tree was released, or one made now, with its tree made again
+// if need be. It returns nil for a page that is not searched.
+func (h *held) analysed(p *site.Page) (*search.Analysed, error) {
 	h.mu.Lock()
-	d, ok := h.docs[p]
+	a, ok := h.docs[p]
 	h.mu.Unlock()
 	if ok {
-		return d, true
+		return a, nil
 	}
 	if p.Doc == nil && p.Path != "" && p.Body != nil {
 		if err := h.restore(p); err == nil {
 			defer unlink(p)
 		}
 	}
-	return search.DocOf(p)
+	d, ok := search.DocOf(p)
+	if !ok {
+		return nil, nil
+	}
+	return h.stream.Analyse(d)
+}
+
+// export writes the search export of a one-shot build through w: that of
+// the site's searchable pages, the last of the pages with one URL, in
+// URL order (as Engine.searchDocs lists them), each file as soon as it
+// is encoded.
+func (h *held) export(st *site.Site, w search.Writer) error {
+	if h.err != nil {
+		return h.err
+	}
+	byURL := make(map[string]*search.Analysed, len(st.Pages))
+	for _, p := range st.Pages {
+		a, err := h.analysed(p)
+		if err != nil {
+			return err
+		}
+		if a != nil {
+			byURL[p.URL] = a
+		}
+	}
+	list := slices.SortedFunc(maps.Values(byURL), func(a, b *search.Analysed) int { return strings.Compare(a.URL(), b.URL()) })
+	return h.stream.Write(list, w)
 }
