@@ -89,7 +89,8 @@ type Meta struct {
 	// Inherited maps each key that a folder's cascade or playbook.yaml's
 	// defaults supplied to where it was set ("content/runbooks/_index.md:3").
 	Inherited map[string]string
-	// nodes holds each key's YAML value, for Inherit.
+	// nodes holds each key's YAML value, for Inherit (with
+	// Options.Inheritable).
 	nodes map[string]*yaml.Node
 	// OnboardingPathLines holds the line of each entry of OnboardingPath.
 	OnboardingPathLines []int
@@ -258,6 +259,11 @@ type Options struct {
 	// Allowed lists extra keys the site declares (playbook.yaml "fields"):
 	// they are kept in Extra without a warning.
 	Allowed []string
+	// Inheritable keeps each key's YAML value, for Inherit to give to
+	// pages: set it for a folder's cascade or a defaults entry. A page's
+	// own front matter need not keep them (at 100,000 pages, about
+	// 170 MB).
+	Inheritable bool
 }
 
 // Decode reads front matter YAML into a Meta. path names the file in
@@ -313,10 +319,12 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 			continue
 		}
 		m.Lines[key] = line
-		if m.nodes == nil {
-			m.nodes = map[string]*yaml.Node{}
+		if opt.Inheritable {
+			if m.nodes == nil {
+				m.nodes = map[string]*yaml.Node{}
+			}
+			m.nodes[key] = v
 		}
-		m.nodes[key] = v
 		if key == "cascade" {
 			m.Cascade, m.CascadeLine = nodeText(v), line
 		}
@@ -380,7 +388,7 @@ func (m *Meta) itemLines(key string, v *yaml.Node, lineOf func(*yaml.Node) int) 
 }
 
 // Inherit gives m the known fields of from (a folder's cascade or a
-// defaults entry, decoded with Decode) that m does not set itself nor has
+// defaults entry, decoded with Decode and Options.Inheritable) that m does not set itself nor has
 // inherited already: the page's own values win, then the nearest folder's.
 // where names the place that set them, for findings. It reports whether m
 // took any.

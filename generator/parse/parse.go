@@ -411,13 +411,13 @@ func Inherit(pages []*site.Parsed, cfg *config.Config, configFile string) ([]*si
 			out.Warnf("frontmatter/invalid", p.File, p.Meta.CascadeLine, "cascade with _target entries is not supported: write cascade as a mapping of front matter keys to values")
 			continue
 		}
-		m, finds := frontmatter.Decode(p.File, []byte(text), p.Meta.CascadeLine+1, frontmatter.Options{Allowed: append([]string{"_target"}, cfg.Fields...)})
+		m, finds := frontmatter.Decode(p.File, []byte(text), p.Meta.CascadeLine+1, frontmatter.Options{Allowed: append([]string{"_target"}, cfg.Fields...), Inheritable: true})
 		out = append(out, finds...)
 		decoded[d] = m
 	}
 	var defaults []*frontmatter.Meta
 	for _, d := range cfg.Defaults {
-		m, finds := frontmatter.Decode(configFile, []byte(d.YAML), d.Line, frontmatter.Options{Allowed: cfg.Fields})
+		m, finds := frontmatter.Decode(configFile, []byte(d.YAML), d.Line, frontmatter.Options{Allowed: cfg.Fields, Inheritable: true})
 		out = append(out, finds...)
 		defaults = append(defaults, m)
 	}
