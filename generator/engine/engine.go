@@ -762,7 +762,7 @@ func (e *Engine) resolve() {
 	e.graph = resolve.New(e.cfg, parsed, files, e.opt.Now, e.graph)
 	e.graph.Site.FileFrom = fileFrom
 	e.graph.Site.Drafts = drafts
-	resolve.Rules(e.graph.Site, e.rules)
+	e.graph.Rules(e.rules)
 	e.checker = validate.NewChecker(e.graph.Site)
 	e.checker.Rules(e.rules)
 	e.keyState = nil

@@ -98,39 +98,132 @@ func sameShape(s *site.Site, old, np *site.Parsed) bool {
 }
 
 // Rules links the alert pages to their rules again after the rule files
-// changed (see the function Rules): every alert page's Rule and every
-// runbook's RuleAlerts is made anew. It returns the pages whose rule, or
-// whose alerts from rules, changed.
+// changed (see the function Rules): the alert pages' Rule and the
+// runbooks' RuleAlerts are made anew from rs. It returns the pages whose
+// rule, or whose alerts from rules, changed.
+//
+// The first call links every page. Later calls link again only the pages
+// that the rules added or gone since the last call name (their alert, the
+// runbook their runbook_url leads to): rules.Parse makes new rules only
+// for a file whose bytes changed, so a rule file's edit links the rules of
+// that file, not every rule.
 func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
-	type was struct {
-		rule   *rules.Rule
-		alerts []string
-	}
-	before := map[*site.Page]was{}
-	for _, p := range g.Site.Pages {
-		if p.Rule != nil || p.RuleAlerts != nil {
-			before[p] = was{p.Rule, p.RuleAlerts}
-			p.Rule, p.RuleAlerts = nil, nil
-		}
-	}
 	if g.runbooks == nil {
 		g.runbooks = map[string]*site.Page{}
 	}
-	linkRules(g.Site, rs, func(raw string) *site.Page {
+	find := func(raw string) *site.Page {
 		p, ok := g.runbooks[raw]
 		if !ok {
 			p = ruleRunbook(g.Site, raw)
 			g.runbooks[raw] = p
 		}
 		return p
-	})
+	}
+	type was struct {
+		rule   *rules.Rule
+		alerts []string
+	}
+	before := map[*site.Page]was{}
+	if !g.linked {
+		for _, p := range g.Site.Pages {
+			if p.Rule != nil || p.RuleAlerts != nil {
+				before[p] = was{p.Rule, p.RuleAlerts}
+				p.Rule, p.RuleAlerts = nil, nil
+			}
+		}
+		g.Site.RuleAlertNames = nil
+		linkRules(g.Site, rs, find)
+		g.linked, g.rules = true, rs
+		var touched []*site.Page
+		for _, p := range g.Site.Pages {
+			w := before[p]
+			if !sameRule(w.rule, p.Rule) || !slices.Equal(w.alerts, p.RuleAlerts) {
+				touched = append(touched, p)
+			}
+		}
+		return touched
+	}
+	// The rules added and those gone, and what they name.
+	now := make(map[*rules.Rule]bool, len(rs))
+	for _, r := range rs {
+		now[r] = true
+	}
+	was0 := make(map[*rules.Rule]bool, len(g.rules))
+	names := map[string]bool{}
+	runbooks := map[*site.Page]bool{}
+	note := func(r *rules.Rule) {
+		if r.Alert == "" {
+			return
+		}
+		names[r.Alert] = true
+		if rb := find(r.RunbookURL()); rb != nil {
+			runbooks[rb] = true
+		}
+	}
+	for _, r := range g.rules {
+		was0[r] = true
+		if !now[r] {
+			note(r)
+		}
+	}
+	for _, r := range rs {
+		if !was0[r] {
+			note(r)
+		}
+	}
+	g.rules = rs
+	if len(names) == 0 {
+		return nil
+	}
+	var pages []*site.Page
+	for name := range names {
+		if p := g.Site.Alerts[name]; p != nil {
+			before[p] = was{p.Rule, p.RuleAlerts}
+			p.Rule = nil
+			pages = append(pages, p)
+		}
+	}
+	for rb := range runbooks {
+		if _, ok := before[rb]; !ok {
+			before[rb] = was{rb.Rule, rb.RuleAlerts}
+			pages = append(pages, rb)
+		}
+		rb.RuleAlerts = nil
+	}
+	defined := map[string]bool{}
+	for _, r := range rs {
+		if r.Alert == "" || !names[r.Alert] && len(runbooks) == 0 {
+			continue
+		}
+		if names[r.Alert] {
+			defined[r.Alert] = true
+			if p := g.Site.Alerts[r.Alert]; p != nil && p.Rule == nil {
+				p.Rule = r
+			}
+		}
+		if rb := find(r.RunbookURL()); rb != nil && runbooks[rb] && !slices.Contains(rb.RuleAlerts, r.Alert) {
+			rb.RuleAlerts = append(rb.RuleAlerts, r.Alert)
+			slices.Sort(rb.RuleAlerts)
+		}
+	}
+	for name := range names {
+		if defined[name] {
+			if g.Site.RuleAlertNames == nil {
+				g.Site.RuleAlertNames = map[string]bool{}
+			}
+			g.Site.RuleAlertNames[name] = true
+		} else {
+			delete(g.Site.RuleAlertNames, name)
+		}
+	}
 	var touched []*site.Page
-	for _, p := range g.Site.Pages {
+	for _, p := range pages {
 		w := before[p]
 		if !sameRule(w.rule, p.Rule) || !slices.Equal(w.alerts, p.RuleAlerts) {
 			touched = append(touched, p)
 		}
 	}
+	slices.SortFunc(touched, byURL)
 	return touched
 }
 

@@ -45,6 +45,10 @@ type Graph struct {
 	// while the graph's shape stays as it is: as long as the Graph
 	// lives, since Patch keeps every URL and kind.
 	runbooks map[string]*site.Page
+	// rules are the rules that Rules linked the pages to last, linked
+	// true once it has.
+	rules  []*rules.Rule
+	linked bool
 }
 
 // New builds the site graph as Site does. prev, when not nil, is a graph

@@ -14,11 +14,18 @@ type Checker struct {
 	pages  map[*site.Page][]diag.Finding
 	global []diag.Finding
 	rules  []diag.Finding
+	// lines are, by page with an alert name or aliases, the lines of
+	// alert: and aliases: that global's findings name.
+	lines map[*site.Page][2]int
 	// runbooks are the answers of RunbookURL by runbook_url, kept while
 	// the site's shape (URLs, kinds, headings, aliases) stays as it is,
 	// which is as long as the Checker lives: a rule file's edit looks up
 	// only the URLs it has not seen.
 	runbooks map[string]runbookAt
+	// ruleMemo are the rules' own checks as the last call of Rules made
+	// them, by rule: a rule file's edit checks again only its rules
+	// (rules.Parse makes new rules of a file whose bytes changed only).
+	ruleMemo map[*rules.Rule]ruleChecks
 }
 
 // runbookAt is what RunbookURL returned for a runbook_url.
@@ -53,21 +60,41 @@ func (c *Checker) checkGlobal() {
 	c.v.out = nil
 	c.v.global()
 	c.global = c.v.out
+	c.lines = map[*site.Page][2]int{}
+	for _, p := range c.v.site.Pages {
+		if globalReads(p) {
+			c.lines[p] = globalLines(p)
+		}
+	}
+}
+
+// globalReads tells whether the site-wide checks read lines of page p's
+// front matter: its alert: or its aliases:.
+func globalReads(p *site.Page) bool {
+	return p.Kind == site.Alert && p.Meta.Alert != "" || len(p.Meta.Aliases) > 0
+}
+
+func globalLines(p *site.Page) [2]int {
+	return [2]int{p.Meta.Line("alert", 1), p.Meta.Line("aliases", 1)}
 }
 
 // Recheck checks the pages again after resolve.Graph.Patch changed them
-// (or their rules), and the site-wide checks that read them: the graph's
-// shape is as it was, so no other page's findings change.
+// (or their rules), and the site-wide checks when they read what changed:
+// the graph's shape is as it was, so no other page's findings change, and
+// the site-wide findings only when the line of a page's alert: or
+// aliases: moved.
 func (c *Checker) Recheck(pages []*site.Page) {
 	global := false
 	for _, p := range pages {
 		if p.Path != "" {
 			c.page(p)
 		}
-		global = global || p.Kind == site.Alert || len(p.Meta.Aliases) > 0
+		if globalReads(p) {
+			l, ok := c.lines[p]
+			global = global || !ok || l != globalLines(p)
+		}
 	}
 	if global {
-		// Their findings name the lines of alert: and aliases:.
 		c.checkGlobal()
 	}
 }
@@ -78,14 +105,17 @@ func (c *Checker) Rules(rs []*rules.Rule) {
 	if c.runbooks == nil {
 		c.runbooks = map[string]runbookAt{}
 	}
-	c.rules = rulesChecks(c.v.site, rs, func(raw string) (*site.Page, string) {
+	if c.ruleMemo == nil {
+		c.ruleMemo = map[*rules.Rule]ruleChecks{}
+	}
+	c.rules, c.ruleMemo = rulesChecks(c.v.site, rs, func(raw string) (*site.Page, string) {
 		at, ok := c.runbooks[raw]
 		if !ok {
 			at.page, at.why = runbookURL(c.v.site, c.v.servedSet(), raw)
 			c.runbooks[raw] = at
 		}
 		return at.page, at.why
-	})
+	}, c.ruleMemo)
 }
 
 // Findings returns the findings of the checks, sorted.

@@ -18,55 +18,45 @@ import (
 // names the team that owns its page; no rule is defined twice.
 func Rules(s *site.Site, rs []*rules.Rule) []diag.Finding {
 	var servedPaths map[string]string
-	return rulesChecks(s, rs, func(raw string) (*site.Page, string) {
+	finds, _ := rulesChecks(s, rs, func(raw string) (*site.Page, string) {
 		if servedPaths == nil {
 			servedPaths = served(s)
 		}
 		return runbookURL(s, servedPaths, raw)
-	})
+	}, nil)
+	return finds
 }
 
-// rulesChecks is Rules, with find as RunbookURL.
-func rulesChecks(s *site.Site, rs []*rules.Rule, find func(raw string) (*site.Page, string)) []diag.Finding {
+// rulesChecks is Rules, with find as RunbookURL. memo, when not nil,
+// holds each rule's own checks from an earlier call (see ruleChecks): it
+// returns them for the rules of rs, or nil when memo is nil.
+func rulesChecks(s *site.Site, rs []*rules.Rule, find func(raw string) (*site.Page, string), memo map[*rules.Rule]ruleChecks) ([]diag.Finding, map[*rules.Rule]ruleChecks) {
 	var out diag.List
-	label := s.Config.TeamLabel
-	defined := map[string]bool{}
-	seen := map[string]*rules.Rule{}
+	var next map[*rules.Rule]ruleChecks
+	if memo != nil {
+		next = make(map[*rules.Rule]ruleChecks, len(rs))
+	}
+	defined := make(map[string]bool, len(rs))
+	seen := make(map[string]*rules.Rule, len(rs))
 	for _, r := range rs {
 		defined[r.Alert] = true
 		if r.Alert == "" {
 			out.Errorf("rule/invalid", r.File, r.Line, "alerting rule without a name")
 			continue
 		}
-		key := r.Alert + "\x00" + r.LabelKey()
-		if first := seen[key]; first != nil {
+		rc, ok := memo[r]
+		if !ok || rc.page != s.Alerts[r.Alert] || rc.page != nil && rc.parsed != rc.page.Parsed {
+			rc = checkRule(s, r, find)
+		}
+		if next != nil {
+			next[r] = rc
+		}
+		if first := seen[rc.key]; first != nil {
 			out.Errorf("rule/duplicate", r.File, r.Line, "alert %q with the same labels is already defined at %s:%d", r.Alert, first.File, first.Line)
 			continue
 		}
-		seen[key] = r
-		page := s.Alerts[r.Alert]
-		resolved := false
-		if u := r.RunbookURL(); u == "" {
-			out.Warnf("rule/no-runbook-url", r.File, r.Line, "alert %q has no runbook_url annotation: add runbook_url: %s", r.Alert, suggestURL(s, r.Alert))
-		} else if target, why := find(u); target == nil {
-			out.Errorf("rule/runbook-url-no-page", r.File, r.RunbookLine, "runbook_url %s of alert %q %s", u, r.Alert, why)
-		} else {
-			resolved = true
-		}
-		if page == nil && !resolved {
-			out.Errorf("rule/no-page", r.File, r.Line, "alert %q has no alert page and no runbook_url that leads to one: run \"playbook new alerts --from-rules\" or write content/alerts/%s.md", r.Alert, names.FileName(r.Alert))
-		}
-		if page != nil && label != "" {
-			team := r.Labels[label]
-			owner := site.TeamID(page.Meta.Owner)
-			if team != "" && owner != "" && team != owner {
-				line := r.LabelLines[label]
-				if line == 0 {
-					line = r.Line
-				}
-				out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q%s", r.Alert, label, team, page.File, owner, strings.TrimSuffix(inherited(page.Meta, "owner"), ","))
-			}
-		}
+		seen[rc.key] = r
+		out = append(out, rc.finds...)
 	}
 	if len(rs) > 0 {
 		for _, p := range s.Pages {
@@ -76,7 +66,54 @@ func rulesChecks(s *site.Site, rs []*rules.Rule, find func(raw string) (*site.Pa
 		}
 	}
 	diag.Sort(out)
-	return out
+	return out, next
+}
+
+// ruleChecks are the findings of one rule that do not depend on the
+// other rules: its runbook_url, its alert page and its team label. They
+// read the rule, the site's shape and the front matter of the rule's
+// alert page (parsed, as it was then), so a Checker keeps them for as long
+// as those stay as they are.
+type ruleChecks struct {
+	key    string // the alert's name and LabelKey, to find a rule defined twice
+	page   *site.Page
+	parsed *site.Parsed
+	finds  []diag.Finding
+}
+
+// checkRule runs the checks of rule r that read no other rule.
+func checkRule(s *site.Site, r *rules.Rule, find func(raw string) (*site.Page, string)) ruleChecks {
+	var out diag.List
+	label := s.Config.TeamLabel
+	page := s.Alerts[r.Alert]
+	rc := ruleChecks{key: r.Alert + "\x00" + r.LabelKey(), page: page}
+	if page != nil {
+		rc.parsed = page.Parsed
+	}
+	resolved := false
+	if u := r.RunbookURL(); u == "" {
+		out.Warnf("rule/no-runbook-url", r.File, r.Line, "alert %q has no runbook_url annotation: add runbook_url: %s", r.Alert, suggestURL(s, r.Alert))
+	} else if target, why := find(u); target == nil {
+		out.Errorf("rule/runbook-url-no-page", r.File, r.RunbookLine, "runbook_url %s of alert %q %s", u, r.Alert, why)
+	} else {
+		resolved = true
+	}
+	if page == nil && !resolved {
+		out.Errorf("rule/no-page", r.File, r.Line, "alert %q has no alert page and no runbook_url that leads to one: run \"playbook new alerts --from-rules\" or write content/alerts/%s.md", r.Alert, names.FileName(r.Alert))
+	}
+	if page != nil && label != "" {
+		team := r.Labels[label]
+		owner := site.TeamID(page.Meta.Owner)
+		if team != "" && owner != "" && team != owner {
+			line := r.LabelLines[label]
+			if line == 0 {
+				line = r.Line
+			}
+			out.Errorf("rule/owner-mismatch", r.File, line, "alert %q has %s=%q, but its page %s is owned by %q%s", r.Alert, label, team, page.File, owner, strings.TrimSuffix(inherited(page.Meta, "owner"), ","))
+		}
+	}
+	rc.finds = out
+	return rc
 }
 
 // RunbookURL finds the alert or runbook page a runbook_url leads to. The
