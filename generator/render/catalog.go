@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/opsplaybook/playbook/generator/site"
 )
@@ -155,10 +156,11 @@ func (r *Renderer) runbookAlerts(p *site.Page) []string {
 // "runbooks", "teams"}, each list sorted by URL, indented by two spaces,
 // with < > & as they are (expressions hold them).
 func (r *Renderer) catalogJSON(w Writer) error {
-	ents, err := r.catEntries()
+	c, err := r.catEntries()
 	if err != nil {
 		return err
 	}
+	ents := c.ents
 	var b bytes.Buffer
 	size := 256
 	for _, e := range ents {
@@ -224,10 +226,11 @@ func jsonValue(v any, prefix string) ([]byte, error) {
 // (with their contacts), personas, and guides; the machine-readable files
 // last, under "Optional" as the proposal names what may be skipped.
 func (r *Renderer) llmsTxt(w Writer) error {
-	ents, err := r.catEntries()
+	c, err := r.catEntries()
 	if err != nil {
 		return err
 	}
+	ents := c.ents
 	byKind := map[site.Kind]int{}
 	for i, p := range r.site.Pages {
 		if ents[i].line != "" {
@@ -353,101 +356,165 @@ func linkText(s string) string { return linkEscaper.Replace(oneLine(s)) }
 // linkEscaper escapes a link text's backslashes and brackets.
 var linkEscaper = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`)
 
-// catalogKey is the dependency key of catalog.json and llms.txt: what they
-// show of every page (its front matter, title and URL, review state,
-// findings, last change, the rules that lead to it and its expression),
-// the configuration and the base path. The pages' part is a sum of a
-// term per page (catalogTerm), which PatchKeys keeps up to date.
-func (r *Renderer) catalogKey() uint64 {
-	k := r.prepareKeys()
+// catalogKeys are the dependency keys of catalog.json and of llms.txt: a
+// hash of the pages' elements of catalog.json, and of their lines of
+// llms.txt, each with its place and the page's kind (see catState), and
+// of what else the file shows (the configuration, the base path, the home
+// page's summary). As they hash what the files show, an edit writes again
+// only the file whose bytes change: a guide's title is in llms.txt, not in
+// catalog.json.
+func (r *Renderer) catalogKeys() (catalog, llms uint64) {
+	c, err := r.catEntries()
+	if err != nil {
+		// Writing the files says what is wrong.
+		return ^uint64(0), ^uint64(0)
+	}
 	h := newHasher()
 	h.u64(r.opt.Salt)
 	h.str(r.base)
 	h.str(r.site.Config.URL())
-	h.u64(k.catSum)
-	return h.sum()
+	l := h
+	h.u64(c.elemSum)
+	if home := r.site.Home; home != nil {
+		l.str(home.Meta.Summary)
+	}
+	l.u64(c.lineSum)
+	return h.sum(), l.sum()
 }
 
-// catalogTerm is what catalog.json and llms.txt show of page p, hashed.
-func (r *Renderer) catalogTerm(p *site.Page) uint64 {
-	k := &r.keys.keyData
-	h := newHasher()
-	h.u64(k.iface(p))
-	h.u64(dayKey(r.updated(p)))
-	h.str(p.Expression())
-	h.u64(uint64(len(p.RuleAlerts)))
-	for _, a := range p.RuleAlerts {
-		h.str(a)
+// catState is what catalog.json and llms.txt show of each page, kept with
+// the keys of one site graph (Keys) and brought up to date page by page:
+// after a patch, only the entries of the pages that PatchKeys marked stale
+// are worked out again (their term, then, when it changed, their element
+// and line), not those of every page.
+type catState struct {
+	mu sync.Mutex
+	// ents are the entries by index in Site.Pages, nil until made.
+	ents []catEntry
+	// stale are the pages whose entry may have changed since ents were
+	// made: those PatchKeys found changed, and the pages whose entry
+	// shows them.
+	stale map[*site.Page]bool
+	// elemSum and lineSum are the sums of the entries' elemH and lineH.
+	elemSum, lineSum uint64
+}
+
+// mark notes that the entries of page p, and of the pages whose entry
+// shows something of p that a patch may change, may have changed: those
+// are its alert pages, whose line of llms.txt names their runbook's
+// title. What else an entry shows of other pages (a runbook's alerts, the
+// alerts and runbooks a team owns, an alert's runbook's URL) is their
+// alert names, kinds and URLs, which a patch leaves as they were, and
+// lists that change only with pages the patch touches (resolve.Graph.Patch
+// and Rules return the teams and the runbooks whose lists changed).
+func (c *catState) mark(p *site.Page) {
+	if c.ents == nil {
+		return // made anew, for every page, when first needed
 	}
-	for _, a := range p.Meta.Alerts {
-		h.flag(r.site.RuleAlertNames[a])
+	if c.stale == nil {
+		c.stale = map[*site.Page]bool{}
 	}
-	return mix(h.sum())
+	c.stale[p] = true
+	for _, q := range p.AlertPages {
+		c.stale[q] = true
+	}
+}
+
+// put sets entry i, page p's, and its part of the sums.
+func (c *catState) put(i int, p *site.Page, e catEntry) {
+	old := c.ents[i]
+	place := newHasher()
+	place.u64(uint64(i))
+	place.str(string(p.Kind))
+	eh, lh := place, place
+	eh.bytes(e.elem)
+	lh.str(e.line)
+	e.elemH, e.lineH = eh.sum(), lh.sum()
+	c.elemSum += e.elemH - old.elemH
+	c.lineSum += e.lineH - old.lineH
+	c.ents[i] = e
 }
 
 // catEntry is what catalog.json and llms.txt show of one page: its
 // element of catalog.json (nil for pages it leaves out) and its line of
-// llms.txt ("" likewise), with the term they were made from.
+// llms.txt ("" likewise), with the term they were made from (entryTerm)
+// and, once placed in a catState, their hashes.
 type catEntry struct {
-	term uint64
-	elem []byte
-	line string
+	term         uint64
+	elem         []byte
+	line         string
+	elemH, lineH uint64
 }
 
-// catEntries returns each page's catEntry, by index in r.site.Pages:
-// from the cache (Options.Bodies) when what the page shows there is as it
-// was, so that an edit of one title encodes one element, not every one.
-func (r *Renderer) catEntries() ([]catEntry, error) {
-	// catalog.json and llms.txt share them: made once for both.
-	key := r.catalogKey()
-	r.catMu.Lock()
-	defer r.catMu.Unlock()
-	if r.catFor == key && r.catMemo != nil {
-		return r.catMemo, nil
-	}
-	ents, err := r.makeCatEntries()
-	if err == nil {
-		r.catMemo, r.catFor = ents, key
-	}
-	return ents, err
-}
-
-func (r *Renderer) makeCatEntries() ([]catEntry, error) {
-	c := r.opt.Bodies
+// catEntries returns each page's catEntry, by index in r.site.Pages, up
+// to date: made for every page the first time (from the cache,
+// Options.Bodies, for a page whose term is as it was, so that a new graph
+// encodes only the elements that changed), then again only for the stale
+// pages whose term changed.
+func (r *Renderer) catEntries() (*catState, error) {
+	k := r.prepareKeys()
+	c := &k.cat
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	bc := r.opt.Bodies
 	g := newHasher()
 	g.str(r.base)
 	g.str(r.site.Config.URL())
 	g.str(r.site.Config.Tickets.URL)
 	global := g.sum()
-	if c != nil {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.catGlobal != global || c.cat == nil {
-			c.cat, c.catGlobal = map[*site.Parsed]catEntry{}, global
+	if bc != nil {
+		bc.mu.Lock()
+		defer bc.mu.Unlock()
+		if bc.catGlobal != global || bc.cat == nil {
+			bc.cat, bc.catGlobal = map[*site.Parsed]catEntry{}, global
 		}
 	}
-	out := make([]catEntry, len(r.site.Pages))
-	for i, p := range r.site.Pages {
+	entry := func(p *site.Page) (catEntry, error) {
 		term := r.entryTerm(p)
-		if c != nil && p.Parsed != nil {
-			if e, ok := c.cat[p.Parsed]; ok && e.term == term {
-				out[i] = e
-				continue
+		if bc != nil && p.Parsed != nil {
+			if e, ok := bc.cat[p.Parsed]; ok && e.term == term {
+				return e, nil
 			}
 		}
 		e := catEntry{term: term, line: r.llmsLine(p)}
 		if v := r.catalogElem(p); v != nil {
 			var err error
 			if e.elem, err = jsonValue(v, "    "); err != nil {
-				return nil, err
+				return e, err
 			}
 		}
-		out[i] = e
-		if c != nil && p.Parsed != nil {
-			c.cat[p.Parsed] = e
+		if bc != nil && p.Parsed != nil {
+			bc.cat[p.Parsed] = e
 		}
+		return e, nil
 	}
-	return out, nil
+	if c.ents == nil {
+		c.ents = make([]catEntry, len(r.site.Pages))
+		c.elemSum, c.lineSum, c.stale = 0, 0, nil
+		for i, p := range r.site.Pages {
+			e, err := entry(p)
+			if err != nil {
+				c.ents = nil
+				return nil, err
+			}
+			c.put(i, p, e)
+		}
+		return c, nil
+	}
+	for p := range c.stale {
+		i, ok := k.at[p]
+		if !ok || r.entryTerm(p) == c.ents[i].term {
+			continue
+		}
+		e, err := entry(p)
+		if err != nil {
+			c.ents = nil
+			return nil, err
+		}
+		c.put(i, p, e)
+	}
+	c.stale = nil
+	return c, nil
 }
 
 // entryTerm hashes everything catalogElem and llmsLine read of page p and

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opsplaybook/playbook/generator/site"
@@ -88,21 +89,60 @@ type pageEntry struct {
 	Untitled bool `json:"untitled,omitempty"`
 }
 
-// pagesJSON writes pages.json: an array of pageEntry, indented by two
-// spaces. Each page's entry is encoded once and kept in the cache while
-// its inputs stay the same.
-func (r *Renderer) pagesJSON(w Writer) error {
+// pagesState is pages.json's entries, kept with the keys of one site
+// graph (Keys) and brought up to date page by page: after a patch, only
+// the entries of the pages that PatchKeys marked stale are looked at
+// again.
+type pagesState struct {
+	mu sync.Mutex
+	// ents are the entries by index in Site.Pages, nil until made;
+	// terms the hash of what each shows (pageTerm).
+	ents  [][]byte
+	terms []uint64
+	stale map[*site.Page]bool
+	// sum is the sum of the entries' terms, each with its place; size is
+	// the file's size.
+	sum  uint64
+	size int
+}
+
+// mark notes that page p's entry may have changed.
+func (c *pagesState) mark(p *site.Page) {
+	if c.ents == nil {
+		return // made anew, for every page, when first needed
+	}
+	if c.stale == nil {
+		c.stale = map[*site.Page]bool{}
+	}
+	c.stale[p] = true
+}
+
+// pageTerm hashes what page p's entry of pages.json shows: the page's
+// title, URL, kind and front matter (its iface), its last change, and the
+// base path.
+func (r *Renderer) pageTerm(k *keyData, p *site.Page) uint64 {
+	h := newHasher()
+	h.u64(k.iface(p))
+	h.u64(dayKey(r.updated(p)))
+	h.str(r.base)
+	return h.sum()
+}
+
+// pageEntries returns the entries of pages.json, up to date: made for
+// every page the first time (each from the cache, Options.Bodies, when
+// its term is as it was), then again only for the stale pages whose term
+// changed.
+func (r *Renderer) pageEntries() (*pagesState, error) {
 	k := r.prepareKeys()
-	entries := make([][]byte, len(r.site.Pages))
-	size := 4
-	for i, p := range r.site.Pages {
-		// The entry shows the page's title, URL, kind and front matter
-		// (its iface), its last change, and the base path.
-		h := newHasher()
-		h.u64(k.iface(p))
-		h.u64(dayKey(r.updated(p)))
-		h.str(r.base)
-		data, err := r.opt.Bodies.entry(p.Parsed, h.sum(), func() pageEntry {
+	c := &k.pages
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	put := func(i int, p *site.Page) error {
+		term := r.pageTerm(k, p)
+		if c.ents[i] != nil && c.terms[i] == term {
+			return nil
+		}
+		data, err := r.opt.Bodies.entry(p.Parsed, term, func() pageEntry {
 			e := pageEntry{Title: p.Title, URL: r.base + strings.TrimPrefix(p.URL, "/"), Kind: string(p.Kind), Alert: p.Meta.Alert,
 				Tickets: p.Meta.Tickets, ReviewDue: p.ReviewDue.String(), Stale: p.Stale, Source: p.Path, Untitled: p.TitleFromName,
 				Updated: day(r.updated(p))}
@@ -114,22 +154,77 @@ func (r *Renderer) pagesJSON(w Writer) error {
 		if err != nil {
 			return err
 		}
-		entries[i] = data
-		size += len(data) + 4
+		c.sum += placed(i, term) - placed(i, c.terms[i])
+		c.size += len(data) - len(c.ents[i])
+		c.ents[i], c.terms[i] = data, term
+		return nil
 	}
-	var b bytes.Buffer
-	b.Grow(size)
-	b.WriteString("[")
-	for i, data := range entries {
-		if i > 0 {
-			b.WriteString(",")
+	if c.ents == nil {
+		c.ents, c.terms = make([][]byte, len(r.site.Pages)), make([]uint64, len(r.site.Pages))
+		c.sum, c.size, c.stale = 0, 0, nil
+		for i, p := range r.site.Pages {
+			if err := put(i, p); err != nil {
+				c.ents = nil
+				return nil, err
+			}
 		}
-		b.WriteString("\n  ")
-		b.Write(data)
+		return c, nil
 	}
-	if len(r.site.Pages) > 0 {
-		b.WriteString("\n")
+	for p := range c.stale {
+		i, ok := k.at[p]
+		if !ok {
+			continue
+		}
+		if err := put(i, p); err != nil {
+			c.ents = nil
+			return nil, err
+		}
 	}
-	b.WriteString("]\n")
-	return w.WriteFile("pages.json", b.Bytes())
+	c.stale = nil
+	return c, nil
+}
+
+// placed hashes a term with its place.
+func placed(i int, term uint64) uint64 {
+	h := newHasher()
+	h.u64(uint64(i))
+	h.u64(term)
+	return h.sum()
+}
+
+// pagesKey is the dependency key of pages.json: its entries' terms, each
+// with its place, and the number of pages.
+func (r *Renderer) pagesKey() uint64 {
+	c, err := r.pageEntries()
+	if err != nil {
+		return ^uint64(0) // writing the file says what is wrong
+	}
+	h := newHasher()
+	h.u64(c.sum)
+	h.u64(uint64(len(c.ents)))
+	return h.sum()
+}
+
+// pagesJSON writes pages.json: an array of pageEntry, indented by two
+// spaces. Each page's entry is encoded once and kept while its inputs
+// stay the same.
+func (r *Renderer) pagesJSON(w Writer) error {
+	c, err := r.pageEntries()
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 0, c.size+4*len(c.ents)+4)
+	b = append(b, '[')
+	for i, data := range c.ents {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n  "...)
+		b = append(b, data...)
+	}
+	if len(c.ents) > 0 {
+		b = append(b, '\n')
+	}
+	b = append(b, "]\n"...)
+	return w.WriteFile("pages.json", b)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -38,9 +39,11 @@ type keyData struct {
 	paths    map[*site.Page][]*site.Page
 	teams    []*site.Page
 	personas map[string]*site.Page
-	// catTerms are the pages' terms of catalogKey, catSum their sum.
-	catTerms map[*site.Page]uint64
-	catSum   uint64
+	// at is each page's index in Site.Pages; cat is what catalog.json
+	// and llms.txt show of each page, pages pages.json's entries.
+	at       map[*site.Page]int
+	cat      catState
+	pages    pagesState
 	global   uint64
 	ifaces   map[*site.Page]uint64
 	findings map[string]uint64 // by file: the findings on it
@@ -55,7 +58,7 @@ type keyData struct {
 	// steps are, by page, its places on the personas' paths.
 	steps map[*site.Page]uint64
 	// The keys of the site-wide files (SiteParts).
-	redirects, sitemap, pagesJSON, searchPage uint64
+	redirects, sitemap, searchPage uint64
 	// notFound is the key of 404.html: its layout's and notFoundList,
 	// that of what it shows (the site, the teams).
 	notFound, notFoundList uint64
@@ -92,6 +95,18 @@ func (h *hasher) str(s string) {
 		v |= uint64(s[i]) << (8 * i)
 	}
 	h.u64(v ^ uint64(len(s))<<56 ^ 0xFF)
+}
+
+func (h *hasher) bytes(b []byte) {
+	for len(b) >= 8 {
+		h.u64(binary.LittleEndian.Uint64(b))
+		b = b[8:]
+	}
+	var v uint64
+	for i := 0; i < len(b); i++ {
+		v |= uint64(b[i]) << (8 * i)
+	}
+	h.u64(v ^ uint64(len(b))<<56 ^ 0xFF)
 }
 
 func (h *hasher) flag(b bool) {
@@ -179,6 +194,10 @@ func (r *Renderer) prepareKeys() *keyData {
 				}
 			}
 		}
+		k.at = make(map[*site.Page]int, len(r.site.Pages))
+		for i, p := range r.site.Pages {
+			k.at[p] = i
+		}
 		k.pos = make(map[*site.Page]int, len(r.site.Pages))
 		k.prefix = map[*site.Page][]uint64{}
 		k.byRole = map[string][]*site.Page{}
@@ -195,12 +214,6 @@ func (r *Renderer) prepareKeys() *keyData {
 			}
 		}
 		k.steps = r.stepSums()
-		k.catTerms, k.catSum = make(map[*site.Page]uint64, len(r.site.Pages)), 0
-		for _, p := range r.site.Pages {
-			t := r.catalogTerm(p)
-			k.catTerms[p] = t
-			k.catSum += t
-		}
 		r.siteKeys(true)
 		rd, sm := newHasher(), newHasher()
 		for _, h := range []*hasher{&rd, &sm} {
@@ -282,8 +295,8 @@ func (r *Renderer) stepSums() map[*site.Page]uint64 {
 }
 
 // siteKeys makes the keys that read what every page shows: the part
-// every page shares (global), the 404 page, the results page and
-// pages.json.
+// every page shares (global), the 404 page and the results page
+// (pages.json's is pagesKey).
 //
 // lists is false when no page's iface changed since the last call: the
 // keys that list every page then change only with global.
@@ -333,13 +346,6 @@ func (r *Renderer) siteKeys(lists bool) {
 		}
 	}
 	k.notFoundList = nf.sum()
-	pj := newHasher()
-	pj.str(r.base)
-	for _, p := range r.site.Pages {
-		pj.u64(k.ifaces[p])
-		pj.u64(dayKey(r.updated(p)))
-	}
-	k.pagesJSON = pj.sum()
 }
 
 // PatchKeys brings the keys' shared part up to date after
@@ -402,14 +408,14 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 				add(q)
 			}
 		}
-		if p.Parent != nil {
-			// Its place among its folder's pages may have moved (a new
-			// title).
-			mark(p.Parent, k.pos[p])
-		}
+		// Its place among its folder's pages moves only with its title,
+		// which is part of its iface: the loop below marks its folder
+		// then. A page touched for its rule, or for the pages it owns,
+		// keeps its place.
 	}
 	for _, p := range dirty {
-		defer r.recatalog(p) // once the ifaces are new
+		k.cat.mark(p)
+		k.pages.mark(p)
 		v := k.ifaceOf(p)
 		if v == k.ifaces[p] {
 			continue
@@ -463,14 +469,6 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 	}
 	slices.SortFunc(pages, func(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) })
 	return pages, false
-}
-
-// recatalog works out page p's term of catalogKey again.
-func (r *Renderer) recatalog(p *site.Page) {
-	k := &r.keys.keyData
-	t := r.catalogTerm(p)
-	k.catSum += t - k.catTerms[p]
-	k.catTerms[p] = t
 }
 
 // showers calls add with every page whose key reads what p shows of

@@ -184,11 +184,6 @@ type Renderer struct {
 	sd       *SiteData
 	findings map[string][]diag.Finding // by file
 	keys     *Keys
-	// catMemo are the catalog entries made for the catalog key catFor
-	// (see catEntries).
-	catMu   sync.Mutex
-	catMemo []catEntry
-	catFor  uint64
 	// lists are the pages' lists (see list), made once per graph.
 	lists sync.Map
 }
@@ -427,7 +422,7 @@ type SitePart struct {
 // that an engine writes again only the groups whose key changed.
 func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
-	catalog := r.catalogKey()
+	catalog, llms := r.catalogKeys()
 	return []SitePart{
 		{"404", k.notFound, r.notFound},
 		{"search page", k.searchPage, r.searchPage},
@@ -435,9 +430,9 @@ func (r *Renderer) SiteParts() []SitePart {
 		{"redirects", k.redirects, r.redirects},
 		{"headers", k.global, r.headers},
 		{"sitemap", k.sitemap, r.sitemap},
-		{"pages.json", k.pagesJSON, r.pagesJSON},
+		{"pages.json", r.pagesKey(), r.pagesJSON},
 		{"catalog.json", catalog, r.catalogJSON},
-		{"llms.txt", catalog, r.llmsTxt},
+		{"llms.txt", llms, r.llmsTxt},
 	}
 }
 
