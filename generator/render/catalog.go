@@ -237,13 +237,6 @@ func (r *Renderer) llmsTxt(w Writer) error {
 			byKind[p.Kind]++
 		}
 	}
-	var b strings.Builder
-	size := 2048
-	for _, e := range ents {
-		size += len(e.line)
-	}
-	b.Grow(size)
-	fmt.Fprintf(&b, "# %s\n\n", oneLine(r.site.Config.Title))
 	summary := ""
 	if h := r.site.Home; h != nil {
 		summary = oneLine(h.Meta.Summary)
@@ -251,25 +244,32 @@ func (r *Renderer) llmsTxt(w Writer) error {
 	if summary == "" {
 		summary = "An operations playbook."
 	}
-	fmt.Fprintf(&b, "> %s It holds %s.\n\n", summary, counts(byKind))
-	b.WriteString("Each alert has a page at its alert URL (" + r.abs(r.base+strings.TrimPrefix(strings.ReplaceAll(r.site.Config.AlertURL, "{alert}", "<alert name in lower case>"), "/")) +
-		") with its owning team, its tickets and its runbook's steps. Runbooks say what to do when an alert fires; teams list their contacts and escalation. " +
-		"catalog.json lists alerts, runbooks and teams as data.\n")
+	// One buffer of the file's size: it is 1.4 MB at 10,000 pages.
+	size := 2048 + len(r.site.Config.Title) + len(summary) + len(r.site.Config.AlertURL)
+	for _, e := range ents {
+		size += len(e.line)
+	}
+	b := make([]byte, 0, size)
+	b = fmt.Appendf(b, "# %s\n\n", oneLine(r.site.Config.Title))
+	b = fmt.Appendf(b, "> %s It holds %s.\n\n", summary, counts(byKind))
+	b = append(b, "Each alert has a page at its alert URL ("+r.abs(r.base+strings.TrimPrefix(strings.ReplaceAll(r.site.Config.AlertURL, "{alert}", "<alert name in lower case>"), "/"))+
+		") with its owning team, its tickets and its runbook's steps. Runbooks say what to do when an alert fires; teams list their contacts and escalation. "+
+		"catalog.json lists alerts, runbooks and teams as data.\n"...)
 	for _, k := range llmsKinds {
 		if byKind[k] == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n", k.Plural())
+		b = fmt.Appendf(b, "\n## %s\n\n", k.Plural())
 		for i, p := range r.site.Pages {
 			if p.Kind == k && ents[i].line != "" {
-				b.WriteString(ents[i].line)
+				b = append(b, ents[i].line...)
 			}
 		}
 	}
-	b.WriteString("\n## Optional\n\n")
-	fmt.Fprintf(&b, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
-	fmt.Fprintf(&b, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
-	return w.WriteFile("llms.txt", []byte(b.String()))
+	b = append(b, "\n## Optional\n\n"...)
+	b = fmt.Appendf(b, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
+	b = fmt.Appendf(b, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
+	return w.WriteFile("llms.txt", b)
 }
 
 // llmsKinds are the kinds of page llms.txt lists, a section each, in

@@ -64,6 +64,12 @@ type keyData struct {
 	notFound, notFoundList uint64
 	// now is the time reviews are measured against (Options.Now).
 	now time.Time
+	// nfTerms are, by team page and incident page, what 404.html shows
+	// of it (the teams and the incident pages it lists, see
+	// incidentPages: which three depends on their kind, weight and
+	// title), hashed with its place; nfSum is their sum.
+	nfTerms map[*site.Page]uint64
+	nfSum   uint64
 }
 
 // hasher hashes the parts of one key, eight bytes at a time with a
@@ -214,6 +220,10 @@ func (r *Renderer) prepareKeys() *keyData {
 			}
 		}
 		k.steps = r.stepSums()
+		k.nfTerms, k.nfSum = map[*site.Page]uint64{}, 0
+		for _, p := range r.site.Pages {
+			k.renotFound(p)
+		}
 		r.siteKeys(true)
 		rd, sm := newHasher(), newHasher()
 		for _, h := range []*hasher{&rd, &sm} {
@@ -337,14 +347,7 @@ func (r *Renderer) siteKeys(lists bool) {
 	}
 	nf := newHasher()
 	nf.u64(k.global)
-	for _, p := range r.site.Pages {
-		// The teams and the incident pages it lists (see
-		// incidentPages: which three depends on their kind, weight
-		// and title).
-		if p.Kind == site.Team || isIncidentPage(p) {
-			nf.u64(k.ifaces[p])
-		}
-	}
+	nf.u64(k.nfSum)
 	k.notFoundList = nf.sum()
 }
 
@@ -421,6 +424,7 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 			continue
 		}
 		k.ifaces[p] = v
+		k.renotFound(p)
 		lists = true
 		k.showers(p, add)
 		if p.Parent != nil {
@@ -469,6 +473,18 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 	}
 	slices.SortFunc(pages, func(a, b *site.Page) int { return strings.Compare(a.URL, b.URL) })
 	return pages, false
+}
+
+// renotFound works out page p's term of the 404 page's key again.
+func (k *keyData) renotFound(p *site.Page) {
+	old, t := k.nfTerms[p], uint64(0)
+	if p.Kind == site.Team || isIncidentPage(p) {
+		t = placed(k.at[p], k.ifaces[p])
+		k.nfTerms[p] = t
+	} else {
+		delete(k.nfTerms, p)
+	}
+	k.nfSum += t - old
 }
 
 // showers calls add with every page whose key reads what p shows of
