@@ -262,6 +262,36 @@ func TestDecodeLinesAreFileLines(t *testing.T) {
 	}
 }
 
+// A finding about one value of a list names that value's line: the first
+// when it is written twice, the key's line in a flow list or for a single
+// value, the fallback for a value the key does not hold.
+func TestItemLineIsTheLineOfTheValue(t *testing.T) {
+	src := "title: A\ntickets:\n  - OPS-2\n  - OPS-1\n  - OPS-2\nroles: [engineer, on-call]\nalerts: DiskFull\ntags:\n  - b\n  - a\n"
+	m, finds := Decode("x.md", []byte(src), 2, Options{})
+	if len(finds) > 0 {
+		t.Fatal(finds)
+	}
+	for _, tc := range []struct {
+		key, value string
+		want       int
+	}{
+		{"tickets", "OPS-2", 4},
+		{"tickets", "OPS-1", 5},
+		{"roles", "on-call", 7},
+		{"roles", "engineer", 7},
+		{"alerts", "DiskFull", 8},
+		{"tags", "a", 11},
+		{"tags", "b", 10},
+		{"tags", "c", 99},
+		{"roles", "OPS-1", 99},
+		{"ticket", "OPS-1", 99},
+	} {
+		if got := m.ItemLine(tc.key, tc.value, 99); got != tc.want {
+			t.Errorf("%s %q: line %d, want %d", tc.key, tc.value, got, tc.want)
+		}
+	}
+}
+
 // FuzzDecode checks that any YAML decodes without panicking and that every
 // finding points into the front matter.
 func FuzzDecode(f *testing.F) {

@@ -94,9 +94,31 @@ type Meta struct {
 	nodes map[string]*yaml.Node
 	// OnboardingPathLines holds the line of each entry of OnboardingPath.
 	OnboardingPathLines []int
-	// items holds the line of each value of a list key, by key and value
-	// (the first, when a value is written twice), for ItemLine.
-	items map[string]map[string]int
+	// items holds the line of each value of a list key, sorted by key and
+	// value, one entry each (the first, when a value is written twice),
+	// for ItemLine: a slice, not a map of maps, for a site has one Meta a
+	// page.
+	items []itemLine
+}
+
+// itemLine is the line of one value of a list key.
+type itemLine struct {
+	key, value string
+	line       int
+}
+
+// sortItems sorts the items recorded in file order for ItemLine, and
+// keeps the first of each value of a key.
+func (m *Meta) sortItems() {
+	slices.SortStableFunc(m.items, compareItems)
+	m.items = slices.Clip(slices.CompactFunc(m.items, func(a, b itemLine) bool { return compareItems(a, b) == 0 }))
+}
+
+func compareItems(a, b itemLine) int {
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return strings.Compare(a.value, b.value)
 }
 
 // ItemLine returns the file line of one value of a list key ("alerts",
@@ -104,8 +126,8 @@ type Meta struct {
 // flow list or a single value, or fallback when the key does not hold the
 // value.
 func (m *Meta) ItemLine(key, value string, fallback int) int {
-	if l, ok := m.items[key][value]; ok {
-		return l
+	if i, ok := slices.BinarySearchFunc(m.items, itemLine{key: key, value: value}, compareItems); ok {
+		return m.items[i].line
 	}
 	return fallback
 }
@@ -359,21 +381,15 @@ func decodeNode(path string, root *yaml.Node, firstLine int, lines yamlline.Map,
 			}
 		}
 	}
+	m.sortItems()
 	return m, out
 }
 
-// itemLines records the line of each value of the list key's node v.
+// itemLines records the line of each value of the list key's node v, in
+// file order (see sortItems).
 func (m *Meta) itemLines(key string, v *yaml.Node, lineOf func(*yaml.Node) int) {
 	add := func(value string, line int) {
-		if m.items == nil {
-			m.items = map[string]map[string]int{}
-		}
-		if m.items[key] == nil {
-			m.items[key] = map[string]int{}
-		}
-		if _, seen := m.items[key][value]; !seen {
-			m.items[key][value] = line
-		}
+		m.items = append(m.items, itemLine{key, value, line})
 	}
 	switch v.Kind {
 	case yaml.ScalarNode:
