@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,4 +221,70 @@ func BenchmarkBuildWarmCache(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkBuildAfterAnEdit times "playbook build" after a one-page edit:
+// one runbook's body changes before each build, which goes into the
+// previous destination with the build cache an earlier build filled, as
+// on a contributor's machine (issue 11's edit scenario; compare
+// scripts/bench-build.sh edit). The cache holds the highlighted code, the
+// search analyses and the keys of the destination's files, so the build
+// leaves the pages whose dependency key did not change as they are.
+func BenchmarkBuildAfterAnEdit(b *testing.B) {
+	tools := benchTools(b)
+	root := b.TempDir()
+	c := &corpus{tools: tools, root: root, n: 10000}
+	dir := c.get(b)
+	opt := options(b, dir)
+	cache, err := buildcache.Open(filepath.Join(root, "cache-edit"), buildcache.Options{Version: opt.Version})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt.Cache = cache
+	dest := filepath.Join(root, "public-edit")
+	var page string
+	filepath.WalkDir(filepath.Join(dir, "content", "runbooks"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && page == "" && !d.IsDir() && strings.HasSuffix(p, ".md") && d.Name() != "_index.md" {
+			page = p
+		}
+		return err
+	})
+	if page == "" {
+		b.Fatal("no runbook in the corpus")
+	}
+	build := func() *generator.Result {
+		w, err := output.NewDir(dest)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.UseCache(cache)
+		res, err := generator.Build(opt, w)
+		if err != nil {
+			w.Abort()
+			b.Fatal(err)
+		}
+		if err := w.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		return res
+	}
+	build()
+	build()
+	n := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	var res *generator.Result
+	for b.Loop() {
+		b.StopTimer()
+		n++
+		f, err := os.OpenFile(page, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(f, "\nEdited for build %d.\n", n)
+		f.Close()
+		b.StartTimer()
+		res = build()
+	}
+	checkResult(b, res)
 }

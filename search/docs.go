@@ -3,8 +3,8 @@ package search
 import (
 	"strings"
 
+	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/site"
-	"github.com/yuin/goldmark/ast"
 )
 
 // Doc is what the index knows of one page.
@@ -63,49 +63,14 @@ func DocOf(p *site.Page) (Doc, bool) {
 	for _, h := range p.Outline.Headings {
 		d.Headings = append(d.Headings, h.Text)
 	}
-	if p.Doc != nil {
-		d.Body = plainText(p.Doc, p.Body)
+	switch {
+	case p.Doc != nil:
+		d.Body = markdown.PlainText(p.Doc, p.Body)
+	case p.TextKept:
+		d.Body = p.Text
 	}
 	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
 	return d, true
-}
-
-// plainText returns the text of a markdown body: words of paragraphs,
-// headings, lists, tables and code, blocks separated by new lines.
-func plainText(doc ast.Node, src []byte) string {
-	var b strings.Builder
-	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		switch n := n.(type) {
-		case *ast.Text:
-			if entering {
-				b.Write(n.Segment.Value(src))
-				if n.SoftLineBreak() || n.HardLineBreak() {
-					b.WriteByte(' ')
-				}
-			}
-		case *ast.String:
-			if entering {
-				b.Write(n.Value)
-			}
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			if entering {
-				lines := n.Lines()
-				for i := 0; i < lines.Len(); i++ {
-					seg := lines.At(i)
-					b.Write(seg.Value(src))
-				}
-				return ast.WalkSkipChildren, nil
-			}
-		case *ast.RawHTML, *ast.HTMLBlock:
-			return ast.WalkSkipChildren, nil
-		default:
-			if !entering && n.Type() == ast.TypeBlock {
-				b.WriteByte('\n')
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return b.String()
 }
 
 // excerpt returns the summary, or else the start of the body without its

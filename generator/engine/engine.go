@@ -898,6 +898,11 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,
 		NavTitles: e.opt.NavTitles, Drafts: e.opt.Drafts,
 	}
+	if e.oneShot() {
+		// A page whose body the cache has comes without its tree,
+		// made again only when the page is rendered (release.go).
+		opt.Cache = e.opt.Cache
+	}
 	// A one-shot build keeps the syntax trees of a budget of markdown
 	// (release.go).
 	keep, rel := e.parseSplit(c.Sources)

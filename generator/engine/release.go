@@ -236,7 +236,7 @@ func (h *held) analysed(p *site.Page) (*search.Analysed, error) {
 	if ok {
 		return a, nil
 	}
-	if p.Doc == nil && p.Path != "" && p.Body != nil {
+	if p.Doc == nil && p.Path != "" && p.Body != nil && !p.TextKept {
 		if err := h.restore(p); err == nil {
 			defer unlink(p)
 		}

@@ -80,6 +80,9 @@ func New(opt Options) *Markdown {
 	return &Markdown{md: md, unsafe: opt.UnsafeHTML, policy: policy}
 }
 
+// UnsafeHTML tells whether raw HTML passes through (Options.UnsafeHTML).
+func (m *Markdown) UnsafeHTML() bool { return m.unsafe }
+
 // Parse parses a page body. The tree it returns is not written to by
 // rendering (see RenderLinks).
 func (m *Markdown) Parse(src []byte) ast.Node {

@@ -1,7 +1,8 @@
 // Package parse is the Parse stage: it turns each markdown source into a
 // site.Page, with its front matter decoded, its kind and id settled, its
 // body parsed once by goldmark, and its title, headings, links and tasks
-// read. Sources are parsed in parallel across cores. Its input is the
+// read. With a build cache (Options.Cache), what a body reads as is kept,
+// and a body the cache has is not parsed again (see readBody). Sources are parsed in parallel across cores. Its input is the
 // loaded content and the site configuration; its output is pages and
 // findings.
 package parse
@@ -20,6 +21,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
@@ -48,6 +50,12 @@ type Options struct {
 	// again when the page is rendered. A one-shot build of a big site
 	// sets it, so that it does not hold every page's tree at once.
 	ReleaseDoc bool
+	// Cache, when set, keeps what Parse reads of a body (see readBody):
+	// a page whose body the cache has comes without its syntax tree, as
+	// with ReleaseDoc, and with its text for search (Parsed.Text). For
+	// a one-shot build, which makes the tree again (Doc) only for the
+	// pages it renders.
+	Cache buildcache.Store
 }
 
 // All parses every source, using every core. Pages come back in the order
@@ -143,19 +151,13 @@ func Page(src load.Source, opt Options) *site.Parsed {
 		meta.Unreadable = true
 	}
 	// Past a limit a body would cost more than a page may: the page is
-	// built without it. Checked before and after Prepare, which rewrites
-	// other tools' syntax.
-	lim := markdown.CheckLimits(body)
-	var notes []markdown.Note
-	if lim == nil {
-		body, notes = markdown.Prepare(body, strings.HasSuffix(strings.ToLower(src.Path), ".erb"))
-		lim = markdown.CheckLimits(body)
-	}
-	if lim != nil {
+	// built without it (see readBody).
+	bp, doc := readBody(body, bodyLine, strings.HasSuffix(strings.ToLower(src.Path), ".erb"), opt)
+	body = bp.Body
+	if lim := bp.Limit; lim != nil {
 		out.Errorf(lim.Check, file, bodyLine+max(lim.Line, 1)-1, "%s; the page is built without its body", lim.Msg)
-		body, notes = nil, nil
 	}
-	for _, n := range notes {
+	for _, n := range bp.Notes {
 		out.Warnf(n.Check, file, bodyLine+n.Line-1, "%s", n.Message)
 	}
 
@@ -190,12 +192,13 @@ func Page(src load.Source, opt Options) *site.Parsed {
 		p.URL = AlertURL(opt.Config.AlertURL, meta.Alert)
 	}
 
-	p.Doc = opt.Markdown.Parse(body)
-	p.Outline = markdown.ReadOutline(p.Doc, body, markdown.NewLines(body, bodyLine))
+	p.Doc = doc
+	p.Outline = bp.outline(doc)
+	p.Text, p.TextKept = bp.Text, bp.TextKept
 	p.Title = meta.Title
 	switch {
 	case p.Title != "":
-	case p.Outline.H1 != nil && p.Outline.H1Text != "":
+	case bp.H1 && p.Outline.H1Text != "":
 		p.Title, p.TitleFromH1 = p.Outline.H1Text, true
 	case opt.NavTitles[src.Path] != "":
 		p.Title = opt.NavTitles[src.Path]
@@ -204,18 +207,13 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	default:
 		p.Title, p.TitleFromName = Readable(ref, opt.Config.Title), true
 	}
-	if h1 := p.Outline.H1; h1 != nil && !p.TitleFromH1 {
+	if bp.H1 && !p.TitleFromH1 && !sameWords(p.Outline.H1Text, p.Title) {
 		// The body opens with its own H1: that is the page's heading, as
-		// other tools show it, and the page has one h1.
-		if !sameWords(p.Outline.H1Text, p.Title) {
-			p.Outline.Heading = p.Outline.H1Text
-		}
-		p.Doc.RemoveChild(p.Doc, h1)
+		// other tools show it, and the page has one h1 (readBody took
+		// it out of the tree).
+		p.Outline.Heading = p.Outline.H1Text
 	}
-	if p.TitleFromH1 {
-		p.Doc.RemoveChild(p.Doc, p.Outline.H1)
-	}
-	for _, n := range opt.Markdown.RawHTMLNotes(p.Doc, body, markdown.NewLines(body, bodyLine)) {
+	for _, n := range bp.HTML {
 		out.Warnf(n.Check, file, n.Line, "%s", n.Message)
 	}
 	p.Findings = out

@@ -116,6 +116,12 @@ type Parsed struct {
 	// are dependency keys.
 	Sum, Iface uint64
 
+	// Text is the body's plain text (markdown.PlainText), which search
+	// reads, when Parse made it without leaving the syntax tree (a page
+	// from the build cache); TextKept is true when it is set.
+	Text     string
+	TextKept bool
+
 	// SourceURL is the URL the tool the page was written for gave it
 	// (Docusaurus' /Folder/Page Name/, Middleman's /manual/page.html),
 	// when that is not URL: it redirects to URL.

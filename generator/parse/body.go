@@ -1,0 +1,121 @@
+package parse
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/yuin/goldmark/ast"
+)
+
+// bodyPart is what Parse reads of a page's body, all of which depends
+// on the body's bytes, its first line, whether it is a Middleman .erb
+// file and the markdown options alone: what a build cache can keep from
+// one build to the next (Options.Cache), so that a page whose body did
+// not change is not parsed by goldmark again.
+type bodyPart struct {
+	// Body is the body after markdown.Prepare; nil when it passes a
+	// limit (Limit).
+	Body  []byte
+	Limit *markdown.LimitError
+	// Notes are Prepare's; HTML are RawHTMLNotes', with file lines.
+	Notes []markdown.Note
+	HTML  []markdown.Note
+	// H1 is true when the body opens with a level-one heading, which
+	// is taken out of the tree (see Page).
+	H1       bool
+	H1Text   string
+	Headings []markdown.Heading
+	Links    []bodyLink
+	Tasks    []markdown.Task
+	// Text is the body's plain text for search; TextKept is true when it
+	// was made (with a cache).
+	Text     string
+	TextKept bool
+
+	// The nodes of the tree the part was read from, when it was.
+	nodes []ast.Node
+	h1    *ast.Heading
+}
+
+// bodyLink is a markdown.Link without its node.
+type bodyLink struct {
+	Dest  string
+	Line  int
+	Image bool
+}
+
+// outline returns the page's outline: with the nodes of doc when it is
+// the tree the part was read from, without them (nil) otherwise.
+func (bp *bodyPart) outline(doc ast.Node) markdown.Outline {
+	o := markdown.Outline{H1Text: bp.H1Text, Headings: bp.Headings, Tasks: bp.Tasks}
+	if len(bp.Links) > 0 {
+		o.Links = make([]markdown.Link, len(bp.Links))
+	}
+	for i, l := range bp.Links {
+		o.Links[i] = markdown.Link{Dest: l.Dest, Line: l.Line, Image: l.Image}
+	}
+	if doc != nil {
+		// The tree readBody made: its nodes, in the same order.
+		for i, n := range bp.nodes {
+			o.Links[i].Node = n
+		}
+		o.H1 = bp.h1
+	}
+	return o
+}
+
+// readBody reads a body: from the cache when it has it (then without a
+// tree: doc is nil), otherwise by parsing it, and then puts it in the
+// cache. bodyLine is the file line of the body's first line; erb is true
+// for a Middleman .erb page.
+func readBody(body []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, doc ast.Node) {
+	var key buildcache.Key
+	if opt.Cache != nil {
+		h := buildcache.NewHasher("parsed body/1")
+		h.String(strconv.FormatBool(opt.Markdown.UnsafeHTML()))
+		h.String(strconv.FormatBool(erb))
+		h.String(strconv.Itoa(bodyLine))
+		h.Bytes(body)
+		key = h.Sum()
+		if data, ok := opt.Cache.Get(key); ok {
+			var cached bodyPart
+			if json.Unmarshal(data, &cached) == nil && cached.TextKept {
+				return &cached, nil
+			}
+		}
+	}
+	bp = &bodyPart{}
+	bp.Limit = markdown.CheckLimits(body)
+	if bp.Limit == nil {
+		body, bp.Notes = markdown.Prepare(body, erb)
+		bp.Limit = markdown.CheckLimits(body)
+	}
+	if bp.Limit != nil {
+		body, bp.Notes = nil, nil
+	}
+	bp.Body = body
+	lines := markdown.NewLines(body, bodyLine)
+	doc = opt.Markdown.Parse(body)
+	o := markdown.ReadOutline(doc, body, lines)
+	if o.H1 != nil {
+		// Page takes the opening H1 out whether it becomes the title or
+		// the page's own heading.
+		doc.RemoveChild(doc, o.H1)
+		bp.H1, bp.h1 = true, o.H1
+	}
+	bp.H1Text, bp.Headings, bp.Tasks = o.H1Text, o.Headings, o.Tasks
+	for _, l := range o.Links {
+		bp.Links = append(bp.Links, bodyLink{l.Dest, l.Line, l.Image})
+		bp.nodes = append(bp.nodes, l.Node)
+	}
+	bp.HTML = opt.Markdown.RawHTMLNotes(doc, body, lines)
+	if opt.Cache != nil {
+		bp.Text, bp.TextKept = markdown.PlainText(doc, body), true
+		if data, err := json.Marshal(bp); err == nil {
+			opt.Cache.Put(key, data)
+		}
+	}
+	return bp, doc
+}

@@ -1,0 +1,119 @@
+package parse_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/opsplaybook/playbook"
+	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/config"
+	"github.com/opsplaybook/playbook/generator/load"
+	"github.com/opsplaybook/playbook/generator/markdown"
+	"github.com/opsplaybook/playbook/generator/parse"
+	"github.com/opsplaybook/playbook/generator/site"
+	"github.com/opsplaybook/playbook/internal/testenv"
+	"github.com/opsplaybook/playbook/search"
+)
+
+// memStore is a build cache in memory.
+type memStore struct {
+	mu sync.Mutex
+	m  map[buildcache.Key][]byte
+}
+
+func (s *memStore) Get(k buildcache.Key) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[k]
+	return v, ok
+}
+
+func (s *memStore) Put(k buildcache.Key, v []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = v
+}
+
+// sources returns the markdown files of the example playbook and of the
+// corpora of other tools' docs.
+func sources(t *testing.T) []load.Source {
+	var srcs []load.Source
+	add := func(fsys fs.FS, prefix string) {
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".erb")) {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			srcs = append(srcs, load.Source{Path: prefix + p, Data: data})
+			return nil
+		})
+	}
+	add(playbook.Content(), "")
+	if dir, ok := testenv.Lookup(t, testenv.CorporaVar); ok {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.IsDir() {
+				add(os.DirFS(filepath.Join(dir, e.Name())), e.Name()+"/")
+			}
+		}
+	}
+	return srcs
+}
+
+// A page whose body comes from the build cache is the page Parse makes of
+// the file, but for its syntax tree: the same title, outline, findings,
+// keys and search document; and the tree made again for rendering
+// (parse.Doc) has the nodes of its links.
+func TestAPageFromTheCacheIsThePageParsed(t *testing.T) {
+	srcs := sources(t)
+	if len(srcs) < 50 {
+		t.Fatalf("only %d pages to compare", len(srcs))
+	}
+	for _, unsafe := range []bool{false, true} {
+		cfg := config.Default()
+		cfg.UnsafeHTML = unsafe
+		md := markdown.New(markdown.Options{UnsafeHTML: unsafe})
+		plain := parse.Options{Config: cfg, Markdown: md, FilePrefix: "content/"}
+		cached := plain
+		cached.Cache = &memStore{m: map[buildcache.Key][]byte{}}
+		parse.All(srcs, cached) // fills the cache
+		want := parse.All(srcs, plain)
+		got := parse.All(srcs, cached)
+		for i, w := range want {
+			g := got[i]
+			if g.Doc != nil {
+				t.Fatalf("%s: a page from the cache has a tree", g.File)
+			}
+			if !g.TextKept {
+				t.Fatalf("%s: a page from the cache has no text", g.File)
+			}
+			wd, wok := search.DocOf(&site.Page{Parsed: w})
+			gd, gok := search.DocOf(&site.Page{Parsed: g})
+			if wok != gok || !reflect.DeepEqual(wd, gd) {
+				t.Errorf("%s: search document from the cache\n%+v\nparsed\n%+v", g.File, gd, wd)
+			}
+			doc, nodes, err := parse.Doc(g, md)
+			if err != nil || doc == nil || len(nodes) != len(g.Outline.Links) {
+				t.Errorf("%s: the tree made again: %v", g.File, err)
+			}
+			wc, gc := *w, *g
+			wc.Doc, gc.Doc = nil, nil
+			wc.Outline.H1 = nil
+			for j := range wc.Outline.Links {
+				wc.Outline.Links[j].Node = nil
+			}
+			wc.Text, wc.TextKept, gc.Text, gc.TextKept = "", false, "", false
+			if !reflect.DeepEqual(wc, gc) {
+				t.Errorf("%s (unsafe HTML %v): the page from the cache differs:\n%+v\nparsed:\n%+v", g.File, unsafe, gc, wc)
+			}
+		}
+	}
+}
