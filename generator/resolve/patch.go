@@ -106,7 +106,9 @@ func sameShape(s *site.Site, old, np *site.Parsed) bool {
 // that the rules added or gone since the last call name (their alert, the
 // runbook their runbook_url leads to): rules.Parse makes new rules only
 // for a file whose bytes changed, so a rule file's edit links the rules of
-// that file, not every rule.
+// that file, not every rule. When the rules that stay are in another
+// order, every page is linked again, as an alert's rule is the first
+// that defines it.
 func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
 	if g.runbooks == nil {
 		g.runbooks = map[string]*site.Page{}
@@ -124,25 +126,6 @@ func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
 		alerts []string
 	}
 	before := map[*site.Page]was{}
-	if !g.linked {
-		for _, p := range g.Site.Pages {
-			if p.Rule != nil || p.RuleAlerts != nil {
-				before[p] = was{p.Rule, p.RuleAlerts}
-				p.Rule, p.RuleAlerts = nil, nil
-			}
-		}
-		g.Site.RuleAlertNames = nil
-		linkRules(g.Site, rs, find)
-		g.linked, g.rules = true, rs
-		var touched []*site.Page
-		for _, p := range g.Site.Pages {
-			w := before[p]
-			if !sameRule(w.rule, p.Rule) || !slices.Equal(w.alerts, p.RuleAlerts) {
-				touched = append(touched, p)
-			}
-		}
-		return touched
-	}
 	// The rules added and those gone, and what they name.
 	now := make(map[*rules.Rule]bool, len(rs))
 	for _, r := range rs {
@@ -166,10 +149,41 @@ func (g *Graph) Rules(rs []*rules.Rule) []*site.Page {
 			note(r)
 		}
 	}
+	// An alert's rule is the first that defines it: the rules that stay
+	// must stay in their order (their files in theirs), or every page is
+	// linked again.
+	full, j := !g.linked, 0
 	for _, r := range rs {
 		if !was0[r] {
 			note(r)
+			continue
 		}
+		for j < len(g.rules) && !now[g.rules[j]] {
+			j++
+		}
+		if j == len(g.rules) || g.rules[j] != r {
+			full = true
+		}
+		j++
+	}
+	if full {
+		for _, p := range g.Site.Pages {
+			if p.Rule != nil || p.RuleAlerts != nil {
+				before[p] = was{p.Rule, p.RuleAlerts}
+				p.Rule, p.RuleAlerts = nil, nil
+			}
+		}
+		g.Site.RuleAlertNames = nil
+		linkRules(g.Site, rs, find)
+		g.linked, g.rules = true, rs
+		var touched []*site.Page
+		for _, p := range g.Site.Pages {
+			w := before[p]
+			if !sameRule(w.rule, p.Rule) || !slices.Equal(w.alerts, p.RuleAlerts) {
+				touched = append(touched, p)
+			}
+		}
+		return touched
 	}
 	g.rules = rs
 	if len(names) == 0 {
