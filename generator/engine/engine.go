@@ -335,12 +335,10 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		// Dates are keyed on every page that shows one: the next
 		// update works out every key.
 		reshape = reshape || !old.Now.Equal(e.opt.Now) || !maps.Equal(old.LastUpdated, e.opt.LastUpdated)
-		names := alertNames(e.rules)
-		e.parseRules()
 		// An alert that a rule now defines, or no longer does, changes
 		// what the pages' checks say (a runbook's alerts:, an alert
 		// page's rule): the site is checked again.
-		reshape = reshape || !slices.Equal(names, alertNames(e.rules))
+		reshape = e.parseRules() || reshape
 		e.themeStale = true
 		static := e.static
 		if err := e.loadStatic(); err != nil {
@@ -699,21 +697,31 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 }
 
 // parseRules parses the rule files of the options, each file again only
-// when its bytes changed.
-func (e *Engine) parseRules() {
+// when its bytes changed. It reports whether the alerts the rules define
+// may have changed: a file is new or gone, or a file parsed again defines
+// other alerts than before.
+func (e *Engine) parseRules() (names bool) {
 	cache := make(map[string]ruleFile, len(e.opt.Rules))
 	e.rules, e.ruleFind = nil, nil
 	for _, f := range e.opt.Rules {
 		rf, ok := e.ruleFiles[f.Path]
 		if !ok || !bytes.Equal(rf.data, f.Data) {
+			old := rf.rules
 			rf.data = f.Data
 			rf.rules, rf.finds = rules.Parse([]rules.File{f})
+			names = names || !ok || !slices.Equal(alertNames(old), alertNames(rf.rules))
 		}
 		cache[f.Path] = rf
 		e.rules = append(e.rules, rf.rules...)
 		e.ruleFind = append(e.ruleFind, rf.finds...)
 	}
+	for path := range e.ruleFiles {
+		if _, ok := cache[path]; !ok {
+			names = true
+		}
+	}
 	e.ruleFiles = cache
+	return names
 }
 
 // ruleFile is a rule file as it was parsed.
