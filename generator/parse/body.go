@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
@@ -73,16 +72,15 @@ func (bp *bodyPart) outline(doc ast.Node) markdown.Outline {
 func readBody(body []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, doc ast.Node) {
 	var key buildcache.Key
 	if opt.Cache != nil {
-		h := buildcache.NewHasher("parsed body/1")
+		h := buildcache.NewHasher("parsed body/2")
 		h.String(strconv.FormatBool(opt.Markdown.UnsafeHTML()))
 		h.String(strconv.FormatBool(erb))
 		h.String(strconv.Itoa(bodyLine))
 		h.Bytes(body)
 		key = h.Sum()
 		if data, ok := opt.Cache.Get(key); ok {
-			var cached bodyPart
-			if json.Unmarshal(data, &cached) == nil && cached.TextKept {
-				return &cached, nil
+			if cached, err := decodeBody(data); err == nil && cached.TextKept {
+				return cached, nil
 			}
 		}
 	}
@@ -113,9 +111,7 @@ func readBody(body []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, d
 	bp.HTML = opt.Markdown.RawHTMLNotes(doc, body, lines)
 	if opt.Cache != nil {
 		bp.Text, bp.TextKept = markdown.PlainText(doc, body), true
-		if data, err := json.Marshal(bp); err == nil {
-			opt.Cache.Put(key, data)
-		}
+		opt.Cache.Put(key, encodeBody(bp))
 	}
 	return bp, doc
 }
