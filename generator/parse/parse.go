@@ -194,7 +194,12 @@ func Page(src load.Source, opt Options) *site.Parsed {
 
 	p.Doc = doc
 	p.Outline = bp.outline(doc)
-	p.Text, p.TextKept = bp.Text, bp.TextKept
+	if doc == nil {
+		// From the cache: no tree to read the search text from. A
+		// page parsed now has its tree, and keeps no second copy of
+		// its text.
+		p.Text, p.TextKept = bp.Text, bp.TextKept
+	}
 	p.Title = meta.Title
 	switch {
 	case p.Title != "":
