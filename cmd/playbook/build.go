@@ -88,6 +88,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if watching {
 		return buildWatch(&f, s, dest, stdout, stderr)
 	}
+	limitMemory()
 	start := time.Now()
 	stop := progress(stderr, start)
 	w, err := output.NewDir(dest)
