@@ -25,8 +25,13 @@ import (
 // The live preview benchmarks run on the 10,000-page playbook that
 // ../shared/bench/gencorpus writes (DESIGN.md, "Performance targets"):
 //
-//	go test -run '^$' -bench Edit -benchtime 20x ./generator/watch/
+//	go test -run '^$' -bench '^BenchmarkEdit$' -benchtime 20x ./generator/watch/
+//	go test -run '^$' -bench '^BenchmarkEdit$/^(title|owner)$' -benchtime 20x ./generator/watch/
 //	go test -run '^$' -bench Memory -benchtime 1x ./generator/watch/
+//
+// The pattern is anchored: "Edit" alone also matches
+// BenchmarkMemoryAfterEdits, which has no sub-benchmarks to select and
+// runs its 1,000 edits whole.
 //	PLAYBOOK_BENCH_PAGES=1000 go test -run '^$' -bench . -benchtime 10x ./generator/watch/
 //
 // PLAYBOOK_BENCH_PROFILES=DIR writes a CPU profile of each kind of edit
