@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -121,13 +122,7 @@ func sameFolderAsBuild(t *testing.T, dir string, opt engine.Options, step string
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range got {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(got))
 	if want := mem.Names(); !slices.Equal(want, names) {
 		t.Fatalf("%s: the folder has\n%s\na fresh build\n%s", step, strings.Join(names, " "), strings.Join(want, " "))
 	}

@@ -3,6 +3,7 @@ package output
 import (
 	"encoding/binary"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -114,7 +115,7 @@ func (d *Dir) Keep(name string, key uint64) bool {
 	if !ok || key == 0 || fk.key != key || fk.group != "" || !d.unchanged(name, fk) {
 		return false
 	}
-	d.kept([]string{name}, fk)
+	d.kept([]string{name})
 	return true
 }
 
@@ -137,7 +138,7 @@ func (d *Dir) KeepGroup(group string, key uint64) ([]string, bool) {
 		return nil, false
 	}
 	slices.Sort(names)
-	d.kept(names, fileKey{group: group, key: key})
+	d.kept(names)
 	return names, true
 }
 
@@ -156,7 +157,7 @@ func (d *Dir) unchanged(name string, fk fileKey) bool {
 
 // kept records names as written by this build, with the key and state
 // the table has for each.
-func (d *Dir) kept(names []string, fk fileKey) {
+func (d *Dir) kept(names []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, name := range names {
@@ -228,13 +229,7 @@ const (
 const keysMagic = "PBOK"
 
 func encodeKeys(m map[string]fileKey) []byte {
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range m {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(m))
 	b := binary.AppendUvarint([]byte(keysMagic), uint64(len(names)))
 	for _, name := range names {
 		fk := m[name]

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,7 +31,7 @@ func keyedBuild(t *testing.T, dest string, cache buildcache.Store, files map[str
 	d.UseCache(cache)
 	var kept []string
 	groups := map[string]bool{}
-	for _, name := range slices.Sorted(mapKeys(files)) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		f := files[name]
 		if f.group != "" {
 			if groups[f.group] {
@@ -41,7 +42,7 @@ func keyedBuild(t *testing.T, dest string, cache buildcache.Store, files map[str
 				kept = append(kept, names...)
 				continue
 			}
-			for _, other := range slices.Sorted(mapKeys(files)) {
+			for _, other := range slices.Sorted(maps.Keys(files)) {
 				if g := files[other]; g.group == f.group {
 					if err := d.WriteKeyed(other, g.group, g.key, []byte(g.data)); err != nil {
 						t.Fatal(err)
@@ -63,16 +64,6 @@ func keyedBuild(t *testing.T, dest string, cache buildcache.Store, files map[str
 	}
 	slices.Sort(kept)
 	return kept
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func contents(files map[string]keyedFile) map[string]string {
