@@ -2,6 +2,7 @@ package frontmatter
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -310,6 +311,15 @@ func FuzzDecode(f *testing.F) {
 			if fd.Path != "x.md" || fd.Line < 2 || fd.Line > last || fd.Check == "" || fd.Message == "" {
 				t.Fatalf("finding %+v outside the front matter, lines 2 to %d", fd, last)
 			}
+		}
+		// What a build cache keeps of it reads back the same.
+		enc, err := EncodeResult(m, finds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cm, cfinds, err := DecodeResult(enc)
+		if err != nil || !reflect.DeepEqual(cm, m) || !reflect.DeepEqual(cfinds, finds) {
+			t.Fatalf("the cached front matter reads back otherwise (%v):\n%#v\n%#v", err, cm, m)
 		}
 	})
 }

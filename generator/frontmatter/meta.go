@@ -32,6 +32,10 @@ type Meta struct {
 	Weight       int
 	Aliases      []string
 	LastReviewed Date
+	// reviewedText is LastReviewed as written, from which a Meta read
+	// from the build cache makes it again (codec.go): a date with an
+	// offset can be read in the local time zone (time.Parse).
+	reviewedText string
 	ReviewEvery  Period
 	Draft        bool
 
@@ -555,6 +559,7 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 			return err
 		}
 		f.set(m, "", nil, 0, false, d, Period{})
+		m.reviewedText = s // the only date of the schema
 	case period:
 		s, err := scalar()
 		if err != nil {

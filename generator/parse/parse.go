@@ -50,7 +50,8 @@ type Options struct {
 	// again when the page is rendered. A one-shot build of a big site
 	// sets it, so that it does not hold every page's tree at once.
 	ReleaseDoc bool
-	// Cache, when set, keeps what Parse reads of a body (see readBody):
+	// Cache, when set, keeps each page's decoded front matter (see
+	// readFront) and what Parse reads of a body (see readBody):
 	// a page whose body the cache has comes without its syntax tree, as
 	// with ReleaseDoc, and with its text for search (Parsed.Text). For
 	// a one-shot build, which makes the tree again (Doc) only for the
@@ -145,7 +146,7 @@ func Page(src load.Source, opt Options) *site.Parsed {
 		open, closing := fences(format)
 		out.Errorf("frontmatter/invalid", file, 1, "front matter starts with %s but has no closing %s line", open, closing)
 	}
-	meta, finds := frontmatter.DecodeAny(file, fm, format, fmLine(format), frontmatter.Options{Allowed: opt.Config.Fields})
+	meta, finds := readFront(file, fm, format, fmLine(format), opt)
 	out = append(out, finds...)
 	if !ok {
 		meta.Unreadable = true
