@@ -56,17 +56,55 @@ func NewStream(cache buildcache.Store) *Stream {
 // Analyse analyses a page for the export. It is safe for concurrent use.
 // The error is that of encoding the page's entry in the document store.
 func (s *Stream) Analyse(d Doc) (*Analysed, error) {
-	terms, exact := s.ex.analysis(d)
 	stored, err := json.Marshal(storedOf(d))
 	if err != nil {
 		return nil, err
 	}
 	a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
+	if s.ex.Cache != nil {
+		// The page's terms as the cache keeps them (encodeTerms),
+		// numbered from their bytes: a page from the cache costs no map
+		// and, but for terms new to the build, no string.
+		k := termsKey(d)
+		if data, ok := s.ex.Cache.Get(k); ok {
+			if terms, exact, err := splitTerms(data); err == nil {
+				s.mu.Lock()
+				a.terms = s.numberRaw(terms)
+				a.exact = s.numberRaw(exact)
+				s.mu.Unlock()
+				return a, nil
+			}
+		}
+		terms, exact := s.ex.an.fieldTerms(d)
+		s.ex.Cache.Put(k, encodeTerms(terms, exact))
+		s.mu.Lock()
+		a.terms = s.number(terms)
+		a.exact = s.number(exact)
+		s.mu.Unlock()
+		return a, nil
+	}
+	terms, exact := s.ex.analysis(d)
 	s.mu.Lock()
 	a.terms = s.number(terms)
 	a.exact = s.number(exact)
 	s.mu.Unlock()
 	return a, nil
+}
+
+// numberRaw is number for terms read from the cache. s.mu must be held.
+func (s *Stream) numberRaw(terms []rawTerm) []termBits {
+	out := make([]termBits, len(terms))
+	for i, t := range terms {
+		id, ok := s.ids[string(t.term)]
+		if !ok {
+			name := string(t.term)
+			id = uint32(len(s.names))
+			s.ids[name] = id
+			s.names = append(s.names, name)
+		}
+		out[i] = termBits{id, t.bits}
+	}
+	return out
 }
 
 // number returns terms by number, giving new terms the next numbers.

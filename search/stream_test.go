@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/search"
 )
@@ -34,9 +35,9 @@ func (w *onceWriter) WriteFile(name string, data []byte) error {
 // streamExport analyses docs with a Stream from several goroutines, in
 // an order of its own (so that terms are numbered in another order than
 // the pages'), and writes the export.
-func streamExport(t *testing.T, docs []search.Doc, r *rand.Rand) *onceWriter {
+func streamExport(t *testing.T, docs []search.Doc, r *rand.Rand, cache buildcache.Store) *onceWriter {
 	t.Helper()
-	s := search.NewStream(nil)
+	s := search.NewStream(cache)
 	pages := make([]*search.Analysed, len(docs))
 	order := r.Perm(len(docs))
 	var wg sync.WaitGroup
@@ -67,7 +68,8 @@ func streamExport(t *testing.T, docs []search.Doc, r *rand.Rand) *onceWriter {
 // the example playbook several times over (several chunks of the
 // document store), pages with many terms that share their first letters
 // (shards split by longer keys), pages alike (files with the same name),
-// one page, and none.
+// one page, and none; with no build cache, a cold one and a warm one
+// (whose analyses are read, not made).
 func TestStreamWritesWhatExportWrites(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	var example []search.Doc
@@ -111,22 +113,19 @@ func TestStreamWritesWhatExportWrites(t *testing.T) {
 			if err := search.Export(tc.docs, want); err != nil {
 				t.Fatal(err)
 			}
-			got := streamExport(t, tc.docs, r)
-			for _, name := range want.Names() {
-				data, _ := want.File(name)
-				if g, ok := got.files[name]; !ok {
-					t.Errorf("%s is not written", name)
-				} else if string(g) != string(data) {
-					t.Errorf("%s differs from Export's:\n%.300s\nExport:\n%.300s", name, g, data)
+			store := &countingStore{m: map[buildcache.Key][]byte{}}
+			for _, cache := range []string{"no cache", "cold cache", "warm cache"} {
+				var got *onceWriter
+				if cache == "no cache" {
+					got = streamExport(t, tc.docs, r, nil)
+				} else {
+					store.hits = 0
+					got = streamExport(t, tc.docs, r, store)
 				}
-			}
-			if len(got.files) != len(want.Names()) {
-				t.Errorf("%d files written, Export writes %d", len(got.files), len(want.Names()))
-			}
-			for name, n := range got.writes {
-				if n != 1 {
-					t.Errorf("%s written %d times", name, n)
+				if cache == "warm cache" && store.hits != len(tc.docs) {
+					t.Errorf("%s: %d analyses read from the cache, want %d", cache, store.hits, len(tc.docs))
 				}
+				sameExport(t, cache, want, got)
 			}
 			if tc.name == "crowded" {
 				// The case is there for shards split by longer keys.
@@ -140,6 +139,28 @@ func TestStreamWritesWhatExportWrites(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// sameExport fails unless got holds the files of want, each written
+// once.
+func sameExport(t *testing.T, run string, want *output.Memory, got *onceWriter) {
+	t.Helper()
+	for _, name := range want.Names() {
+		data, _ := want.File(name)
+		if g, ok := got.files[name]; !ok {
+			t.Errorf("%s: %s is not written", run, name)
+		} else if string(g) != string(data) {
+			t.Errorf("%s: %s differs from Export's:\n%.300s\nExport:\n%.300s", run, name, g, data)
+		}
+	}
+	if len(got.files) != len(want.Names()) {
+		t.Errorf("%s: %d files written, Export writes %d", run, len(got.files), len(want.Names()))
+	}
+	for name, n := range got.writes {
+		if n != 1 {
+			t.Errorf("%s: %s written %d times", run, name, n)
+		}
 	}
 }
 

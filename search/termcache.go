@@ -42,6 +42,50 @@ func (e *Exporter) analysis(d Doc) (map[string]int, map[string]int) {
 	return terms, exact
 }
 
+// rawTerm is a term of a cached analysis, still in its bytes.
+type rawTerm struct {
+	term []byte
+	bits uint32
+}
+
+// splitTerms reads what encodeTerms wrote, as decodeTerms does, but
+// into lists of terms that share data's bytes. A term listed twice is
+// an error, as it is in the maps encodeTerms writes.
+func splitTerms(b []byte) (terms, exact []rawTerm, err error) {
+	var out [2][]rawTerm
+	for i := range out {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || n > uint64(len(b)) {
+			return nil, nil, errTerms
+		}
+		b = b[w:]
+		list := make([]rawTerm, 0, n)
+		for range n {
+			l, w := binary.Uvarint(b)
+			if w <= 0 || l > uint64(len(b)-w) {
+				return nil, nil, errTerms
+			}
+			t := b[w : w+int(l) : w+int(l)]
+			b = b[w+int(l):]
+			bits, w := binary.Uvarint(b)
+			if w <= 0 || bits > 1<<31 {
+				return nil, nil, errTerms
+			}
+			b = b[w:]
+			// encodeTerms writes the terms sorted, each once.
+			if k := len(list); k > 0 && string(list[k-1].term) >= string(t) {
+				return nil, nil, errTerms
+			}
+			list = append(list, rawTerm{t, uint32(bits)})
+		}
+		out[i] = list
+	}
+	if len(b) != 0 {
+		return nil, nil, errTerms
+	}
+	return out[0], out[1], nil
+}
+
 // encodeTerms writes a page's terms and exact-hit terms, each as a count
 // and then, in term order, the term's length, the term and its bits, as
 // unsigned varints.

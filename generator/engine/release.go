@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -256,14 +257,25 @@ func (h *held) export(st *site.Site, w search.Writer) error {
 	if h.err != nil {
 		return h.err
 	}
+	// The pages not rendered (kept as an earlier build made them) are
+	// analysed here, on every core.
+	all := make([]*search.Analysed, len(st.Pages))
+	places := make([]int, len(st.Pages))
+	for i := range places {
+		places[i] = i
+	}
+	err := forEach(context.Background(), places, func(i int) error {
+		a, err := h.analysed(st.Pages[i])
+		all[i] = a
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	byURL := make(map[string]*search.Analysed, len(st.Pages))
-	for _, p := range st.Pages {
-		a, err := h.analysed(p)
-		if err != nil {
-			return err
-		}
-		if a != nil {
-			byURL[p.URL] = a
+	for i, p := range st.Pages {
+		if all[i] != nil {
+			byURL[p.URL] = all[i]
 		}
 	}
 	list := slices.SortedFunc(maps.Values(byURL), func(a, b *search.Analysed) int { return strings.Compare(a.URL(), b.URL()) })

@@ -249,6 +249,16 @@ func (d *Dir) write(name, group string, key uint64, data []byte) error {
 	if name == Marker {
 		return fmt.Errorf("output: %s is the name of the build's own marker file", name)
 	}
+	if key == 0 && group == "" && d.next != nil {
+		// A file made under no key (a search shard, a copied file) is
+		// kept by its bytes: when the table has the file with the same
+		// sum of its bytes and it has not changed since, it holds them.
+		group, key = bytesGroup, bytesKey(data)
+		if fk, ok := d.prior[name]; ok && fk.group == group && fk.key == key && d.unchanged(name, fk) {
+			d.kept([]string{name})
+			return nil
+		}
+	}
 	if err := d.makeParent(name); err != nil {
 		return err
 	}

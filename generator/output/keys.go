@@ -1,6 +1,7 @@
 package output
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"maps"
@@ -17,8 +18,9 @@ import (
 // A Dir given a build cache (UseCache) remembers, for each file of the
 // site it writes, the dependency key the file was made under (WriteKeyed:
 // the engine's key of a page's output, or of a site-wide part such as
-// sitemap.xml, which then names the part as the file's group) and the
-// file's size, modification time and inode as the build left it. It keeps
+// sitemap.xml, which then names the part as the file's group; WriteFile:
+// a sum of the file's bytes) and the file's size, modification time and
+// inode as the build left it. It keeps
 // that table in the cache, under the destination's path and the identity
 // (device and inode) of the folder it describes: the exchange of Commit
 // moves a folder, not its files, so the table stays true of the folder
@@ -30,11 +32,25 @@ import (
 // file is kept only when the table gives it the same key and its size,
 // modification time and inode are still those the table has, so a file
 // changed since (by hand, or by a build killed while it wrote) is made
-// again. A table that is missing, damaged or of another version
+// again. A file written with WriteFile whose bytes have the sum the table
+// gives it, and that has not changed since, is left as it is, unread. A table that is missing, damaged or of another version
 // (buildcache checks each entry) is no table: the build makes every file.
 
 // keysFormat is the format of the encoded table, named in its cache key.
-const keysFormat = "output keys/1"
+const keysFormat = "output keys/2"
+
+// bytesGroup is the group of the files written with WriteFile, made under
+// no dependency key: their key is the sum of their bytes (bytesKey), so
+// that a build that writes the same bytes again leaves the file as it is
+// without reading it. No site-wide part has the name.
+const bytesGroup = "\x00bytes"
+
+// bytesKey is the key of a file written with WriteFile: the first 8
+// bytes of the SHA-256 of its bytes, never 0.
+func bytesKey(data []byte) uint64 {
+	sum := sha256.Sum256(data)
+	return binary.BigEndian.Uint64(sum[:8]) | 1
+}
 
 // fileKey is what a Dir remembers of one file.
 type fileKey struct {

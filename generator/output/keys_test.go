@@ -252,3 +252,61 @@ func FuzzDecodeKeys(f *testing.F) {
 		}
 	})
 }
+
+// A file written with WriteFile (made under no key, as a search shard is)
+// is left as it is when a later build into its folder writes the same
+// bytes and nobody changed it since; other bytes, or a change by hand,
+// make it be written again.
+func TestAFileOfTheSameBytesIsLeftAsItIs(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	site := map[string]string{"search/a.json": "[1,2]", "search/b.json": "[3,4]", "search/c.json": "[5,6]", "img/logo.png": "PNG"}
+	build := func() Stats {
+		t.Helper()
+		d, err := NewDir(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.UseCache(cache)
+		for _, name := range slices.Sorted(maps.Keys(site)) {
+			if err := d.WriteFile(name, []byte(site[name])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		sameTree(t, dest, site)
+		return d.Stats()
+	}
+	build()
+	build()
+	// Build 3 updates build 1's folder: b has other bytes of the same
+	// size, c was changed by hand (same size, later time).
+	prev := Previous(dest)
+	before, err := os.Stat(filepath.Join(prev, "search", "a.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site["search/b.json"] = "[7,8]"
+	cFile := filepath.Join(prev, "search", "c.json")
+	if err := os.WriteFile(cFile, []byte("[0,0]"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(cFile, later, later); err != nil {
+		t.Fatal(err)
+	}
+	st := build()
+	if st.Written != 2 || st.Unchanged != 2 {
+		t.Errorf("%+v: want b and c written, a and the logo left", st)
+	}
+	after, err := os.Stat(filepath.Join(dest, "search", "a.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(before.ModTime()) || !os.SameFile(before, after) {
+		t.Error("a, of the same bytes, was written again")
+	}
+}
