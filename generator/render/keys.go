@@ -47,10 +47,12 @@ type keyData struct {
 	global   uint64
 	ifaces   map[*site.Page]uint64
 	findings map[string]uint64 // by file: the findings on it
-	// pos is each page's index among its parent's children; prefix are,
-	// by folder page, running sums of its children's sidebar entries, so
-	// that a window of the sidebar hashes in constant time.
+	// pos is each page's index among its parent's children; navs are
+	// what the sidebar shows of each page (navOf); prefix are, by folder
+	// page, running sums of its children's navs, so that a window of the
+	// sidebar hashes in constant time.
 	pos    map[*site.Page]int
+	navs   map[*site.Page]uint64
 	prefix map[*site.Page][]uint64
 	// byRole are the pages of each role, in site order: roles are part
 	// of a graph's shape, so a patch leaves them as they are.
@@ -162,6 +164,25 @@ func (k *keyData) ifaceOf(q *site.Page) uint64 {
 	return h.sum()
 }
 
+// navOf is what the sidebar shows of page q, a line of its list (see
+// Renderer.navLine): its URL, title, label and roles, and whether it is a
+// folder. An edit that leaves these, such as a runbook's owner, leaves the
+// sidebars that list q as they were.
+func navOf(q *site.Page) uint64 {
+	h := newHasher()
+	h.str(q.URL)
+	h.str(q.Title)
+	h.str(q.NavLabel)
+	if q.Meta != nil {
+		h.u64(uint64(len(q.Meta.Roles)))
+		for _, role := range q.Meta.Roles {
+			h.str(role)
+		}
+	}
+	h.flag(len(q.Children) > 0)
+	return h.sum()
+}
+
 // prepareKeys computes the shared part of the keys: once per graph.
 func (r *Renderer) prepareKeys() *keyData {
 	k := r.keys
@@ -205,6 +226,7 @@ func (r *Renderer) prepareKeys() *keyData {
 			k.at[p] = i
 		}
 		k.pos = make(map[*site.Page]int, len(r.site.Pages))
+		k.navs = make(map[*site.Page]uint64, len(r.site.Pages))
 		k.prefix = map[*site.Page][]uint64{}
 		k.byRole = map[string][]*site.Page{}
 		for _, p := range r.site.Pages {
@@ -270,7 +292,10 @@ func (k *keyData) sums(p *site.Page) {
 	sums := make([]uint64, len(p.Children)+1)
 	for i, c := range p.Children {
 		k.pos[c] = i
-		sums[i+1] = sums[i] + k.iface(c)*0x9E3779B97F4A7C15 + uint64(i)
+		k.navs[c] = navOf(c)
+		// Mixed with its place, so that pages that swap places
+		// change the sum.
+		sums[i+1] = sums[i] + mix(k.navs[c]^uint64(i)*0x9E3779B97F4A7C15)
 	}
 	k.prefix[p] = sums
 }
@@ -427,8 +452,14 @@ func (r *Renderer) PatchKeys(touched []*site.Page) (pages []*site.Page, all bool
 		k.renotFound(p)
 		lists = true
 		k.showers(p, add)
-		if p.Parent != nil {
-			mark(p.Parent, k.pos[p])
+		if f := p.Parent; f != nil {
+			// The sidebars that list it: when what they show of it
+			// changed, or its place among its folder's pages did (its
+			// title or weight).
+			at := k.pos[p]
+			if navOf(p) != k.navs[p] || at >= len(f.Children) || f.Children[at] != p {
+				mark(f, at)
+			}
 		}
 	}
 	for folder, rg := range folders {
