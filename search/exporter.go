@@ -53,6 +53,9 @@ type Exporter struct {
 	storeLen            int
 	dirty               map[int]bool
 	shardFiles, facetFs map[string]bool
+	// facetIDs are the pages of each value of each facet, in page
+	// order, as the facet files have them.
+	facetIDs map[string]map[string][]int
 	// touched are the files written or removed by an Update that patches
 	// the export; nil when it is made anew.
 	touched map[string]bool
@@ -320,10 +323,14 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	groups := map[string]bool{}
 	vocab := map[string]bool{}
 	movedT, movedX := map[string]bool{}, map[string]bool{}
-	facets := false
+	var facets []int // the pages whose facet values changed
+	old := map[int]Doc{}
 	for _, i := range dirty {
 		a, b := docs[i], e.docs[i]
-		facets = facets || a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles)
+		if a.Kind != b.Kind || a.Owner != b.Owner || !slices.Equal(a.Roles, b.Roles) {
+			facets = append(facets, i)
+			old[i] = b
+		}
 		terms, exact := e.analysis(docs[i])
 		e.repost(e.post, e.groupT, i, e.terms[i], terms, groups, movedT, vocab)
 		e.repost(e.xpost, e.groupX, i, e.exact[i], exact, groups, movedX, nil)
@@ -356,7 +363,12 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 	if err := e.makeTypo(touched); err != nil {
 		return err
 	}
-	return e.finish(facets)
+	if len(facets) > 0 {
+		if err := e.patchFacets(old, facets); err != nil {
+			return err
+		}
+	}
+	return e.finish(false)
 }
 
 // repost moves page i's postings from the terms before to those after,
@@ -646,35 +658,109 @@ func (e *Exporter) finish(facets bool) error {
 // dirtyChunk reports whether a page of chunk c changed since finish.
 func (e *Exporter) dirtyChunk(c int) bool { return e.dirty[c] }
 
+// facetValues are the values of each facet a page has: its kind, its
+// owner (when it has one) and its roles.
+func facetValues(d Doc) map[string][]string {
+	v := map[string][]string{"kind": {d.Kind}, "role": uniq(d.Roles)}
+	if d.Owner != "" {
+		v["owner"] = []string{d.Owner}
+	}
+	return v
+}
+
 // makeFacets makes the lists of pages by kind, team and role.
 func (e *Exporter) makeFacets() error {
 	for name := range e.facetFs {
 		e.drop(name)
 	}
 	e.facetFs = map[string]bool{}
-	facets := map[string]map[string][]int{"kind": {}, "owner": {}, "role": {}}
+	e.facetIDs = map[string]map[string][]int{"kind": {}, "owner": {}, "role": {}}
 	for i, d := range e.docs {
-		facets["kind"][d.Kind] = append(facets["kind"][d.Kind], i)
-		if d.Owner != "" {
-			facets["owner"][d.Owner] = append(facets["owner"][d.Owner], i)
-		}
-		for _, r := range uniq(d.Roles) {
-			facets["role"][r] = append(facets["role"][r], i)
+		for name, values := range facetValues(d) {
+			for _, v := range values {
+				e.facetIDs[name][v] = append(e.facetIDs[name][v], i)
+			}
 		}
 	}
 	e.manifest.Facets = map[string]map[string]string{}
-	for name, values := range facets {
+	for name, values := range e.facetIDs {
 		e.manifest.Facets[name] = map[string]string{}
-		for v, ids := range values {
-			data, err := json.Marshal(deltas(ids))
-			if err != nil {
+		for v := range values {
+			if err := e.facetFile(name, v); err != nil {
 				return err
 			}
-			h := hash(data)
-			e.manifest.Facets[name][v] = h
-			file := Dir + "/f/" + h + ".json"
-			e.put(file, data)
-			e.facetFs[file] = true
+		}
+	}
+	return nil
+}
+
+// facetFile writes the file of the pages with value v of facet name, or
+// takes the value out of the manifest when no page has it.
+func (e *Exporter) facetFile(name, v string) error {
+	ids := e.facetIDs[name][v]
+	if len(ids) == 0 {
+		delete(e.facetIDs[name], v)
+		delete(e.manifest.Facets[name], v)
+		return nil
+	}
+	data, err := json.Marshal(deltas(ids))
+	if err != nil {
+		return err
+	}
+	h := hash(data)
+	e.manifest.Facets[name][v] = h
+	file := Dir + "/f/" + h + ".json"
+	e.put(file, data)
+	e.facetFs[file] = true
+	return nil
+}
+
+// patchFacets brings the facets up to date for the pages changed, whose
+// values were those of old: only the lists of the values they left or
+// joined are made again.
+func (e *Exporter) patchFacets(old map[int]Doc, changed []int) error {
+	type value struct{ name, v string }
+	redo := map[value]bool{}
+	for _, i := range changed {
+		before, after := facetValues(old[i]), facetValues(e.docs[i])
+		for _, name := range []string{"kind", "owner", "role"} {
+			for _, v := range before[name] {
+				if !slices.Contains(after[name], v) {
+					ids := e.facetIDs[name][v]
+					if at, ok := slices.BinarySearch(ids, i); ok {
+						e.facetIDs[name][v] = slices.Delete(slices.Clone(ids), at, at+1)
+					}
+					redo[value{name, v}] = true
+				}
+			}
+			for _, v := range after[name] {
+				if !slices.Contains(before[name], v) {
+					ids := e.facetIDs[name][v]
+					if at, ok := slices.BinarySearch(ids, i); !ok {
+						e.facetIDs[name][v] = slices.Insert(slices.Clone(ids), at, i)
+					}
+					redo[value{name, v}] = true
+				}
+			}
+		}
+	}
+	for val := range redo {
+		if err := e.facetFile(val.name, val.v); err != nil {
+			return err
+		}
+	}
+	// The files no value names any more (two values with the same pages
+	// share one).
+	named := map[string]bool{}
+	for _, values := range e.manifest.Facets {
+		for _, h := range values {
+			named[Dir+"/f/"+h+".json"] = true
+		}
+	}
+	for file := range e.facetFs {
+		if !named[file] {
+			e.drop(file)
+			delete(e.facetFs, file)
 		}
 	}
 	return nil

@@ -67,6 +67,28 @@ func TestExporterAfterEditsIsExport(t *testing.T) {
 			d[i].Roles = append(slices.Clone(d[i].Roles), "pilot")
 			return d
 		}},
+		{"owner to another page's, roles dropped", func(d []search.Doc) []search.Doc {
+			i, j := r.Intn(len(d)), r.Intn(len(d))
+			d[i].Owner = d[j].Owner
+			d[i].Roles = nil
+			return d
+		}},
+		{"owner and role undone", func(d []search.Doc) []search.Doc {
+			// The zeppelins and the pilots lose their pages.
+			for i := range d {
+				if d[i].Owner == "zeppelins" {
+					d[i].Owner = ""
+					d[i].Roles = slices.DeleteFunc(slices.Clone(d[i].Roles), func(r string) bool { return r == "pilot" })
+				}
+			}
+			return d
+		}},
+		{"owner cleared, kind changed", func(d []search.Doc) []search.Doc {
+			i := r.Intn(len(d))
+			d[i].Owner = ""
+			d[i].Kind = []string{"guide", "runbook", "alert", "checklist"}[r.Intn(4)]
+			return d
+		}},
 		{"many pages", func(d []search.Doc) []search.Doc {
 			for range 100 {
 				d[r.Intn(len(d))].Body += " manymany"
