@@ -191,8 +191,11 @@ type Result struct {
 	// of pages rendered. Kept is the number of output files a build into
 	// a folder left as they were, made under the same dependency key by
 	// an earlier build (output.Keyed), instead of making them again.
+	// Spliced is the number of the pages rendered whose sidebar alone
+	// changed: it was rendered alone, into the page's last bytes.
 	Parsed   int
 	Rendered int
+	Spliced  int
 	Kept     int
 	// Patched is true when the site graph was brought up to date in
 	// place (the change left its shape as it was, see
@@ -241,7 +244,12 @@ type Engine struct {
 	parseFind []diag.Finding
 
 	// What the last update made.
-	keys     map[string]uint64 // page output file -> dependency key
+	keys map[string]uint64 // page output file -> dependency key
+	// navs are, by page output file, the part of its key that is not
+	// its sidebar's (render.Output.Rest) and where its sidebar is in the
+	// snapshot's bytes, when the engine keeps its files: a change that
+	// leaves the rest renders the sidebar alone into the page.
+	navs     map[string]navState
 	parts    map[string]uint64 // site-wide part -> dependency key
 	siteOut  map[string]string // site-wide file -> its part
 	docs     map[string]search.Doc
@@ -249,7 +257,10 @@ type Engine struct {
 	docList  []search.Doc            // the documents, sorted by URL
 	docAt    map[string]int          // by URL, the place in docList
 	exporter search.Exporter
-	snap     *Snapshot
+	// searchOwed are the files of the export that changed since the
+	// last snapshot was published (see updateSearch).
+	searchOwed map[string]bool
+	snap       *Snapshot
 	// themeStale is true when the options changed since the theme was
 	// made: its files may have.
 	themeStale bool
@@ -492,9 +503,19 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		p   *site.Page
 		n   int
 		key uint64
+		// splice is true when only the page's sidebar changed: it is
+		// rendered alone, into the page's last bytes. nav is the
+		// output's state after the job.
+		splice bool
+		nav    navState
 	}
-	var todo []job
+	var todo []*job
 	var gone []string
+	// The engine keeps its files in memory (serve): a page whose
+	// sidebar alone changed has only its sidebar rendered.
+	memory := e.opt.Out == nil
+	navs := map[string]navState{}
+	published := false
 	for _, p := range cands {
 		if !all && st.ByURL[p.URL] != p {
 			continue // validate reports the conflict; the first page has it
@@ -508,6 +529,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 				continue // a page of the site has the URL: it wins
 			}
 			keys[o.Name] = o.Key
+			was, had := e.navs[o.Name]
 			if old, ok := e.keys[o.Name]; e.full || !ok || old != o.Key {
 				if e.full && w.keep(o.Name, o.Key) {
 					// The destination has it from a build of the
@@ -515,7 +537,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 					res.Kept++
 					continue
 				}
-				todo = append(todo, job{p, o.N, o.Key})
+				j := &job{p: p, n: o.N, key: o.Key, nav: navState{rest: o.Rest}}
+				j.splice = memory && !e.full && had && was.rest == o.Rest && was.at != nil
+				todo = append(todo, j)
+			} else if memory {
+				navs[o.Name] = was
 			}
 		}
 		if !all {
@@ -536,28 +562,54 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.held.count(j.p)
 	}
 	if e.held != nil {
-		slices.SortStableFunc(todo, func(a, b job) int { return renderOrder(a.p, b.p) })
+		slices.SortStableFunc(todo, func(a, b *job) int { return renderOrder(a.p, b.p) })
 	}
 	defer func() { e.held = nil }()
-	if err := forEach(ctx, todo, func(j job) error {
+	// The site-wide files and, but in a one-shot build, the search
+	// export are made beside the pages: their files reach the sink after
+	// the pages', in the order a one-shot build writes them.
+	side := e.startSide(r, st, touched, patched, w)
+	if err := forEach(ctx, todo, func(j *job) error {
 		defer e.held.release(j.p)
 		if err := e.held.acquire(j.p); err != nil {
 			return err
 		}
-		html, err := r.PageAt(j.p, j.n)
+		name := render.OutName(render.PagerURL(j.p, j.n))
+		var html []byte
+		var err error
+		switch {
+		case j.splice:
+			html, j.nav.at, err = e.splice(r, j.p, j.n, name)
+		case memory:
+			html, j.nav.at, err = r.PageSidebar(j.p, j.n)
+		default:
+			html, err = r.PageAt(j.p, j.n)
+		}
 		if err != nil {
 			return err
 		}
-		return w.writeKeyed(render.OutName(render.PagerURL(j.p, j.n)), "", j.key, html)
+		return w.writeKeyed(name, "", j.key, html)
 	}); err != nil {
 		if patched {
 			// Some pages of this patch are not rendered: the next
 			// update works out every page's key again.
 			e.keyState = nil
 		}
+		side.abandon()
+		return nil, err
+	}
+	if err := side.wait(); err != nil {
 		return nil, err
 	}
 	res.Rendered = len(todo)
+	if memory {
+		for _, j := range todo {
+			navs[render.OutName(render.PagerURL(j.p, j.n))] = j.nav
+			if j.splice {
+				res.Spliced++
+			}
+		}
+	}
 	if all {
 		for name := range e.keys {
 			if _, ok := keys[name]; !ok {
@@ -566,16 +618,25 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		}
 	} else {
 		keys = mergeKeys(e.keys, keys)
+		navs = mergeKeys(e.navs, navs)
+		defer func() {
+			if !published {
+				// The maps were merged in place, ahead of the
+				// snapshot: the next update renders every page.
+				e.keys, e.navs = nil, nil
+			}
+		}()
 		for _, name := range gone {
 			delete(keys, name)
+			delete(navs, name)
 			w.remove(name)
 		}
 	}
 	parts := map[string]uint64{}
 	siteOut := map[string]string{}
-	for _, part := range r.SiteParts() {
+	for i, part := range side.parts {
 		parts[part.Name] = part.Key
-		if old, ok := e.parts[part.Name]; ok && old == part.Key && !e.full {
+		if !side.todo[i] {
 			for name, owner := range e.siteOut {
 				if owner == part.Name {
 					siteOut[name] = owner
@@ -593,7 +654,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 		}
 		rec := &recorder{w: w, names: map[string]bool{}, group: part.Name, key: part.Key}
-		if err := part.Write(rec); err != nil {
+		if err := side.writePart(i, rec); err != nil {
 			return nil, err
 		}
 		for name := range rec.names {
@@ -647,45 +708,188 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// document is made from the parsed page alone (search.DocOf), so a
 	// page parsed once keeps its document.
 	// A one-shot build writes it as a stream (release.go).
-	var list []search.Doc
-	var at []int
 	if e.held != nil {
 		if err := e.held.export(st, w); err != nil {
 			return nil, err
 		}
 	} else {
-		list, at = e.searchDocs(st, touched, patched)
-		var changedDocs, removed []string
-		e.exporter.Cache = e.opt.Cache
-		if at != nil {
-			changedDocs, removed, err = e.exporter.UpdateAt(list, at)
-		} else {
-			changedDocs, removed, err = e.exporter.Update(list)
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range removed {
-			w.remove(name)
-		}
+		// The files the export changed (made beside the pages), and
+		// those an update that failed after its export left unwritten.
 		if e.full {
 			// The sink started empty: every file of the export, not only
 			// those that changed.
-			changedDocs = slices.Sorted(maps.Keys(e.exporter.Files()))
-		}
-		for _, name := range changedDocs {
-			if err := w.WriteFile(name, e.exporter.Files()[name]); err != nil {
-				return nil, err
+			if e.searchOwed == nil {
+				e.searchOwed = map[string]bool{}
+			}
+			for name := range e.exporter.Files() {
+				e.searchOwed[name] = true
 			}
 		}
+		for _, name := range slices.Sorted(maps.Keys(e.searchOwed)) {
+			if data, ok := e.exporter.Files()[name]; ok {
+				if err := w.WriteFile(name, data); err != nil {
+					return nil, err
+				}
+			} else {
+				w.remove(name)
+			}
+		}
+		e.searchOwed = nil
 	}
 
 	// Publish.
-	e.keys, e.parts, e.siteOut, e.stale, e.full = keys, parts, siteOut, nil, false
+	e.keys, e.navs, e.parts, e.siteOut, e.stale, e.full = keys, navs, parts, siteOut, nil, false
+	published = true
 	snap.files = w.result()
 	res.Snapshot = snap
 	res.Changed, res.Removed = w.changes(e.snap)
 	e.snap = snap
+	return res, nil
+}
+
+// navState is what an engine keeps of a page output's sidebar (see
+// Engine.navs).
+type navState struct {
+	rest uint64
+	at   []int // its sidebar's bytes in the snapshot's, or nil
+}
+
+// splice renders the sidebar of page n of p's list alone, into the bytes
+// the snapshot has of the page's file name, and returns the new bytes
+// and where the sidebar is in them.
+func (e *Engine) splice(r *render.Renderer, p *site.Page, n int, name string) ([]byte, []int, error) {
+	old, ok := e.snap.File(name)
+	at := e.navs[name].at
+	if !ok || len(at) != 2 || at[0] > at[1] || at[1] > len(old) {
+		return r.PageSidebar(p, n)
+	}
+	side, err := r.SidebarAt(p, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	html := make([]byte, 0, len(old)-(at[1]-at[0])+len(side))
+	html = append(append(append(html, old[:at[0]]...), side...), old[at[1]:]...)
+	return html, []int{at[0], at[0] + len(side)}, nil
+}
+
+// side is the work an update does beside its pages: the site-wide files
+// (render.SitePart) whose key changed, and the search export.
+type side struct {
+	parts []render.SitePart
+	todo  []bool // by part: its files are written again
+	made  [][]madeFile
+	err   error
+	done  chan struct{}
+}
+
+type madeFile struct {
+	name string
+	data []byte
+}
+
+// partBuffer keeps the files of a site-wide part until they go to the
+// sink.
+type partBuffer struct {
+	files []madeFile
+	w     *sink
+}
+
+func (b *partBuffer) WriteFile(name string, data []byte) error {
+	b.files = append(b.files, madeFile{name, data})
+	return nil
+}
+
+func (b *partBuffer) CaseInsensitive() bool { return b.w.CaseInsensitive() }
+
+// startSide starts the side work of an update. A one-shot build does it
+// after the pages, as they are written (it releases each page's tree
+// after its last render), and exports the search index as a stream.
+func (e *Engine) startSide(r *render.Renderer, st *site.Site, touched []*site.Page, patched bool, w *sink) *side {
+	sd := &side{parts: r.SiteParts(), done: make(chan struct{})}
+	sd.todo = make([]bool, len(sd.parts))
+	for i, part := range sd.parts {
+		old, ok := e.parts[part.Name]
+		sd.todo[i] = !ok || old != part.Key || e.full
+	}
+	if e.held != nil {
+		close(sd.done)
+		return sd
+	}
+	sd.made = make([][]madeFile, len(sd.parts))
+	go func() {
+		defer close(sd.done)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for i, part := range sd.parts {
+				if !sd.todo[i] {
+					continue
+				}
+				b := &partBuffer{w: w}
+				if err := part.Write(b); err != nil {
+					sd.err = err
+					return
+				}
+				sd.made[i] = b.files
+			}
+		})
+		err := e.updateSearch(st, touched, patched)
+		wg.Wait()
+		if sd.err == nil {
+			sd.err = err
+		}
+	}()
+	return sd
+}
+
+// wait waits for the side work and returns its error.
+func (sd *side) wait() error {
+	<-sd.done
+	return sd.err
+}
+
+// abandon waits for the side work of an update that failed.
+func (sd *side) abandon() { <-sd.done }
+
+// writePart writes the files of part i: made beside the pages, or made
+// now.
+func (sd *side) writePart(i int, w render.Writer) error {
+	if sd.made == nil {
+		return sd.parts[i].Write(w)
+	}
+	for _, f := range sd.made[i] {
+		if err := w.WriteFile(f.name, f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateSearch brings the search export and the index of /api/search up
+// to date with the pages, and notes the files of the export that changed
+// in searchOwed, to be written by this update or, when it fails, the
+// next.
+func (e *Engine) updateSearch(st *site.Site, touched []*site.Page, patched bool) error {
+	list, at := e.searchDocs(st, touched, patched)
+	e.exporter.Cache = e.opt.Cache
+	var changed, removed []string
+	var err error
+	if at != nil {
+		changed, removed, err = e.exporter.UpdateAt(list, at)
+	} else {
+		changed, removed, err = e.exporter.Update(list)
+	}
+	if err != nil {
+		return err
+	}
+	if e.searchOwed == nil {
+		e.searchOwed = map[string]bool{}
+	}
+	for _, name := range changed {
+		e.searchOwed[name] = true
+	}
+	for _, name := range removed {
+		e.searchOwed[name] = true
+	}
 	if e.api != nil {
 		if at != nil {
 			e.api.SetAt(list, at)
@@ -693,7 +897,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			e.api.Set(list)
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // parseRules parses the rule files of the options, each file again only
@@ -743,7 +947,7 @@ func alertNames(rs []*rules.Rule) []string {
 
 // mergeKeys sets the keys of the pages rendered by a patch in the keys
 // of the last update, which it changes.
-func mergeKeys(all, changed map[string]uint64) map[string]uint64 {
+func mergeKeys[V any](all, changed map[string]V) map[string]V {
 	maps.Copy(all, changed)
 	return all
 }

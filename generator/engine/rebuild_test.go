@@ -39,6 +39,7 @@ import (
 // Assertions on the update that follows the edits before them:
 //
 //	rendered N               N pages were rendered
+//	spliced N                of them, N had their sidebar alone rendered
 //	pages OUT...             the output pages (.html) whose bytes changed
 //	                         or that are new are exactly these ("-" none)
 //	removed OUT...           the files removed are exactly these, besides
@@ -261,6 +262,15 @@ func runRebuild(t *testing.T, file string) {
 			}
 			if want, _ := strconv.Atoi(args[1]); res.Rendered != want {
 				t.Errorf("%s: %d pages rendered, want %d (pages changed: %v)", step, res.Rendered, want, changedPages(res))
+			}
+		case "spliced":
+			need(1)
+			update()
+			if res == nil {
+				t.Fatalf("%s: spliced before any edit", where)
+			}
+			if want, _ := strconv.Atoi(args[1]); res.Spliced != want {
+				t.Errorf("%s: %d pages had their sidebar alone rendered, want %d", step, res.Spliced, want)
 			}
 		case "pages", "removed":
 			need(1)

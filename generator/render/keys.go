@@ -583,6 +583,20 @@ func (k *keyData) window(folder *site.Page, at int) uint64 {
 // Key returns the dependency key of page p's output file, but for the
 // entries of its list (see Outputs, which adds them).
 func (r *Renderer) Key(p *site.Page) uint64 {
+	rest, nav := r.keys2(p)
+	return combine(rest, nav)
+}
+
+func combine(a, b uint64) uint64 {
+	h := newHasher()
+	h.u64(a)
+	h.u64(b)
+	return h.sum()
+}
+
+// keys2 returns the two parts of page p's key: nav is what its sidebar
+// shows (the windows of the folders on its way), rest all else.
+func (r *Renderer) keys2(p *site.Page) (rest, nav uint64) {
 	k := r.prepareKeys()
 	h := newHasher()
 	h.u64(k.global)
@@ -625,8 +639,10 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 		}
 	}
 	h.u64(k.steps[p])
+	rest = h.sum()
 	// The sidebar: the sections p is in show the folders on its way
 	// open, each a window of its children around the one on the way.
+	h = newHasher()
 	var path [16]*site.Page
 	onPath := path[:0]
 	for q := p; q != nil; q = q.Parent {
@@ -651,7 +667,7 @@ func (r *Renderer) Key(p *site.Page) uint64 {
 			folder = next
 		}
 	}
-	return h.sum()
+	return rest, h.sum()
 }
 
 // bodyKey adds what p's rendered body depends on besides its file: where

@@ -155,12 +155,19 @@ type Output struct {
 	URL  string
 	N    int    // the list's page number, from 1
 	Key  uint64 // its dependency key (see Key)
+	// Rest is the part of Key that is not its sidebar's: two renders
+	// of the same Rest differ only in the sidebar, which SidebarAt
+	// renders alone. Rest is Key when the page's layout does not show
+	// the sidebar as a part of its own (see PageSidebar).
+	Rest uint64
 }
 
 // Outputs returns the files page p makes, the page itself first, with
 // their keys.
 func (r *Renderer) Outputs(p *site.Page) []Output {
-	base := r.Key(p)
+	rest, nav := r.keys2(p)
+	base := combine(rest, nav)
+	splices := r.splices[r.layoutName(p)]
 	items, listed := r.list(p)
 	of, size := 1, r.pagerSize()
 	if listed && strings.HasSuffix(p.URL, "/") {
@@ -170,7 +177,6 @@ func (r *Renderer) Outputs(p *site.Page) []Output {
 	k := r.prepareKeys()
 	for n := 1; n <= of; n++ {
 		h := newHasher()
-		h.u64(base)
 		if listed {
 			h.u64(uint64(n))
 			h.u64(uint64(of))
@@ -186,7 +192,12 @@ func (r *Renderer) Outputs(p *site.Page) []Output {
 			}
 		}
 		u := PagerURL(p, n)
-		out = append(out, Output{Name: OutName(u), URL: u, N: n, Key: h.sum()})
+		o := Output{Name: OutName(u), URL: u, N: n, Key: combine(base, h.sum())}
+		o.Rest = o.Key
+		if splices {
+			o.Rest = combine(rest, h.sum())
+		}
+		out = append(out, o)
 	}
 	return out
 }

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/opsplaybook/playbook/generator/config"
@@ -96,6 +97,11 @@ type Theme struct {
 	// readsNow is true when a layout may show the time of the build
 	// (its text has "Now", as in .Site.Now): every key then has it.
 	readsNow bool
+	// splices is, by layout, whether its pages' sidebar can be made
+	// alone (see PageSidebar): the layout has a "sidebar" template, and
+	// no other template calls the functions that read the sidebar's
+	// pages (sidebar, navSection).
+	splices map[string]bool
 }
 
 // ThemeInput hashes the files a theme is made from and the base path:
@@ -309,7 +315,61 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 		}
 		t.tmpl[name] = c
 	}
+	t.splices = map[string]bool{}
+	for name, c := range t.tmpl {
+		t.splices[name] = sidebarAlone(c)
+	}
 	return nil
+}
+
+// sidebarAlone reports whether set t has a "sidebar" template and no
+// other of its templates calls sidebar or navSection.
+func sidebarAlone(t *template.Template) bool {
+	if t.Lookup("sidebar") == nil {
+		return false
+	}
+	for _, tt := range t.Templates() {
+		if tt.Name() == "sidebar" || tt.Tree == nil {
+			continue
+		}
+		if callsNav(tt.Tree.Root) {
+			return false
+		}
+	}
+	return true
+}
+
+// callsNav reports whether a template's tree calls sidebar or navSection.
+func callsNav(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.IdentifierNode:
+		return n.Ident == "sidebar" || n.Ident == "navSection"
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		return slices.ContainsFunc(n.Nodes, callsNav)
+	case *parse.ActionNode:
+		return callsNav(n.Pipe)
+	case *parse.PipeNode:
+		if n == nil {
+			return false
+		}
+		return slices.ContainsFunc(n.Cmds, func(c *parse.CommandNode) bool { return callsNav(c) })
+	case *parse.CommandNode:
+		return slices.ContainsFunc(n.Args, callsNav)
+	case *parse.ChainNode:
+		return callsNav(n.Node)
+	case *parse.IfNode:
+		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+	case *parse.RangeNode:
+		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+	case *parse.WithNode:
+		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+	case *parse.TemplateNode:
+		return callsNav(n.Pipe)
+	}
+	return false
 }
 
 // bodies renders the markdown bodies of pages.
@@ -384,6 +444,15 @@ func (r *Renderer) Page(p *site.Page) (name string, html []byte, err error) {
 
 // PageAt renders page n (from 1) of the list on page p (see Outputs).
 func (r *Renderer) PageAt(p *site.Page, n int) ([]byte, error) {
+	bodies, err := r.pageBodies(p)
+	if err != nil {
+		return nil, err
+	}
+	return r.page(p, n, bodies)
+}
+
+// pageBodies renders the bodies page p shows: its own and its runbook's.
+func (r *Renderer) pageBodies(p *site.Page) (map[*site.Page]template.HTML, error) {
 	bodies := map[*site.Page]template.HTML{}
 	for _, q := range []*site.Page{p, p.RunbookOf} {
 		if q == nil || q.Doc == nil {
@@ -394,7 +463,7 @@ func (r *Renderer) PageAt(p *site.Page, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return r.page(p, n, bodies)
+	return bodies, nil
 }
 
 // SiteFiles writes the files that are not pages of their own: the 404
@@ -591,12 +660,79 @@ func (r *Renderer) layoutName(p *site.Page) string {
 	return layoutFor(p.Kind)
 }
 
+// PageSidebar is PageAt, and where in the page its sidebar is:
+// html[at[0]:at[1]] is what SidebarAt returns for it. at is nil when the
+// page's layout does not show the sidebar as a part of its own (see
+// Output.Rest), or its sidebar is not once in the page as it is alone.
+func (r *Renderer) PageSidebar(p *site.Page, n int) (html []byte, at []int, err error) {
+	bodies, err := r.pageBodies(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, name, err := r.pageData(p, n, bodies)
+	if err != nil {
+		return nil, nil, err
+	}
+	if html, err = r.execute(p, d, name, "base"); err != nil || !r.splices[name] {
+		return html, nil, err
+	}
+	side, err := r.execute(p, d, name, "sidebar")
+	if err != nil {
+		return nil, nil, err
+	}
+	i := bytes.Index(html, side)
+	if i < 0 || len(side) == 0 || bytes.Contains(html[i+1:], side) {
+		return html, nil, nil
+	}
+	return html, []int{i, i + len(side)}, nil
+}
+
+// SidebarAt renders the sidebar of page n (from 1) of page p's list
+// alone: the layout's "sidebar" template, with the data the page's
+// layout gets.
+func (r *Renderer) SidebarAt(p *site.Page, n int) ([]byte, error) {
+	bodies, err := r.pageBodies(p)
+	if err != nil {
+		return nil, err
+	}
+	d, name, err := r.pageData(p, n, bodies)
+	if err != nil {
+		return nil, err
+	}
+	return r.execute(p, d, name, "sidebar")
+}
+
 // page renders page n (from 1) of page p's list.
 func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML) ([]byte, error) {
+	d, name, err := r.pageData(p, n, bodies)
+	if err != nil {
+		return nil, err
+	}
+	return r.execute(p, d, name, "base")
+}
+
+// execute runs template tmpl of layout name with d.
+func (r *Renderer) execute(p *site.Page, d *Page, name, tmpl string) ([]byte, error) {
+	b := r.buffers.Get().(*bytes.Buffer)
+	defer r.buffers.Put(b)
+	b.Reset()
+	if err := r.tmpl[name].ExecuteTemplate(b, tmpl, d); err != nil {
+		file := p.File
+		if file == "" {
+			file = p.URL
+		}
+		return nil, fmt.Errorf("%s: layouts/%s: %w", file, name, err)
+	}
+	return bytes.Clone(b.Bytes()), nil
+}
+
+// pageData is what the layout of page p gets for page n (from 1) of its
+// list, and the layout's name.
+func (r *Renderer) pageData(p *site.Page, n int, bodies map[*site.Page]template.HTML) (*Page, string, error) {
 	d := r.data(p)
 	d.Content = bodies[p]
 	if of := r.listPages(p); n < 1 || n > of {
-		return nil, fmt.Errorf("%s: no page %d of its list, which has %d", p.URL, n, of)
+		return nil, "", fmt.Errorf("%s: no page %d of its list, which has %d", p.URL, n, of)
 	}
 	if items, ok := r.list(p); ok {
 		d.Pager = pagerOf(p, n, len(items), r.pagerSize())
@@ -616,18 +752,7 @@ func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML
 		d.Findings = r.findings[p.File]
 	}
 	d.Updated = r.updated(p)
-	name := r.layoutName(p)
-	b := r.buffers.Get().(*bytes.Buffer)
-	defer r.buffers.Put(b)
-	b.Reset()
-	if err := r.tmpl[name].ExecuteTemplate(b, "base", d); err != nil {
-		file := p.File
-		if file == "" {
-			file = p.URL
-		}
-		return nil, fmt.Errorf("%s: layouts/%s: %w", file, name, err)
-	}
-	return bytes.Clone(b.Bytes()), nil
+	return d, r.layoutName(p), nil
 }
 
 func (r *Renderer) notFound(w Writer) error {
