@@ -2,6 +2,8 @@ package search
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/site"
@@ -74,7 +76,11 @@ func DocOf(p *site.Page) (Doc, bool) {
 }
 
 // excerpt returns the summary, or else the start of the body without its
-// title, cut at a word boundary.
+// title, cut at a word boundary: its words (strings.Fields) one space
+// apart, without the bytes that are not UTF-8 (strings.ToValidUTF8),
+// at most excerptLen characters, else cut at the last space of them
+// past the half and marked "…". It is made in one pass over at most
+// 4*excerptLen bytes, for every page of every build.
 func excerpt(summary, body, title string) string {
 	text := summary
 	if text == "" {
@@ -86,14 +92,44 @@ func excerpt(summary, body, title string) string {
 	if len(text) > 4*excerptLen {
 		text = text[:4*excerptLen]
 	}
-	text = strings.ToValidUTF8(strings.Join(strings.Fields(text), " "), "")
-	rs := []rune(text)
-	if len(rs) <= excerptLen {
-		return text
+	// strings.Join(strings.Fields(text), " ").
+	b := make([]byte, 0, len(text))
+	space := false
+	for i := 0; i < len(text); {
+		r, n := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, text[i:i+n]...)
+		}
+		i += n
+	}
+	if !utf8.Valid(b) {
+		b = []byte(strings.ToValidUTF8(string(b), ""))
+	}
+	// The byte offset of each of the first excerptLen+1 characters.
+	var at [excerptLen + 1]int
+	n := 0
+	for i := range string(b) {
+		if n > excerptLen {
+			break
+		}
+		at[n] = i
+		n++
+	}
+	if n <= excerptLen {
+		return string(b)
 	}
 	cut := excerptLen
-	for cut > excerptLen/2 && rs[cut] != ' ' {
+	for cut > excerptLen/2 && b[at[cut]] != ' ' {
 		cut--
 	}
-	return strings.TrimSpace(string(rs[:cut])) + "…"
+	return strings.TrimSpace(string(b[:at[cut]])) + "…"
 }

@@ -38,8 +38,11 @@ type Dir struct {
 	exchange func(a, b string) error
 
 	// existing is what work held when the build started: slash names
-	// relative to work, true for a folder. Read-only after NewDir.
+	// relative to work, true for a folder. Made by the scan that NewDir
+	// starts (startScan), read-only once it is done (scanned).
 	existing map[string]bool
+	scanDone chan struct{}
+	scanErr  error
 
 	mu      sync.Mutex
 	written map[string]bool // names written by this build
@@ -111,6 +114,7 @@ func NewDir(dest string) (*Dir, error) {
 		return nil, err
 	}
 	d.caseInsensitive = probeCase(d.work)
+	d.startScan()
 	return d, nil
 }
 
@@ -167,9 +171,6 @@ func (d *Dir) prepare() error {
 	if err := os.Chmod(d.work, 0o755); err != nil {
 		return err
 	}
-	if err := d.scan(); err != nil {
-		return err
-	}
 	if !IsBuild(d.work) {
 		// Written before any page, so that a build killed at any moment
 		// leaves a work folder that the next build recognises.
@@ -180,35 +181,52 @@ func (d *Dir) prepare() error {
 	return nil
 }
 
+// startScan lists the work folder in the background (scan): at 10,000
+// pages that takes a tenth of a build after a one-page edit, which the
+// build spends reading and parsing its pages meanwhile. Whatever reads
+// what the scan records waits for it (scanned).
+func (d *Dir) startScan() {
+	d.scanDone = make(chan struct{})
+	go func() {
+		defer close(d.scanDone)
+		d.scanErr = d.scan()
+	}()
+}
+
+// scanned waits for the scan of the work folder and returns its error.
+func (d *Dir) scanned() error {
+	<-d.scanDone
+	return d.scanErr
+}
+
 // scan records the files and folders of the work folder, and removes
 // anything else there (symbolic links, devices): a write must never
 // follow a link out of the site.
 func (d *Dir) scan() error {
 	d.existing = map[string]bool{}
-	return filepath.WalkDir(d.work, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == d.work {
-			return nil
-		}
-		rel, err := filepath.Rel(d.work, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		switch {
-		case e.IsDir():
+	return walkWork(d.work, func(rel string, kind entryKind) error {
+		switch kind {
+		case folderEntry:
 			d.existing[rel] = true
 			d.dirs[rel] = true
-		case e.Type().IsRegular():
+		case fileEntry:
 			d.existing[rel] = false
 		default:
-			return os.Remove(p)
+			return os.Remove(filepath.Join(d.work, filepath.FromSlash(rel)))
 		}
 		return nil
 	})
 }
+
+// entryKind is what walkWork found: a folder, a regular file, or
+// anything else.
+type entryKind int
+
+const (
+	fileEntry entryKind = iota
+	folderEntry
+	otherEntry
+)
 
 // probeCase reports whether a folder's file system takes "A" for "a".
 func probeCase(dir string) bool {
@@ -248,6 +266,9 @@ func (d *Dir) write(name, group string, key uint64, data []byte) error {
 	}
 	if name == Marker {
 		return fmt.Errorf("output: %s is the name of the build's own marker file", name)
+	}
+	if err := d.scanned(); err != nil {
+		return err
 	}
 	if key == 0 && group == "" && d.next != nil {
 		// A file made under no key (a search shard, a copied file) is
@@ -409,6 +430,9 @@ func (d *Dir) Commit() error {
 		return errors.New("output: the site was already committed or aborted")
 	}
 	defer d.finish()
+	if err := d.scanned(); err != nil {
+		return err
+	}
 	if err := d.removeStale(); err != nil {
 		return fmt.Errorf("output: removing files the site no longer has: %w", err)
 	}
@@ -495,6 +519,7 @@ func ancestorWritten(name string, written map[string]bool) string {
 // keeps what was written; the next build brings it up to date.
 func (d *Dir) Abort() {
 	if !d.done {
+		d.scanned() // no listing goes on past the build
 		d.finish()
 	}
 }

@@ -161,7 +161,7 @@ func (d *Dir) KeepGroup(group string, key uint64) ([]string, bool) {
 // unchanged reports whether file name of the work folder is as fk says
 // the last build left it.
 func (d *Dir) unchanged(name string, fk fileKey) bool {
-	if checkName(name) != nil || name == Marker {
+	if checkName(name) != nil || name == Marker || d.scanned() != nil {
 		return false
 	}
 	if isDir, found := d.existing[name]; !found || isDir {

@@ -1,0 +1,116 @@
+//go:build linux
+
+package output
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// walkWork calls visit for everything under root (not root itself): its
+// slash name relative to root, and whether it is a folder, a regular
+// file or something else (a symbolic link is not followed). It reads
+// each folder with getdents(2), relative to its parent's descriptor, and
+// asks the type only of an entry whose folder does not give it: at
+// 13,000 folders, about half the time of filepath.WalkDir, which sorts
+// every folder and opens each by its whole path.
+func walkWork(root string, visit func(rel string, kind entryKind) error) error {
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: root, Err: err}
+	}
+	w := &walker{root: root, visit: visit, buf: make([]byte, 64<<10)}
+	return w.dir(fd, "")
+}
+
+type walker struct {
+	root  string
+	visit func(rel string, kind entryKind) error
+	buf   []byte
+}
+
+// dir reads the folder open as fd, named rel ("" for the root), then
+// closes it.
+func (w *walker) dir(fd int, rel string) error {
+	type entry struct {
+		name string
+		kind entryKind
+	}
+	var entries []entry
+	for {
+		n, err := unix.Getdents(fd, w.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Close(fd)
+			return &os.PathError{Op: "getdents", Path: filepath.Join(w.root, rel), Err: err}
+		}
+		if n <= 0 {
+			break
+		}
+		for b := w.buf[:n]; len(b) >= 19; {
+			reclen := int(binary.NativeEndian.Uint16(b[16:18]))
+			if reclen < 19 || reclen > len(b) {
+				break
+			}
+			typ, name := b[18], b[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			b = b[reclen:]
+			if string(name) == "." || string(name) == ".." {
+				continue
+			}
+			e := entry{name: string(name)}
+			switch typ {
+			case unix.DT_DIR:
+				e.kind = folderEntry
+			case unix.DT_REG:
+				e.kind = fileEntry
+			case unix.DT_UNKNOWN:
+				var st unix.Stat_t
+				if err := unix.Fstatat(fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+					unix.Close(fd)
+					return &os.PathError{Op: "fstatat", Path: filepath.Join(w.root, rel, e.name), Err: err}
+				}
+				switch st.Mode & unix.S_IFMT {
+				case unix.S_IFDIR:
+					e.kind = folderEntry
+				case unix.S_IFREG:
+					e.kind = fileEntry
+				default:
+					e.kind = otherEntry
+				}
+			default:
+				e.kind = otherEntry
+			}
+			entries = append(entries, e)
+		}
+	}
+	defer unix.Close(fd)
+	for _, e := range entries {
+		name := e.name
+		if rel != "" {
+			name = rel + "/" + e.name
+		}
+		if err := w.visit(name, e.kind); err != nil {
+			return err
+		}
+		if e.kind != folderEntry {
+			continue
+		}
+		sub, err := unix.Openat(fd, e.name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return &os.PathError{Op: "open", Path: filepath.Join(w.root, name), Err: err}
+		}
+		if err := w.dir(sub, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+//go:build !linux
+
+package output
+
+import (
+	"io/fs"
+	"path/filepath"
+)
+
+// walkWork calls visit for everything under root (not root itself): its
+// slash name relative to root, and whether it is a folder, a regular
+// file or something else (a symbolic link is not followed).
+func walkWork(root string, visit func(rel string, kind entryKind) error) error {
+	return filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == root {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		kind := otherEntry
+		switch {
+		case e.IsDir():
+			kind = folderEntry
+		case e.Type().IsRegular():
+			kind = fileEntry
+		}
+		return visit(filepath.ToSlash(rel), kind)
+	})
+}
