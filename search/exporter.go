@@ -640,11 +640,25 @@ func (e *Exporter) finish(facets bool) error {
 			}
 		}
 	}
+	var puts []int // the pages whose entry in the store is written
 	for c, h := range hashes {
 		if c >= len(e.storeHashes) || h != e.storeHashes[c] {
 			for i := c * storeChunk; i < min((c+1)*storeChunk, len(e.store)); i++ {
-				e.put(storeFile(h, i), e.store[i])
+				puts = append(puts, i)
 			}
+		}
+	}
+	if e.out != nil {
+		// A Stream's: the entries, a file each, are written on every
+		// core.
+		parallel(len(puts), func(k int) error {
+			i := puts[k]
+			e.out.send(storeFile(hashes[i/storeChunk], i), e.store[i])
+			return nil
+		})
+	} else {
+		for _, i := range puts {
+			e.put(storeFile(hashes[i/storeChunk], i), e.store[i])
 		}
 	}
 	e.storeHashes, e.storeLen, e.dirty = hashes, len(e.store), nil

@@ -146,7 +146,7 @@ func (s *Stream) Write(pages []*Analysed, w Writer) error {
 	if err := e.assemble(); err != nil {
 		return err
 	}
-	return e.out.err
+	return e.out.failed()
 }
 
 // postings makes the postings of the terms of pages that list picks, in
@@ -183,17 +183,35 @@ func (s *Stream) postings(pages []*Analysed, list func(*Analysed) *[]termBits) m
 }
 
 // sender writes an Exporter's files through a Writer as they are made
-// (see Exporter.out), each name once, and keeps the first error.
+// (see Exporter.out), each name once, and keeps the first error. It is
+// safe for concurrent use when the Writer is.
 type sender struct {
 	w    Writer
+	mu   sync.Mutex
 	sent map[string]bool
 	err  error
 }
 
 func (s *sender) send(name string, data []byte) {
+	s.mu.Lock()
 	if s.err != nil || s.sent[name] {
+		s.mu.Unlock()
 		return
 	}
 	s.sent[name] = true
-	s.err = s.w.WriteFile(name, data)
+	s.mu.Unlock()
+	if err := s.w.WriteFile(name, data); err != nil {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = err
+		}
+		s.mu.Unlock()
+	}
+}
+
+// failed returns the first error of a write.
+func (s *sender) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
@@ -165,15 +166,21 @@ func sameExport(t *testing.T, run string, want *output.Memory, got *onceWriter) 
 }
 
 // failWriter fails from its nth write on.
-type failWriter struct{ n int }
+type failWriter struct{ n atomic.Int64 }
 
 var errFull = errors.New("disk full")
 
 func (w *failWriter) WriteFile(name string, data []byte) error {
-	if w.n--; w.n < 0 {
+	if w.n.Add(-1) < 0 {
 		return errFull
 	}
 	return nil
+}
+
+func failAfter(n int) *failWriter {
+	w := &failWriter{}
+	w.n.Store(int64(n))
+	return w
 }
 
 // A Stream's export stops at the first file the Writer cannot write and
@@ -191,14 +198,14 @@ func TestStreamReturnsTheWritersError(t *testing.T) {
 			}
 			pages = append(pages, a)
 		}
-		if err := s.Write(pages, &failWriter{n: n}); !errors.Is(err, errFull) {
+		if err := s.Write(pages, failAfter(n)); !errors.Is(err, errFull) {
 			t.Errorf("the writer failed after %d files: Write returned %v", n, err)
 		}
 	}
 	s := search.NewStream(nil)
 	a, _ := s.Analyse(search.Doc{URL: "/b/"})
 	b, _ := s.Analyse(search.Doc{URL: "/a/"})
-	if err := s.Write([]*search.Analysed{a, b}, &failWriter{n: 1000}); err == nil {
+	if err := s.Write([]*search.Analysed{a, b}, failAfter(1000)); err == nil {
 		t.Error("pages out of URL order: no error")
 	}
 }
