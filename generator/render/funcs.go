@@ -134,6 +134,15 @@ func (r *Renderer) funcs() template.FuncMap {
 		// sidebar is the site's navigation as seen from page p: one
 		// entry per section of the home page, with its pages in order.
 		"sidebar": func(p *site.Page) []NavSection { return r.sidebar(p) },
+		// sidebarMark notes where the sidebar starts and ends in the
+		// page being written (see PageSidebar); it writes nothing. The
+		// theme wraps the "sidebar" template in two.
+		"sidebarMark": func(x any) string {
+			if d, ok := x.(*Page); ok && d.out != nil {
+				d.marks = append(d.marks, d.out.Len())
+			}
+			return ""
+		},
 		// navSection is the HTML of a section of the sidebar. A section
 		// the page shown is not in is the same on every page, so it is
 		// written once per build.

@@ -98,11 +98,14 @@ type Theme struct {
 	// (its text has "Now", as in .Site.Now): every key then has it.
 	readsNow bool
 	// splices is, by layout, whether its pages' sidebar can be made
-	// alone (see PageSidebar): the layout has a "sidebar" template, and
-	// no other template calls the functions that read the sidebar's
-	// pages (sidebar, navSection).
+	// alone (see PageSidebar and sidebarAlone). Such a layout's "sidebar"
+	// template is the site's, named sidebarBody, between two calls of
+	// sidebarMark.
 	splices map[string]bool
 }
+
+// sidebarBody is the name a splicing layout gives its "sidebar" template.
+const sidebarBody = "playbook-sidebar-body"
 
 // ThemeInput hashes the files a theme is made from and the base path:
 // an engine whose layouts and assets hash as its theme's Input keeps the
@@ -192,6 +195,9 @@ type Renderer struct {
 	keys     *Keys
 	// lists are the pages' lists (see list), made once per graph.
 	lists sync.Map
+	// sidebarSame is, by layout, whether the sidebar of its pages is
+	// written as SidebarAt writes it (see PageSidebar).
+	sidebarSame sync.Map
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -317,59 +323,99 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 	}
 	t.splices = map[string]bool{}
 	for name, c := range t.tmpl {
-		t.splices[name] = sidebarAlone(c)
+		if !sidebarAlone(c) {
+			continue
+		}
+		// The site's sidebar, between two marks.
+		if _, err := c.AddParseTree(sidebarBody, c.Lookup("sidebar").Tree.Copy()); err != nil {
+			return fmt.Errorf("layouts/%s: %w", name, err)
+		}
+		if _, err := c.New("sidebar").Parse(`{{sidebarMark .}}{{template "` + sidebarBody + `" .}}{{sidebarMark .}}`); err != nil {
+			return fmt.Errorf("layouts/%s: %w", name, err)
+		}
+		t.splices[name] = true
 	}
 	return nil
 }
 
-// sidebarAlone reports whether set t has a "sidebar" template and no
-// other of its templates calls sidebar or navSection.
+// sidebarAlone reports whether the sidebar of set t's pages can be made
+// alone: t has a "sidebar" template, which "base" calls once, outside a
+// loop, so that it is written in one context (html/template escapes a
+// template in the context of its call), and no other template calls
+// sidebar or navSection, the functions that read the sidebar's pages.
 func sidebarAlone(t *template.Template) bool {
-	if t.Lookup("sidebar") == nil {
+	if t.Lookup("sidebar") == nil || t.Lookup("base") == nil || t.Lookup(sidebarBody) != nil {
 		return false
 	}
+	calls := 0
 	for _, tt := range t.Templates() {
 		if tt.Name() == "sidebar" || tt.Tree == nil {
 			continue
 		}
-		if callsNav(tt.Tree.Root) {
+		w := treeWalk{}
+		w.walk(tt.Tree.Root, false)
+		if w.nav {
 			return false
 		}
+		if w.calls > 0 && (tt.Name() != "base" || w.inLoop) {
+			return false
+		}
+		calls += w.calls
 	}
-	return true
+	return calls == 1
 }
 
-// callsNav reports whether a template's tree calls sidebar or navSection.
-func callsNav(n parse.Node) bool {
+// treeWalk looks through a template's tree for calls of the sidebar's
+// functions and template.
+type treeWalk struct {
+	nav    bool // calls sidebar or navSection
+	calls  int  // calls of the "sidebar" template
+	inLoop bool // one of them is in a range
+}
+
+func (w *treeWalk) walk(n parse.Node, loop bool) {
 	switch n := n.(type) {
 	case *parse.IdentifierNode:
-		return n.Ident == "sidebar" || n.Ident == "navSection"
+		w.nav = w.nav || n.Ident == "sidebar" || n.Ident == "navSection"
 	case *parse.ListNode:
-		if n == nil {
-			return false
+		if n != nil {
+			for _, c := range n.Nodes {
+				w.walk(c, loop)
+			}
 		}
-		return slices.ContainsFunc(n.Nodes, callsNav)
 	case *parse.ActionNode:
-		return callsNav(n.Pipe)
+		w.walk(n.Pipe, loop)
 	case *parse.PipeNode:
-		if n == nil {
-			return false
+		if n != nil {
+			for _, c := range n.Cmds {
+				w.walk(c, loop)
+			}
 		}
-		return slices.ContainsFunc(n.Cmds, func(c *parse.CommandNode) bool { return callsNav(c) })
 	case *parse.CommandNode:
-		return slices.ContainsFunc(n.Args, callsNav)
+		for _, a := range n.Args {
+			w.walk(a, loop)
+		}
 	case *parse.ChainNode:
-		return callsNav(n.Node)
+		w.walk(n.Node, loop)
 	case *parse.IfNode:
-		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+		w.branch(&n.BranchNode, loop, false)
 	case *parse.RangeNode:
-		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+		w.branch(&n.BranchNode, loop, true)
 	case *parse.WithNode:
-		return callsNav(n.Pipe) || callsNav(n.List) || callsNav(n.ElseList)
+		w.branch(&n.BranchNode, loop, false)
 	case *parse.TemplateNode:
-		return callsNav(n.Pipe)
+		if n.Name == "sidebar" {
+			w.calls++
+			w.inLoop = w.inLoop || loop
+		}
+		w.walk(n.Pipe, loop)
 	}
-	return false
+}
+
+func (w *treeWalk) branch(b *parse.BranchNode, loop, isRange bool) {
+	w.walk(b.Pipe, loop)
+	w.walk(b.List, loop || isRange)
+	w.walk(b.ElseList, loop)
 }
 
 // bodies renders the markdown bodies of pages.
@@ -615,6 +661,12 @@ type Page struct {
 	// Pager is where this page is among the pages of its list, nil when
 	// the list fits on one page (see PagerSize).
 	Pager *Pager
+
+	// out is the buffer the page is written into, and marks where the
+	// sidebar starts and ends in it (sidebarMark), when PageSidebar
+	// renders it.
+	out   *bytes.Buffer
+	marks []int
 }
 
 // SiteData is what every layout knows of the site.
@@ -673,18 +725,39 @@ func (r *Renderer) PageSidebar(p *site.Page, n int) (html []byte, at []int, err 
 	if err != nil {
 		return nil, nil, err
 	}
-	if html, err = r.execute(p, d, name, "base"); err != nil || !r.splices[name] {
+	if !r.splices[name] {
+		html, err = r.execute(p, d, name, "base")
 		return html, nil, err
 	}
-	side, err := r.execute(p, d, name, "sidebar")
-	if err != nil {
-		return nil, nil, err
+	b := r.buffers.Get().(*bytes.Buffer)
+	defer r.buffers.Put(b)
+	b.Reset()
+	d.out = b
+	if err := r.tmpl[name].ExecuteTemplate(b, "base", d); err != nil {
+		return nil, nil, layoutError(p, name, err)
 	}
-	i := bytes.Index(html, side)
-	if i < 0 || len(side) == 0 || bytes.Contains(html[i+1:], side) {
+	html = bytes.Clone(b.Bytes())
+	if len(d.marks) != 2 || d.marks[0] > d.marks[1] {
 		return html, nil, nil
 	}
-	return html, []int{i, i + len(side)}, nil
+	at = d.marks
+	// The layout's sidebar is written in the context of its one call:
+	// the first page of each layout checks that this is the context
+	// SidebarAt writes it in.
+	same, ok := r.sidebarSame.Load(name)
+	if !ok {
+		d.out, d.marks = nil, nil
+		side, err := r.execute(p, d, name, sidebarBody)
+		if err != nil {
+			return nil, nil, err
+		}
+		same = bytes.Equal(side, html[at[0]:at[1]])
+		r.sidebarSame.Store(name, same)
+	}
+	if !same.(bool) {
+		return html, nil, nil
+	}
+	return html, at, nil
 }
 
 // SidebarAt renders the sidebar of page n (from 1) of page p's list
@@ -699,7 +772,10 @@ func (r *Renderer) SidebarAt(p *site.Page, n int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.execute(p, d, name, "sidebar")
+	if !r.splices[name] {
+		return nil, fmt.Errorf("%s: layouts/%s: the sidebar cannot be rendered alone", p.URL, name)
+	}
+	return r.execute(p, d, name, sidebarBody)
 }
 
 // page renders page n (from 1) of page p's list.
@@ -717,13 +793,18 @@ func (r *Renderer) execute(p *site.Page, d *Page, name, tmpl string) ([]byte, er
 	defer r.buffers.Put(b)
 	b.Reset()
 	if err := r.tmpl[name].ExecuteTemplate(b, tmpl, d); err != nil {
-		file := p.File
-		if file == "" {
-			file = p.URL
-		}
-		return nil, fmt.Errorf("%s: layouts/%s: %w", file, name, err)
+		return nil, layoutError(p, name, err)
 	}
 	return bytes.Clone(b.Bytes()), nil
+}
+
+// layoutError is an error of layout name as it rendered page p.
+func layoutError(p *site.Page, name string, err error) error {
+	file := p.File
+	if file == "" {
+		file = p.URL
+	}
+	return fmt.Errorf("%s: layouts/%s: %w", file, name, err)
 }
 
 // pageData is what the layout of page p gets for page n (from 1) of its
