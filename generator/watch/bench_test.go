@@ -17,6 +17,7 @@ import (
 
 	"github.com/opsplaybook/playbook"
 	"github.com/opsplaybook/playbook/generator"
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/rules"
 	"github.com/opsplaybook/playbook/generator/watch"
@@ -39,7 +40,8 @@ import (
 //
 // BenchmarkEdit times, for a body, a title, an owner, a rule expression and a layout edit, the time from
 // the file written to the pages being told to reload: the watcher's batch,
-// the rebuild and the new snapshot. BenchmarkMemoryAfterEdits reports the
+// the rebuild and the new snapshot. The engine runs as `playbook serve`
+// runs it: with /api/search, the live preview and a build cache. BenchmarkMemoryAfterEdits reports the
 // live heap after the first build and after 1,000 edits.
 
 // benchPages is the size of the benchmark playbook: 10,000 pages, or
@@ -112,7 +114,18 @@ func BenchmarkEdit(b *testing.B) {
 	dir := benchCorpus(b)
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
 	pageLayout, _ := fsRead(playbook.Layouts(), "page.html")
-	opt := benchOptions(b, dir)
+	// As `playbook serve` runs the engine: with /api/search, the live
+	// preview's script and a build cache (cmd/playbook/serve.go).
+	cache, err := buildcache.Open(filepath.Join(b.TempDir(), "cache"), buildcache.Options{Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	serveOptions := func() engine.Options {
+		o := benchOptions(b, dir)
+		o.SearchAPI, o.LivePreview, o.Cache = true, true, cache
+		return o
+	}
+	opt := serveOptions()
 	s, res, err := engine.New(context.Background(), opt)
 	if err != nil {
 		b.Fatal(err)
@@ -154,7 +167,7 @@ func BenchmarkEdit(b *testing.B) {
 		ch := engine.Change{Content: batch.Content}
 		if batch.Site {
 			// Read again as serve does: configuration, rules, theme.
-			o := benchOptions(b, dir)
+			o := serveOptions()
 			ch.Options = &o
 		}
 		res, err = s.Update(context.Background(), ch)
