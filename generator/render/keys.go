@@ -577,7 +577,14 @@ func (k *keyData) window(folder *site.Page, at int) uint64 {
 	if sums == nil {
 		return uint64(n)
 	}
-	return (sums[to]-sums[from])*31 + uint64(from)<<32 + uint64(to)
+	// The number of the folder's pages too: the sidebar says how many
+	// it does not show.
+	h := newHasher()
+	h.u64(sums[to] - sums[from])
+	h.u64(uint64(from))
+	h.u64(uint64(to))
+	h.u64(uint64(n))
+	return h.sum()
 }
 
 // Key returns the dependency key of page p's output file, but for the
