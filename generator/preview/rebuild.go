@@ -146,9 +146,11 @@ func StatusOf(res *engine.Result, err error) Status {
 }
 
 // Line is the one line an update prints: what changed, the pages
-// rendered, the findings and the time, as in
+// rendered (and of them, those that had their sidebar alone rendered),
+// the findings and the time, as in
 //
 //	rebuilt after runbooks/db.md: 3 pages rendered in 8ms: 0 errors, 1 warning
+//	rebuilt after guides/a.md: 12 pages rendered (9 only their sidebar) in 9ms: 0 errors, 0 warnings
 func Line(bt watch.Batch, res *engine.Result, err error) string {
 	what := "a change"
 	switch {
@@ -173,7 +175,11 @@ func Line(bt watch.Batch, res *engine.Result, err error) string {
 		return fmt.Sprintf("rebuild after %s failed in %s", what, res.Took.Round(time.Millisecond))
 	}
 	errs, warns := diag.Count(res.Snapshot.Findings)
-	return fmt.Sprintf("rebuilt after %s: %s rendered in %s: %s, %s", what, plural(res.Rendered, "page"),
+	rendered := plural(res.Rendered, "page") + " rendered"
+	if res.Spliced > 0 {
+		rendered += fmt.Sprintf(" (%d only their sidebar)", res.Spliced)
+	}
+	return fmt.Sprintf("rebuilt after %s: %s in %s: %s, %s", what, rendered,
 		res.Took.Round(100*time.Microsecond), plural(errs, "error"), plural(warns, "warning"))
 }
 
