@@ -805,21 +805,28 @@ func (b *partBuffer) CaseInsensitive() bool { return b.w.CaseInsensitive() }
 // after the pages, as they are written (it releases each page's tree
 // after its last render), and exports the search index as a stream.
 func (e *Engine) startSide(r *render.Renderer, st *site.Site, touched []*site.Page, patched bool, w *sink) *side {
-	sd := &side{parts: r.SiteParts(), done: make(chan struct{})}
-	sd.todo = make([]bool, len(sd.parts))
-	for i, part := range sd.parts {
-		old, ok := e.parts[part.Name]
-		sd.todo[i] = !ok || old != part.Key || e.full
+	sd := &side{done: make(chan struct{})}
+	// The parts and their keys (which read every page) are worked out
+	// beside the pages too.
+	parts := func() {
+		sd.parts = r.SiteParts()
+		sd.todo = make([]bool, len(sd.parts))
+		for i, part := range sd.parts {
+			old, ok := e.parts[part.Name]
+			sd.todo[i] = !ok || old != part.Key || e.full
+		}
 	}
 	if e.held != nil {
+		parts()
 		close(sd.done)
 		return sd
 	}
-	sd.made = make([][]madeFile, len(sd.parts))
 	go func() {
 		defer close(sd.done)
 		var wg sync.WaitGroup
 		wg.Go(func() {
+			parts()
+			sd.made = make([][]madeFile, len(sd.parts))
 			for i, part := range sd.parts {
 				if !sd.todo[i] {
 					continue
