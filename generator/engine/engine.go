@@ -633,15 +633,20 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		}
 	}
 	parts := map[string]uint64{}
-	siteOut := map[string]string{}
+	// The files of the parts that stay are those the last update made.
+	stay := map[string]bool{}
+	for i, part := range side.parts {
+		stay[part.Name] = !side.todo[i]
+	}
+	siteOut := make(map[string]string, len(e.siteOut))
+	for name, owner := range e.siteOut {
+		if stay[owner] {
+			siteOut[name] = owner
+		}
+	}
 	for i, part := range side.parts {
 		parts[part.Name] = part.Key
 		if !side.todo[i] {
-			for name, owner := range e.siteOut {
-				if owner == part.Name {
-					siteOut[name] = owner
-				}
-			}
 			continue
 		}
 		if e.full {
