@@ -587,13 +587,7 @@ func (k *keyData) window(folder *site.Page, at int) uint64 {
 	return h.sum()
 }
 
-// Key returns the dependency key of page p's output file, but for the
-// entries of its list (see Outputs, which adds them).
-func (r *Renderer) Key(p *site.Page) uint64 {
-	rest, nav := r.keys2(p)
-	return combine(rest, nav)
-}
-
+// combine hashes two keys into one.
 func combine(a, b uint64) uint64 {
 	h := newHasher()
 	h.u64(a)
@@ -601,9 +595,11 @@ func combine(a, b uint64) uint64 {
 	return h.sum()
 }
 
-// keys2 returns the two parts of page p's key: nav is what its sidebar
-// shows (the windows of the folders on its way), rest all else.
-func (r *Renderer) keys2(p *site.Page) (rest, nav uint64) {
+// pageKey returns the two parts of the dependency key of page p's output
+// file, but for the entries of its list (see Outputs, which adds them):
+// nav is what its sidebar shows (the windows of the folders on its way),
+// rest all else.
+func (r *Renderer) pageKey(p *site.Page) (rest, nav uint64) {
 	k := r.prepareKeys()
 	h := newHasher()
 	h.u64(k.global)

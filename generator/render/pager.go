@@ -154,7 +154,7 @@ type Output struct {
 	Name string // the file: OutName of its URL
 	URL  string
 	N    int    // the list's page number, from 1
-	Key  uint64 // its dependency key (see Key)
+	Key  uint64 // its dependency key (see the package's keys.go)
 	// Rest is the part of Key that is not its sidebar's: two renders
 	// of the same Rest differ only in the sidebar, which SidebarAt
 	// renders alone. Rest is Key when the page's layout does not show
@@ -165,7 +165,7 @@ type Output struct {
 // Outputs returns the files page p makes, the page itself first, with
 // their keys.
 func (r *Renderer) Outputs(p *site.Page) []Output {
-	rest, nav := r.keys2(p)
+	rest, nav := r.pageKey(p)
 	base := combine(rest, nav)
 	splices := r.splices[r.layoutName(p)]
 	items, listed := r.list(p)

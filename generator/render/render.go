@@ -528,7 +528,7 @@ func (r *Renderer) SiteFiles(w Writer) error {
 // SitePart is a group of site-wide files that depend on the same inputs.
 type SitePart struct {
 	Name string
-	// Key is the dependency key of the part's files (see Key).
+	// Key is the dependency key of the part's files (see keys.go).
 	Key   uint64
 	Write func(w Writer) error
 }
