@@ -160,6 +160,11 @@ func (r *Renderer) funcs() template.FuncMap {
 		// onThisPage is a page's h2 and h3 headings (and its runbook's,
 		// on an alert page), for its contents.
 		"onThisPage": onThisPage,
+		// tocList is onThisPage as an ordered list, <ol> of <li
+		// class="toc-2|3"><a href="#id">, or nothing when the page has
+		// fewer than two headings to list. Written once per page, it
+		// is what both the wide screen's and the phone's contents show.
+		"tocList": tocList,
 		// firstStep is the id of the heading where an on-call page's
 		// steps start.
 		"firstStep": firstStep,
@@ -195,6 +200,17 @@ func (r *Renderer) funcs() template.FuncMap {
 				out[len(out)-1].Pages = append(out[len(out)-1].Pages, it.page)
 			}
 			return out
+		},
+		// partialCached is template name as the page's layout defines
+		// it, run once per variant and site graph: every later call
+		// returns the HTML of the first. As Hugo's partialCached, it is
+		// for parts of a page that show the site, not the page (the
+		// site's title, its sections, the assets): the template sees
+		// .Site, and the page's own fields are empty. Its HTML is
+		// written as HTML, so it is called where the page's markup
+		// expects elements, not inside an attribute.
+		"partialCached": func(name string, d *Page, variants ...any) (template.HTML, error) {
+			return r.partialCached(name, d, variants)
 		},
 		// paramsJSON is the page's declared placeholders, as JSON.
 		"paramsJSON": paramsJSON,
@@ -483,4 +499,27 @@ func daysUntil(t, now time.Time) int { return int(t.Sub(now).Hours() / 24) }
 // not already overdue.
 func dueSoon(p *site.Page, now time.Time) bool {
 	return !p.ReviewDue.IsZero() && !p.Stale && p.ReviewDue.Sub(now) < 30*24*time.Hour
+}
+
+// partialCached runs template name of page data d's layout with the site
+// alone (see the function of that name), once per variant and graph.
+func (r *Renderer) partialCached(name string, d *Page, variants []any) (template.HTML, error) {
+	if d == nil {
+		return "", fmt.Errorf("partialCached %q: its second argument is not the page's data (.)", name)
+	}
+	key := d.layout + "\x00" + name + "\x00" + fmt.Sprint(variants...)
+	if h, ok := r.partials.Load(key); ok {
+		return h.(template.HTML), nil
+	}
+	t := r.tmpl[d.layout]
+	if t == nil {
+		return "", fmt.Errorf("partialCached %q: no layout %q", name, d.layout)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, &Page{Site: d.Site, layout: d.layout}); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	r.partials.Store(key, h)
+	return h, nil
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -67,6 +68,28 @@ func onThisPage(p *site.Page) []TOCEntry {
 		add(p.RunbookOf.Outline.Headings)
 	}
 	return out
+}
+
+// tocList is the HTML of page p's contents (see onThisPage), or "" when
+// it has fewer than two entries.
+func tocList(p *site.Page) template.HTML {
+	toc := onThisPage(p)
+	if len(toc) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<ol>")
+	for _, e := range toc {
+		b.WriteString(`<li class="toc-`)
+		b.WriteString(strconv.Itoa(e.Level))
+		b.WriteString(`"><a href="#`)
+		b.WriteString(html.EscapeString(url.PathEscape(e.ID)))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(e.Text))
+		b.WriteString("</a></li>")
+	}
+	b.WriteString("</ol>")
+	return template.HTML(b.String())
 }
 
 // firstStep is the id of the heading where an on-call page's steps start:

@@ -198,6 +198,9 @@ type Renderer struct {
 	// sidebarSame is, by layout, whether the sidebar of its pages is
 	// written as SidebarAt writes it (see PageSidebar).
 	sidebarSame sync.Map
+	// partials are the templates partialCached ran, by layout, name and
+	// variant: the same on every page of a site graph.
+	partials sync.Map
 }
 
 // Site renders every page, the listing pages and the assets of s into w.
@@ -667,6 +670,9 @@ type Page struct {
 	// renders it.
 	out   *bytes.Buffer
 	marks []int
+	// layout is the layout the page is rendered with, whose templates
+	// partialCached runs.
+	layout string
 }
 
 // SiteData is what every layout knows of the site.
@@ -833,12 +839,14 @@ func (r *Renderer) pageData(p *site.Page, n int, bodies map[*site.Page]template.
 		d.Findings = r.findings[p.File]
 	}
 	d.Updated = r.updated(p)
-	return d, r.layoutName(p), nil
+	d.layout = r.layoutName(p)
+	return d, d.layout, nil
 }
 
 func (r *Renderer) notFound(w Writer) error {
 	p := &site.Page{Parsed: &site.Parsed{URL: "/404.html", Kind: site.Guide, Title: "Page not found", Meta: r.siteHome().Meta}}
 	d := r.data(p)
+	d.layout = "404.html"
 	var b bytes.Buffer
 	if err := r.tmpl["404.html"].ExecuteTemplate(&b, "base", d); err != nil {
 		return fmt.Errorf("layouts/404.html: %w", err)
@@ -855,8 +863,10 @@ func (r *Renderer) searchPage(w Writer) error {
 		}
 	}
 	p := &site.Page{Parsed: &site.Parsed{URL: "/search/", Kind: site.Guide, Title: "Search", Meta: r.siteHome().Meta}}
+	d := r.data(p)
+	d.layout = "search.html"
 	var b bytes.Buffer
-	if err := r.tmpl["search.html"].ExecuteTemplate(&b, "base", r.data(p)); err != nil {
+	if err := r.tmpl["search.html"].ExecuteTemplate(&b, "base", d); err != nil {
 		return fmt.Errorf("layouts/search.html: %w", err)
 	}
 	return w.WriteFile("search/index.html", b.Bytes())
@@ -882,4 +892,5 @@ func (r *Renderer) Refresh(findings []diag.Finding) {
 	}
 	r.navCache, r.navHTMLCache, r.navLines = sync.Map{}, sync.Map{}, sync.Map{}
 	r.lists = sync.Map{}
+	r.partials = sync.Map{}
 }
