@@ -47,20 +47,10 @@ func (r *Renderer) funcs() template.FuncMap {
 		// findingCount is the number of findings on a page, of every
 		// stage, in the live preview (Options.LivePreview); 0 in a published
 		// build.
-		"findingCount": func(p *site.Page) int {
-			if p == nil || p.File == "" || !r.opt.LivePreview {
-				return 0
-			}
-			return len(r.findings[p.File])
-		},
+		"findingCount": r.findingCount,
 		// day is a time as its day in UTC, 2006-01-02.
-		"day": day,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Format("2 January 2006")
-		},
+		"day":       day,
+		"date":      longDate,
 		"daysUntil": func(t time.Time) int { return daysUntil(t, r.opt.Now) },
 		"dueSoon":   func(p *site.Page) bool { return dueSoon(p, r.opt.Now) },
 		"roleTitle": func(id string) string {
@@ -212,6 +202,12 @@ func (r *Renderer) funcs() template.FuncMap {
 		"partialCached": func(name string, d *Page, variants ...any) (template.HTML, error) {
 			return r.partialCached(name, d, variants)
 		},
+		// pageList, richList and ownedRows are the rows of the
+		// listing pages (see lists.go): a plain list of pages, a list
+		// with each page's facts, and a team's table of what it owns.
+		"pageList":  r.pageList,
+		"richList":  r.richList,
+		"ownedRows": r.ownedRows,
 		// paramsJSON is the page's declared placeholders, as JSON.
 		"paramsJSON": paramsJSON,
 		// alertPrefix is the path under which alert pages live: the
