@@ -31,13 +31,13 @@ type BodyCache struct {
 
 type cachedEntry struct {
 	term uint64
-	json []byte
+	json string
 }
 
 // entry returns page p's element of pages.json: from the cache when its
 // term (a hash of what the entry shows) is as it was, else made by e.
 // c may be nil.
-func (c *BodyCache) entry(p *site.Parsed, term uint64, e func() pageEntry) ([]byte, error) {
+func (c *BodyCache) entry(p *site.Parsed, term uint64, e func() pageEntry) (string, error) {
 	if c != nil {
 		c.mu.Lock()
 		ce, ok := c.entries[p]
@@ -46,7 +46,8 @@ func (c *BodyCache) entry(p *site.Parsed, term uint64, e func() pageEntry) ([]by
 			return ce.json, nil
 		}
 	}
-	data, err := json.MarshalIndent(e(), "  ", "  ")
+	b, err := json.MarshalIndent(e(), "  ", "  ")
+	data := string(b)
 	if err != nil || c == nil {
 		return data, err
 	}

@@ -230,11 +230,24 @@ func (r *Renderer) llmsTxt(w Writer) error {
 	if err != nil {
 		return err
 	}
-	ents := c.ents
+	// Each kind's lines, in page order: a page's line is "" when
+	// llms.txt leaves it out, and of a kind of llmsKinds when not.
+	var lines [len(llmsKinds)][]string
+	size := 2048
+	for i := range c.ents {
+		e := &c.ents[i]
+		if e.line == "" {
+			continue
+		}
+		if k := slices.Index(llmsKinds[:], e.kind); k >= 0 {
+			lines[k] = append(lines[k], e.line)
+			size += len(e.line)
+		}
+	}
 	byKind := map[site.Kind]int{}
-	for i, p := range r.site.Pages {
-		if ents[i].line != "" {
-			byKind[p.Kind]++
+	for k, l := range lines {
+		if len(l) > 0 {
+			byKind[llmsKinds[k]] = len(l)
 		}
 	}
 	summary := ""
@@ -244,31 +257,26 @@ func (r *Renderer) llmsTxt(w Writer) error {
 	if summary == "" {
 		summary = "An operations playbook."
 	}
-	// One buffer of the file's size: it is 1.4 MB at 10,000 pages.
-	size := 2048 + len(r.site.Config.Title) + len(summary) + len(r.site.Config.AlertURL)
-	for _, e := range ents {
-		size += len(e.line)
-	}
-	b := make([]byte, 0, size)
-	b = fmt.Appendf(b, "# %s\n\n", oneLine(r.site.Config.Title))
-	b = fmt.Appendf(b, "> %s It holds %s.\n\n", summary, counts(byKind))
-	b = append(b, "Each alert has a page at its alert URL ("+r.abs(r.base+strings.TrimPrefix(strings.ReplaceAll(r.site.Config.AlertURL, "{alert}", "<alert name in lower case>"), "/"))+
+	var head []byte
+	head = fmt.Appendf(head, "# %s\n\n", oneLine(r.site.Config.Title))
+	head = fmt.Appendf(head, "> %s It holds %s.\n\n", summary, counts(byKind))
+	head = append(head, "Each alert has a page at its alert URL ("+r.abs(r.base+strings.TrimPrefix(strings.ReplaceAll(r.site.Config.AlertURL, "{alert}", "<alert name in lower case>"), "/"))+
 		") with its owning team, its tickets and its runbook's steps. Runbooks say what to do when an alert fires; teams list their contacts and escalation. "+
 		"catalog.json lists alerts, runbooks and teams as data.\n"...)
-	for _, k := range llmsKinds {
-		if byKind[k] == 0 {
+	parts := []string{string(head)}
+	for k, l := range lines {
+		if len(l) == 0 {
 			continue
 		}
-		b = fmt.Appendf(b, "\n## %s\n\n", k.Plural())
-		for i, p := range r.site.Pages {
-			if p.Kind == k && ents[i].line != "" {
-				b = append(b, ents[i].line...)
-			}
-		}
+		parts = append(parts, "\n## "+llmsKinds[k].Plural()+"\n\n")
+		parts = append(parts, l...)
 	}
-	b = append(b, "\n## Optional\n\n"...)
-	b = fmt.Appendf(b, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
-	b = fmt.Appendf(b, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
+	var tail []byte
+	tail = append(tail, "\n## Optional\n\n"...)
+	tail = fmt.Appendf(tail, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
+	tail = fmt.Appendf(tail, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
+	parts = append(parts, string(tail))
+	b := c.llms.make(parts, size+len(head)+len(tail))
 	return w.WriteFile("llms.txt", b)
 }
 
@@ -397,6 +405,8 @@ type catState struct {
 	stale map[*site.Page]bool
 	// elemSum and lineSum are the sums of the entries' elemH and lineH.
 	elemSum, lineSum uint64
+	// llms is llms.txt as the last update made it.
+	llms spliced
 }
 
 // mark notes that the entries of page p, and of the pages whose entry
@@ -440,6 +450,7 @@ func (c *catState) put(i int, p *site.Page, e catEntry) {
 // llms.txt ("" likewise), with the term they were made from (entryTerm)
 // and, once placed in a catState, their hashes.
 type catEntry struct {
+	kind         site.Kind
 	term         uint64
 	elem         []byte
 	line         string
@@ -476,7 +487,7 @@ func (r *Renderer) catEntries() (*catState, error) {
 				return e, nil
 			}
 		}
-		e := catEntry{term: term, line: r.llmsLine(p)}
+		e := catEntry{kind: p.Kind, term: term, line: r.llmsLine(p)}
 		if v := r.catalogElem(p); v != nil {
 			var err error
 			if e.elem, err = jsonValue(v, "    "); err != nil {

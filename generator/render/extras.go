@@ -97,13 +97,15 @@ type pagesState struct {
 	mu sync.Mutex
 	// ents are the entries by index in Site.Pages, nil until made;
 	// terms the hash of what each shows (pageTerm).
-	ents  [][]byte
+	ents  []string
 	terms []uint64
 	stale map[*site.Page]bool
 	// sum is the sum of the entries' terms, each with its place; size is
 	// the file's size.
 	sum  uint64
 	size int
+	// file is pages.json as the last update made it.
+	file spliced
 }
 
 // mark notes that page p's entry may have changed.
@@ -139,7 +141,7 @@ func (r *Renderer) pageEntries() (*pagesState, error) {
 	defer c.mu.Unlock()
 	put := func(i int, p *site.Page) error {
 		term := r.pageTerm(k, p)
-		if c.ents[i] != nil && c.terms[i] == term {
+		if c.ents[i] != "" && c.terms[i] == term {
 			return nil
 		}
 		data, err := r.opt.Bodies.entry(p.Parsed, term, func() pageEntry {
@@ -160,7 +162,7 @@ func (r *Renderer) pageEntries() (*pagesState, error) {
 		return nil
 	}
 	if c.ents == nil {
-		c.ents, c.terms = make([][]byte, len(r.site.Pages)), make([]uint64, len(r.site.Pages))
+		c.ents, c.terms = make([]string, len(r.site.Pages)), make([]uint64, len(r.site.Pages))
 		c.sum, c.size, c.stale = 0, 0, nil
 		for i, p := range r.site.Pages {
 			if err := put(i, p); err != nil {
@@ -213,18 +215,24 @@ func (r *Renderer) pagesJSON(w Writer) error {
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 0, c.size+4*len(c.ents)+4)
-	b = append(b, '[')
+	// "[", then each entry after "\n  " and a comma between them, then
+	// "\n]\n": the separators are the same strings every time.
+	parts := make([]string, 0, 2*len(c.ents)+2)
+	parts = append(parts, "[")
 	for i, data := range c.ents {
-		if i > 0 {
-			b = append(b, ',')
+		switch {
+		case i == 0:
+			parts = append(parts, "\n  ")
+		default:
+			parts = append(parts, ",\n  ")
 		}
-		b = append(b, "\n  "...)
-		b = append(b, data...)
+		parts = append(parts, data)
 	}
 	if len(c.ents) > 0 {
-		b = append(b, '\n')
+		parts = append(parts, "\n]\n")
+	} else {
+		parts = append(parts, "]\n")
 	}
-	b = append(b, "]\n"...)
+	b := c.file.make(parts, c.size+4*len(c.ents)+4)
 	return w.WriteFile("pages.json", b)
 }
