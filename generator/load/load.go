@@ -11,8 +11,11 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/opsplaybook/playbook/generator/diag"
@@ -152,6 +155,9 @@ func Path(fsys fs.FS, p string) (*Content, error) {
 	if err := w.walk(p, real); err != nil {
 		return nil, err
 	}
+	if err := w.read(); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(c.Sources, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 	slices.Sort(c.Files)
 	slices.SortFunc(c.Skipped, func(a, b Skipped) int { return strings.Compare(a.Path, b.Path) })
@@ -167,6 +173,47 @@ type walker struct {
 	fsys  fs.FS
 	c     *Content
 	links int // folder links followed so far
+	// toRead are the files the walk found that may be pages, in the
+	// order found: read (and sorted into pages and files) by read.
+	toRead []pending
+}
+
+// pending is a file to read: its content path and name.
+type pending struct{ path, name string }
+
+// read reads the files the walk found that may be pages, several at a
+// time (reading is most of a walk's time: 10,000 pages are 10,000 opens
+// and reads), and adds them to the content as add does. When reads fail,
+// the error is that of the first such file in the walk's order.
+func (w *walker) read() error {
+	type result struct {
+		data []byte
+		err  error
+	}
+	out := make([]result, len(w.toRead))
+	workers := min(runtime.GOMAXPROCS(0), len(w.toRead))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(out) {
+					return
+				}
+				out[i].data, out[i].err = fs.ReadFile(w.fsys, w.toRead[i].path)
+			}
+		})
+	}
+	wg.Wait()
+	for i, f := range w.toRead {
+		if out[i].err != nil {
+			return out[i].err
+		}
+		classify(w.c, f.path, f.name, out[i].data)
+	}
+	w.toRead = nil
+	return nil
 }
 
 // walk reads the folder dir; real lists the link-free paths of the folders
@@ -229,18 +276,25 @@ func (w *walker) walk(dir string, real []string) error {
 		} else if !d.Type().IsRegular() {
 			continue
 		}
-		if err := add(fsys, c, p, d.Name()); err != nil {
-			return err
+		if mayBePage(d.Name()) {
+			w.toRead = append(w.toRead, pending{p, d.Name()})
+		} else {
+			c.Files = append(c.Files, p)
 		}
 	}
 	return nil
 }
 
+// mayBePage reports whether a file named name is read to tell whether
+// it is a page: markdown, and HTML that may have front matter.
+func mayBePage(name string) bool {
+	lower := strings.ToLower(name)
+	return IsMarkdown(name) || strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".html.erb")
+}
+
 // add reads the regular file p, named name, as a page or a file to copy.
 func add(fsys fs.FS, c *Content, p, name string) error {
-	lower := strings.ToLower(name)
-	htmlFile := strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".html.erb")
-	if !IsMarkdown(name) && !htmlFile {
+	if !mayBePage(name) {
 		c.Files = append(c.Files, p)
 		return nil
 	}
@@ -248,14 +302,22 @@ func add(fsys fs.FS, c *Content, p, name string) error {
 	if err != nil {
 		return err
 	}
-	if htmlFile && !isHTMLPage(name, data) {
+	classify(c, p, name, data)
+	return nil
+}
+
+// classify adds the file p, named name, that mayBePage, with its bytes:
+// as a page, or as a file to copy (HTML without front matter), or not at
+// all (a Middleman .html.erb template without front matter).
+func classify(c *Content, p, name string, data []byte) {
+	lower := strings.ToLower(name)
+	if !IsMarkdown(name) && !isHTMLPage(name, data) {
 		if !strings.HasSuffix(lower, ".erb") {
 			c.Files = append(c.Files, p)
 		}
-		return nil
+		return
 	}
 	c.Sources = append(c.Sources, Source{Path: p, Data: data})
-	return nil
 }
 
 // realJoin is the link-free path of a plain folder name inside the last
