@@ -44,6 +44,22 @@ func Docs(s *site.Site) []Doc {
 // DocOf returns what the index knows of a page, and false for a page not
 // made from a source file, which is not searched.
 func DocOf(p *site.Page) (Doc, bool) {
+	d, ok := docFields(p)
+	if !ok {
+		return Doc{}, false
+	}
+	switch {
+	case p.Doc != nil:
+		d.Body = markdown.PlainText(p.Doc, p.Body)
+	case p.TextKept:
+		d.Body = p.Text
+	}
+	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
+	return d, true
+}
+
+// docFields returns DocOf(p) without its body and excerpt.
+func docFields(p *site.Page) (Doc, bool) {
 	if p.Path == "" || p.Meta == nil {
 		return Doc{}, false
 	}
@@ -65,13 +81,6 @@ func DocOf(p *site.Page) (Doc, bool) {
 	for _, h := range p.Outline.Headings {
 		d.Headings = append(d.Headings, h.Text)
 	}
-	switch {
-	case p.Doc != nil:
-		d.Body = markdown.PlainText(p.Doc, p.Body)
-	case p.TextKept:
-		d.Body = p.Text
-	}
-	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
 	return d, true
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/site"
 )
 
 // Stream makes the static export of a build that runs once ("playbook
@@ -89,6 +90,52 @@ func (s *Stream) Analyse(d Doc) (*Analysed, error) {
 	a.exact = s.number(exact)
 	s.mu.Unlock()
 	return a, nil
+}
+
+// AnalysePage analyses page p for the export, as Analyse(DocOf(p))
+// does; ok is false for a page that is not searched (DocOf). With a cache,
+// a page whose plain text the parse kept (site.Parsed.TextKept) and whose
+// tree is gone is looked up whole (pageKey): its entry in the document
+// store and its terms, so that a page that did not change since an
+// earlier build costs no document, no excerpt and no JSON.
+func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
+	if s.ex.Cache == nil || p.Doc != nil || !p.TextKept {
+		d, ok := DocOf(p)
+		if !ok {
+			return nil, false, nil
+		}
+		a, err := s.Analyse(d)
+		return a, true, err
+	}
+	d, ok := docFields(p)
+	if !ok {
+		return nil, false, nil
+	}
+	k := pageKey(d, p.Text)
+	if data, hit := s.ex.Cache.Get(k); hit {
+		if stored, terms, exact, err := splitPage(data); err == nil {
+			a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
+			s.mu.Lock()
+			a.terms = s.numberRaw(terms)
+			a.exact = s.numberRaw(exact)
+			s.mu.Unlock()
+			return a, true, nil
+		}
+	}
+	d.Body = p.Text
+	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
+	stored, err := json.Marshal(storedOf(d))
+	if err != nil {
+		return nil, true, err
+	}
+	terms, exact := s.ex.an.fieldTerms(d)
+	s.ex.Cache.Put(k, encodePage(stored, terms, exact))
+	a = &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
+	s.mu.Lock()
+	a.terms = s.number(terms)
+	a.exact = s.number(exact)
+	s.mu.Unlock()
+	return a, true, nil
 }
 
 // numberRaw is number for terms read from the cache. s.mu must be held.

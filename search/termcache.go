@@ -26,6 +26,58 @@ func termsKey(d Doc) buildcache.Key {
 	return h.Sum()
 }
 
+// pageFormat names the cached analyses of whole pages (Stream.AnalysePage)
+// and their encoding (encodePage); it changes when either does.
+const pageFormat = "search/page/1"
+
+// pageKey is the cache key of a page's whole analysis, its entry in the
+// document store and its terms: every field of d that DocOf fills, but
+// its body and excerpt, which are made from text, the page's plain text.
+// The analysis version is in it too, as in termsKey.
+func pageKey(d Doc, text string) buildcache.Key {
+	h := buildcache.NewHasher(pageFormat)
+	h.String(analysisVersion)
+	h.String(d.URL)
+	h.String(d.Title)
+	h.String(d.Kind)
+	h.String(d.Owner)
+	h.Strings(d.Roles)
+	h.Strings(d.Tags)
+	h.String(d.Summary)
+	h.Strings(d.Alerts)
+	h.Strings(d.Headings)
+	h.String(text)
+	return h.Sum()
+}
+
+// encodePage writes a page's whole analysis: the length of its entry in
+// the document store as an unsigned varint, the entry, then its terms as
+// encodeTerms writes them.
+func encodePage(stored []byte, terms, exact map[string]int) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(stored)))
+	b = append(b, stored...)
+	return append(b, encodeTerms(terms, exact)...)
+}
+
+// splitPage reads what encodePage wrote; the entry and the terms share
+// b's bytes. The entry must look like a JSON object (the cache's
+// checksum vouches for the rest).
+func splitPage(b []byte) (stored []byte, terms, exact []rawTerm, err error) {
+	n, w := binary.Uvarint(b)
+	if w <= 0 || n > uint64(len(b)-w) {
+		return nil, nil, nil, errTerms
+	}
+	stored = b[w : w+int(n) : w+int(n)]
+	if len(stored) < 2 || stored[0] != '{' || stored[len(stored)-1] != '}' {
+		return nil, nil, nil, errTerms
+	}
+	terms, exact, err = splitTerms(b[w+int(n):])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return stored, terms, exact, nil
+}
+
 // analysis returns fieldTerms(d), from e.Cache when it holds it.
 func (e *Exporter) analysis(d Doc) (map[string]int, map[string]int) {
 	if e.Cache == nil {

@@ -44,3 +44,36 @@ func sameRaw(raw []rawTerm, m map[string]int) bool {
 	}
 	return true
 }
+
+// FuzzDecodePage checks that no cached analysis of a whole page
+// (encodePage), however damaged, makes splitPage panic, and that what it
+// accepts is an entry that looks like a JSON object and terms that
+// survive encoding again.
+func FuzzDecodePage(f *testing.F) {
+	an := newAnalyzers()
+	d := Doc{URL: "/alerts/kubepodcrashlooping/", Title: "KubePodCrashLooping", Alerts: []string{"KubePodCrashLooping"}, Body: "Pods restart; kubectl describe pod"}
+	terms, exact := an.fieldTerms(d)
+	f.Add(encodePage([]byte(`{"url":"/alerts/kubepodcrashlooping/"}`), terms, exact))
+	f.Add(encodePage([]byte(`{}`), nil, nil))
+	f.Add([]byte{0x02, '{', '}', 0x01, 0x01, 'a', 0x01, 0x00})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		stored, rt, rx, err := splitPage(data)
+		if err != nil {
+			return
+		}
+		if len(stored) < 2 || stored[0] != '{' || stored[len(stored)-1] != '}' {
+			t.Fatalf("accepted %q with an entry %q that is no JSON object", data, stored)
+		}
+		terms, exact := map[string]int{}, map[string]int{}
+		for _, r := range rt {
+			terms[string(r.term)] = int(r.bits)
+		}
+		for _, r := range rx {
+			exact[string(r.term)] = int(r.bits)
+		}
+		s2, t2, x2, err := splitPage(encodePage(stored, terms, exact))
+		if err != nil || string(s2) != string(stored) || !sameRaw(t2, terms) || !sameRaw(x2, exact) {
+			t.Fatalf("accepted %q, which does not survive encoding again: %v", data, err)
+		}
+	})
+}

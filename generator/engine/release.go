@@ -178,8 +178,7 @@ func (h *held) release(p *site.Page) {
 		c.mu.Lock()
 		c.n--
 		if c.n == 0 && q.Doc != nil {
-			if d, ok := search.DocOf(q); ok {
-				a, err := h.stream.Analyse(d)
+			if a, ok, err := h.stream.AnalysePage(q); ok {
 				h.mu.Lock()
 				h.docs[q] = a
 				if h.err == nil {
@@ -242,11 +241,8 @@ func (h *held) analysed(p *site.Page) (*search.Analysed, error) {
 			defer unlink(p)
 		}
 	}
-	d, ok := search.DocOf(p)
-	if !ok {
-		return nil, nil
-	}
-	return h.stream.Analyse(d)
+	a, _, err := h.stream.AnalysePage(p)
+	return a, err
 }
 
 // export writes the search export of a one-shot build through w: that of
