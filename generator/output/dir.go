@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 )
@@ -43,6 +44,11 @@ type Dir struct {
 	existing map[string]bool
 	scanDone chan struct{}
 	scanErr  error
+	// states are the states of the work folder's files as the scan
+	// found them, when it read them (walkWork: on Linux, once UseCache
+	// has set wantStates); read-only once the scan is done.
+	states     map[string]fileState
+	wantStates atomic.Bool
 
 	mu      sync.Mutex
 	written map[string]bool // names written by this build
@@ -204,13 +210,17 @@ func (d *Dir) scanned() error {
 // follow a link out of the site.
 func (d *Dir) scan() error {
 	d.existing = map[string]bool{}
-	return walkWork(d.work, func(rel string, kind entryKind) error {
+	d.states = map[string]fileState{}
+	return walkWork(d.work, d.wantStates.Load, func(rel string, kind entryKind, st *fileState) error {
 		switch kind {
 		case folderEntry:
 			d.existing[rel] = true
 			d.dirs[rel] = true
 		case fileEntry:
 			d.existing[rel] = false
+			if st != nil {
+				d.states[rel] = *st
+			}
 		default:
 			return os.Remove(filepath.Join(d.work, filepath.FromSlash(rel)))
 		}

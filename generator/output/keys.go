@@ -96,6 +96,10 @@ func (d *Dir) UseCache(store buildcache.Store) {
 	}
 	d.store = store
 	d.next = map[string]fileKey{}
+	// The scan, which has just started, reads the state of each file it
+	// finds beside its name: Keep, KeepGroup and WriteFile then need no
+	// lstat of each file's whole path.
+	d.wantStates.Store(true)
 	abs, err := filepath.Abs(d.dest)
 	if err != nil {
 		return
@@ -166,6 +170,9 @@ func (d *Dir) unchanged(name string, fk fileKey) bool {
 	}
 	if isDir, found := d.existing[name]; !found || isDir {
 		return false
+	}
+	if st, ok := d.states[name]; ok {
+		return st == fk.fileState
 	}
 	info, err := os.Lstat(filepath.Join(d.work, filepath.FromSlash(name)))
 	return err == nil && info.Mode().IsRegular() && stateOf(info) == fk.fileState

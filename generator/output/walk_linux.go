@@ -13,23 +13,27 @@ import (
 
 // walkWork calls visit for everything under root (not root itself): its
 // slash name relative to root, and whether it is a folder, a regular
-// file or something else (a symbolic link is not followed). It reads
+// file or something else (a symbolic link is not followed). When stat
+// says so for a regular file, visit also gets its state (nil when it
+// could not be read: gone meanwhile), read with fstatat(2) relative to
+// its folder, which costs less than an lstat of its whole path. It reads
 // each folder with getdents(2), relative to its parent's descriptor, and
 // asks the type only of an entry whose folder does not give it: at
 // 13,000 folders, about half the time of filepath.WalkDir, which sorts
 // every folder and opens each by its whole path.
-func walkWork(root string, visit func(rel string, kind entryKind) error) error {
+func walkWork(root string, stat func() bool, visit func(rel string, kind entryKind, st *fileState) error) error {
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: root, Err: err}
 	}
-	w := &walker{root: root, visit: visit, buf: make([]byte, 64<<10)}
+	w := &walker{root: root, stat: stat, visit: visit, buf: make([]byte, 64<<10)}
 	return w.dir(fd, "")
 }
 
 type walker struct {
 	root  string
-	visit func(rel string, kind entryKind) error
+	stat  func() bool
+	visit func(rel string, kind entryKind, st *fileState) error
 	buf   []byte
 }
 
@@ -98,7 +102,14 @@ func (w *walker) dir(fd int, rel string) error {
 		if rel != "" {
 			name = rel + "/" + e.name
 		}
-		if err := w.visit(name, e.kind); err != nil {
+		var fst *fileState
+		if e.kind == fileEntry && w.stat() {
+			var st unix.Stat_t
+			if err := unix.Fstatat(fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+				fst = &fileState{size: st.Size, mtime: st.Mtim.Nano(), ino: st.Ino}
+			}
+		}
+		if err := w.visit(name, e.kind, fst); err != nil {
 			return err
 		}
 		if e.kind != folderEntry {

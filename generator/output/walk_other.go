@@ -9,8 +9,10 @@ import (
 
 // walkWork calls visit for everything under root (not root itself): its
 // slash name relative to root, and whether it is a folder, a regular
-// file or something else (a symbolic link is not followed).
-func walkWork(root string, visit func(rel string, kind entryKind) error) error {
+// file or something else (a symbolic link is not followed). It never
+// gives visit a file's state (stat is not called): the state is read
+// when it is needed.
+func walkWork(root string, stat func() bool, visit func(rel string, kind entryKind, st *fileState) error) error {
 	return filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -29,6 +31,6 @@ func walkWork(root string, visit func(rel string, kind entryKind) error) error {
 		case e.Type().IsRegular():
 			kind = fileEntry
 		}
-		return visit(filepath.ToSlash(rel), kind)
+		return visit(filepath.ToSlash(rel), kind, nil)
 	})
 }

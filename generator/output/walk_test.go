@@ -6,6 +6,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -47,7 +49,7 @@ func TestWalkWorkFindsWhatWalkDirFinds(t *testing.T) {
 		return nil
 	})
 	got := map[string]entryKind{}
-	err := walkWork(root, func(rel string, kind entryKind) error {
+	err := walkWork(root, func() bool { return false }, func(rel string, kind entryKind, _ *fileState) error {
 		if _, dup := got[rel]; dup {
 			t.Errorf("%s visited twice", rel)
 		}
@@ -67,5 +69,61 @@ func TestWalkWorkFindsWhatWalkDirFinds(t *testing.T) {
 	}
 	if want["link"] != otherEntry || len(want) != len(files)+6+1 {
 		t.Fatalf("the tree is not as the test meant: %d entries, link %v", len(want), want["link"])
+	}
+}
+
+// The states walkWork reads of the files, where it reads them (Linux),
+// are those an lstat of each file gives, which Keep compares with what
+// the last build left: else every kept page would be made again.
+func TestWalkWorkReadsTheStatesLstatReads(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range []string{"index.html", "a/x.html", "a/b/deep.json"} {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(f)), []byte(strings.Repeat("x", i*100)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(root, "index.html"), filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	states := 0
+	err := walkWork(root, func() bool { return true }, func(rel string, kind entryKind, st *fileState) error {
+		if kind != fileEntry {
+			if st != nil {
+				t.Errorf("%s, not a file, has a state", rel)
+			}
+			return nil
+		}
+		if st == nil {
+			if runtime.GOOS == "linux" {
+				t.Errorf("%s: no state", rel)
+			}
+			return nil
+		}
+		states++
+		info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := stateOf(info); *st != want {
+			t.Errorf("%s: state %+v, lstat gives %+v", rel, *st, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" && states != 3 {
+		t.Errorf("%d states read, want 3", states)
+	}
+	if err := walkWork(root, func() bool { return false }, func(rel string, _ entryKind, st *fileState) error {
+		if st != nil {
+			t.Errorf("%s: a state read when none was asked for", rel)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
