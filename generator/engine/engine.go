@@ -564,7 +564,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	if e.held != nil {
 		slices.SortStableFunc(todo, func(a, b *job) int { return renderOrder(a.p, b.p) })
 	}
-	defer func() { e.held = nil }()
+	e.held.prefetch(st)
+	defer func() { e.held.wait(); e.held = nil }()
 	// The site-wide files and, but in a one-shot build, the search
 	// export are made beside the pages: their files reach the sink after
 	// the pages', in the order a one-shot build writes them.

@@ -86,6 +86,10 @@ type held struct {
 	mu   sync.Mutex
 	docs map[*site.Page]*search.Analysed
 	err  error // the first of the analyses'
+
+	// ahead is closed when the analyses that prefetch started are done;
+	// nil when none were.
+	ahead chan struct{}
 }
 
 type holder struct {
@@ -120,6 +124,52 @@ func (h *held) count(p *site.Page) {
 			h.pages[q] = &holder{}
 		}
 		h.pages[q].n++
+	}
+}
+
+// prefetch starts, in the background, the analyses of the searchable
+// pages of st that no render reads (count was called for every render)
+// and that the build took from the cache (plain text kept, no tree): the
+// pages kept as an earlier build made them, nearly all of a build after
+// an edit. They are read-only to the analysis, so it runs beside the
+// renders and the site-wide parts, on a core that the site-wide parts,
+// made on one, leave free. export waits for it. h may be nil.
+func (h *held) prefetch(st *site.Site) {
+	if h == nil {
+		return
+	}
+	var pages []*site.Page
+	for _, p := range st.Pages {
+		if h.pages[p] == nil && p.Path != "" && p.Doc == nil && p.TextKept {
+			pages = append(pages, p)
+		}
+	}
+	if len(pages) == 0 {
+		return
+	}
+	h.ahead = make(chan struct{})
+	go func() {
+		defer close(h.ahead)
+		forEach(context.Background(), pages, func(p *site.Page) error {
+			a, ok, err := h.stream.AnalysePage(p)
+			if !ok {
+				return nil
+			}
+			h.mu.Lock()
+			h.docs[p] = a
+			if h.err == nil {
+				h.err = err
+			}
+			h.mu.Unlock()
+			return nil
+		})
+	}()
+}
+
+// wait waits for the analyses prefetch started. h may be nil.
+func (h *held) wait() {
+	if h != nil && h.ahead != nil {
+		<-h.ahead
 	}
 }
 
@@ -250,6 +300,7 @@ func (h *held) analysed(p *site.Page) (*search.Analysed, error) {
 // URL order (as Engine.searchDocs lists them), each file as soon as it
 // is encoded.
 func (h *held) export(st *site.Site, w search.Writer) error {
+	h.wait()
 	if h.err != nil {
 		return h.err
 	}
