@@ -96,6 +96,13 @@ type Parsed struct {
 
 	Body     []byte // markdown after the front matter
 	BodyLine int    // file line of the body's first line
+	// Raw is the file's bytes, kept instead of Body by a page whose body
+	// came from the build cache: parse.Body makes the body again from
+	// them for the few such pages that are rendered. BodyKey is the
+	// build cache's key of the parsed body (its bytes and what it was
+	// parsed with), when there is a cache; zero otherwise.
+	Raw     []byte
+	BodyKey [32]byte
 	// Doc is the parsed body. Render reads it and never changes it: link
 	// destinations resolved by Resolve reach the renderer at render time.
 	Doc     ast.Node
