@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/markdown"
 	"github.com/opsplaybook/playbook/generator/site"
 )
 
@@ -92,38 +93,54 @@ func (s *Stream) Analyse(d Doc) (*Analysed, error) {
 	return a, nil
 }
 
+// ErrNoText is AnalysePage's error for a page with a body whose plain
+// text is neither in a syntax tree nor kept (a page whose body came from
+// the build cache, see site.Parsed.Raw, or whose tree Parse released)
+// and whose analysis the cache does not have: the caller makes the
+// page's tree again and asks again.
+var ErrNoText = errors.New("search: the page's text is not at hand")
+
 // AnalysePage analyses page p for the export, as Analyse(DocOf(p))
-// does; ok is false for a page that is not searched (DocOf). With a cache,
-// a page whose plain text the parse kept (site.Parsed.TextKept) and whose
-// tree is gone is looked up whole (pageKey): its entry in the document
-// store and its terms, so that a page that did not change since an
-// earlier build costs no document, no excerpt and no JSON.
+// does; ok is false for a page that is not searched (DocOf). With a
+// cache, a page whose body has a cache key (site.Parsed.BodyKey) is
+// looked up whole (pageKey): its entry in the document store and its
+// terms, so that a page that did not change since an earlier build costs
+// no document, no excerpt and no JSON, and needs no text. A page the
+// cache does not have is analysed from its tree or its kept text, and
+// put in the cache; without either, the error is ErrNoText.
 func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
-	if s.ex.Cache == nil || p.Doc != nil || !p.TextKept {
-		d, ok := DocOf(p)
-		if !ok {
-			return nil, false, nil
-		}
-		a, err := s.Analyse(d)
-		return a, true, err
-	}
 	d, ok := docFields(p)
 	if !ok {
 		return nil, false, nil
 	}
-	k := pageKey(d, p.Text)
-	if data, hit := s.ex.Cache.Get(k); hit {
-		if stored, terms, exact, err := splitPage(data); err == nil {
-			a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
-			s.mu.Lock()
-			a.terms = s.numberRaw(terms)
-			a.exact = s.numberRaw(exact)
-			s.mu.Unlock()
-			return a, true, nil
+	keyed := s.ex.Cache != nil && p.BodyKey != ([32]byte{})
+	var k buildcache.Key
+	if keyed {
+		k = pageKey(d, p.BodyKey)
+		if data, hit := s.ex.Cache.Get(k); hit {
+			if stored, terms, exact, err := splitPage(data); err == nil {
+				a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
+				s.mu.Lock()
+				a.terms = s.numberRaw(terms)
+				a.exact = s.numberRaw(exact)
+				s.mu.Unlock()
+				return a, true, nil
+			}
 		}
 	}
-	d.Body = p.Text
+	switch {
+	case p.Doc != nil:
+		d.Body = markdown.PlainText(p.Doc, p.Body)
+	case p.TextKept:
+		d.Body = p.Text
+	case p.Body != nil || p.Raw != nil:
+		return nil, true, ErrNoText
+	}
 	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)
+	if !keyed {
+		a, err := s.Analyse(d)
+		return a, true, err
+	}
 	stored, err := json.Marshal(storedOf(d))
 	if err != nil {
 		return nil, true, err

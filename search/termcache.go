@@ -28,13 +28,14 @@ func termsKey(d Doc) buildcache.Key {
 
 // pageFormat names the cached analyses of whole pages (Stream.AnalysePage)
 // and their encoding (encodePage); it changes when either does.
-const pageFormat = "search/page/1"
+const pageFormat = "search/page/2"
 
 // pageKey is the cache key of a page's whole analysis, its entry in the
 // document store and its terms: every field of d that DocOf fills, but
-// its body and excerpt, which are made from text, the page's plain text.
-// The analysis version is in it too, as in termsKey.
-func pageKey(d Doc, text string) buildcache.Key {
+// its body and excerpt, which are made from the page's body, whose cache
+// key (site.Parsed.BodyKey) stands for it. The analysis version is in it
+// too, as in termsKey.
+func pageKey(d Doc, body [32]byte) buildcache.Key {
 	h := buildcache.NewHasher(pageFormat)
 	h.String(analysisVersion)
 	h.String(d.URL)
@@ -46,7 +47,7 @@ func pageKey(d Doc, text string) buildcache.Key {
 	h.String(d.Summary)
 	h.Strings(d.Alerts)
 	h.Strings(d.Headings)
-	h.String(text)
+	h.Bytes(body[:])
 	return h.Sum()
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -129,18 +130,20 @@ func (h *held) count(p *site.Page) {
 
 // prefetch starts, in the background, the analyses of the searchable
 // pages of st that no render reads (count was called for every render)
-// and that the build took from the cache (plain text kept, no tree): the
-// pages kept as an earlier build made them, nearly all of a build after
-// an edit. They are read-only to the analysis, so it runs beside the
-// renders and the site-wide parts, on a core that the site-wide parts,
-// made on one, leave free. export waits for it. h may be nil.
+// and that have no tree (their bodies came from the cache): the pages
+// kept as an earlier build made them, nearly all of a build after an
+// edit, whose analyses the cache has. They are read-only to the
+// analysis, so it runs beside the renders and the site-wide parts, on a
+// core that the site-wide parts, made on one, leave free; a page whose
+// analysis the cache has not is left to export. export waits for it.
+// h may be nil.
 func (h *held) prefetch(st *site.Site) {
 	if h == nil {
 		return
 	}
 	var pages []*site.Page
 	for _, p := range st.Pages {
-		if h.pages[p] == nil && p.Path != "" && p.Doc == nil && p.TextKept {
+		if h.pages[p] == nil && p.Path != "" && p.Doc == nil {
 			pages = append(pages, p)
 		}
 	}
@@ -152,7 +155,9 @@ func (h *held) prefetch(st *site.Site) {
 		defer close(h.ahead)
 		forEach(context.Background(), pages, func(p *site.Page) error {
 			a, ok, err := h.stream.AnalysePage(p)
-			if !ok {
+			if !ok || errors.Is(err, search.ErrNoText) {
+				// Not searched, or its tree must be made again:
+				// export does that, once the renders are done.
 				return nil
 			}
 			h.mu.Lock()
@@ -250,6 +255,11 @@ func (h *held) restore(p *site.Page) error {
 	if p.Doc != nil || p.Path == "" {
 		return nil
 	}
+	if p.Body == nil {
+		// A page whose body came from the cache keeps its file's
+		// bytes instead (site.Parsed.Raw).
+		p.Body = parse.Body(p.Parsed)
+	}
 	doc, nodes, err := parse.Doc(p.Parsed, h.md)
 	if err != nil {
 		return err
@@ -286,12 +296,18 @@ func (h *held) analysed(p *site.Page) (*search.Analysed, error) {
 	if ok {
 		return a, nil
 	}
-	if p.Doc == nil && p.Path != "" && p.Body != nil && !p.TextKept {
-		if err := h.restore(p); err == nil {
-			defer unlink(p)
-		}
-	}
 	a, _, err := h.stream.AnalysePage(p)
+	if errors.Is(err, search.ErrNoText) {
+		// Its text is in no tree and was not kept: the tree is made
+		// again, read, and dropped.
+		body := p.Body
+		if err := h.restore(p); err != nil {
+			return nil, err
+		}
+		a, _, err = h.stream.AnalysePage(p)
+		unlink(p)
+		p.Body = body
+	}
 	return a, err
 }
 

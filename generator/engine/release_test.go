@@ -5,8 +5,10 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/engine"
 	"github.com/opsplaybook/playbook/generator/engine/enginetest"
 	"github.com/opsplaybook/playbook/generator/output"
@@ -28,6 +30,12 @@ func TestOneShotBuildWritesTheSameSiteWhateverTreesItKeeps(t *testing.T) {
 			"## Diagnosis\n\n- [ ] run `df -h`\n\n![graph](../../guides/missing.png)\n",
 		"content/alerts/NodeDiskFull.md": "---\nalert: NodeDiskFull\nowner: platform\nticket: PLAT-2\nrunbook: runbooks/platform/disk-full\n---\n\n" +
 			"# Another heading than the title\n\nThe [runbook](../runbooks/platform/disk-full.md) says what to do.\n",
+		// Other tools' conventions, which Parse rewrites before goldmark
+		// reads the body (markdown.Prepare): the body made again from
+		// the file must be rewritten the same.
+		"content/guides/tabs.md": "---\ntitle: Tabs\n---\n\nimport Tabs from '@theme/Tabs';\n\n" +
+			"<Tabs>\n<TabItem label=\"Linux\">\n\nRun `df -h`.\n\n</TabItem>\n</Tabs>\n\n" +
+			"=== \"macOS\"\n\n    Run `diskutil list`.\n\nSee [the runbook]({{< ref \"runbooks/platform/disk-full.md\" >}}).\n",
 	}
 	for name, text := range extra {
 		if err := writeFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(text)); err != nil {
@@ -46,18 +54,32 @@ func TestOneShotBuildWritesTheSameSiteWhateverTreesItKeeps(t *testing.T) {
 	if want.Sources < 20 {
 		t.Fatalf("the example has %d pages; the test needs a real site", want.Sources)
 	}
+	// A build cache that a build filled: every page's body, and its
+	// search analysis, then come from it, and a page's body is made
+	// again from its file when the page is rendered.
+	cache, err := buildcache.Open(t.TempDir(), buildcache.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		budget int // 0: the default, which keeps every tree of the example
+		cache  bool
 	}{
-		{"default budget", 0},
-		{"no tree kept", -1},
-		{"some trees kept", 4000},
+		{"default budget", 0, false},
+		{"no tree kept", -1, false},
+		{"some trees kept", 4000, false},
+		{"cold cache", 0, true},
+		{"warm cache", 0, true},
+		{"warm cache, no tree kept", -1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := opt
 			mem := output.NewMemory()
 			o.Out = mem
+			if tc.cache {
+				o.Cache = cache
+			}
 			engine.SetParsedBudget(&o, tc.budget)
 			_, res, err := engine.New(context.Background(), o)
 			if err != nil {
@@ -85,6 +107,9 @@ func TestOneShotBuildWritesTheSameSiteWhateverTreesItKeeps(t *testing.T) {
 			}
 			if a, b := findingsText(want.Findings), findingsText(res.Snapshot.Findings); a != b {
 				t.Fatalf("findings differ:\nengine:\n%s\nbuild:\n%s", a, b)
+			}
+			if tc.cache && strings.HasPrefix(tc.name, "warm") && res.Parsed > 0 && cache.Stats().Hits == 0 {
+				t.Errorf("the warm cache was not read")
 			}
 			// What the build keeps once it has written the site: no
 			// page's syntax tree or markdown.

@@ -12,11 +12,10 @@ import (
 // on the body's bytes, its first line, whether it is a Middleman .erb
 // file and the markdown options alone: what a build cache can keep from
 // one build to the next (Options.Cache), so that a page whose body did
-// not change is not parsed by goldmark again.
+// not change is not parsed by goldmark again. The body itself is not in
+// it: a page from the cache keeps its file's bytes (site.Parsed.Raw),
+// from which Body makes it again for the few pages rendered.
 type bodyPart struct {
-	// Body is the body after markdown.Prepare; nil when it passes a
-	// limit (Limit).
-	Body  []byte
 	Limit *markdown.LimitError
 	// Notes are Prepare's; HTML are RawHTMLNotes', with file lines.
 	Notes []markdown.Note
@@ -28,10 +27,6 @@ type bodyPart struct {
 	Headings []markdown.Heading
 	Links    []bodyLink
 	Tasks    []markdown.Task
-	// Text is the body's plain text for search; TextKept is true when it
-	// was made (with a cache).
-	Text     string
-	TextKept bool
 
 	// The nodes of the tree the part was read from, when it was.
 	nodes []ast.Node
@@ -65,35 +60,51 @@ func (bp *bodyPart) outline(doc ast.Node) markdown.Outline {
 	return o
 }
 
-// readBody reads a body: from the cache when it has it (then without a
-// tree: doc is nil), otherwise by parsing it, and then puts it in the
-// cache. bodyLine is the file line of the body's first line; erb is true
-// for a Middleman .erb page.
-func readBody(body []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, doc ast.Node) {
-	var key buildcache.Key
+// prepareBody returns the body that is parsed, from the body of the
+// file: markdown.Prepare's, or nil when the body passes a limit, with
+// Prepare's notes or the limit passed.
+func prepareBody(body []byte, erb bool) ([]byte, []markdown.Note, *markdown.LimitError) {
+	lim := markdown.CheckLimits(body)
+	var notes []markdown.Note
+	if lim == nil {
+		body, notes = markdown.Prepare(body, erb)
+		lim = markdown.CheckLimits(body)
+	}
+	if lim != nil {
+		return nil, nil, lim
+	}
+	return body, notes, nil
+}
+
+// bodyKey is the build cache's key of a parsed body: the file's body,
+// its first line, whether it is a Middleman .erb page, and whether raw
+// HTML is let through.
+func bodyKey(body []byte, bodyLine int, erb bool, opt Options) buildcache.Key {
+	h := buildcache.NewHasher("parsed body/3")
+	h.String(strconv.FormatBool(opt.Markdown.UnsafeHTML()))
+	h.String(strconv.FormatBool(erb))
+	h.String(strconv.Itoa(bodyLine))
+	h.Bytes(body)
+	return h.Sum()
+}
+
+// readBody reads a body, the file's after its front matter: from the
+// cache when it has it (then without the body parsed, nor its tree: body
+// and doc are nil, and the caller keeps the file's bytes, see Body),
+// otherwise by parsing it, and then puts it in the cache. bodyLine is the
+// file line of the body's first line; erb is true for a Middleman .erb
+// page. key is the body's cache key, zero without a cache.
+func readBody(fileBody []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, body []byte, doc ast.Node, key buildcache.Key) {
 	if opt.Cache != nil {
-		h := buildcache.NewHasher("parsed body/2")
-		h.String(strconv.FormatBool(opt.Markdown.UnsafeHTML()))
-		h.String(strconv.FormatBool(erb))
-		h.String(strconv.Itoa(bodyLine))
-		h.Bytes(body)
-		key = h.Sum()
+		key = bodyKey(fileBody, bodyLine, erb, opt)
 		if data, ok := opt.Cache.Get(key); ok {
-			if cached, err := decodeBody(data); err == nil && cached.TextKept {
-				return cached, nil
+			if cached, err := decodeBody(data); err == nil {
+				return cached, nil, nil, key
 			}
 		}
 	}
 	bp = &bodyPart{}
-	bp.Limit = markdown.CheckLimits(body)
-	if bp.Limit == nil {
-		body, bp.Notes = markdown.Prepare(body, erb)
-		bp.Limit = markdown.CheckLimits(body)
-	}
-	if bp.Limit != nil {
-		body, bp.Notes = nil, nil
-	}
-	bp.Body = body
+	body, bp.Notes, bp.Limit = prepareBody(fileBody, erb)
 	lines := markdown.NewLines(body, bodyLine)
 	doc = opt.Markdown.Parse(body)
 	o := markdown.ReadOutline(doc, body, lines)
@@ -110,8 +121,7 @@ func readBody(body []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, d
 	}
 	bp.HTML = opt.Markdown.RawHTMLNotes(doc, body, lines)
 	if opt.Cache != nil {
-		bp.Text, bp.TextKept = markdown.PlainText(doc, body), true
 		opt.Cache.Put(key, encodeBody(bp))
 	}
-	return bp, doc
+	return bp, body, doc, key
 }

@@ -1,6 +1,7 @@
 package parse_test
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,9 +70,11 @@ func sources(t *testing.T) []load.Source {
 }
 
 // A page whose body comes from the build cache is the page Parse makes of
-// the file, but for its syntax tree: the same title, outline, findings,
-// keys and search document; and the tree made again for rendering
-// (parse.Doc) has the nodes of its links.
+// the file, but for its syntax tree and its body, which it makes again
+// from the file's bytes it keeps (parse.Body): the same title, outline,
+// findings and keys, the same body, and a tree made again (parse.Doc)
+// that has the nodes of its links and gives the same search document.
+// Its body's key is the one the page parsed with the cache has.
 func TestAPageFromTheCacheIsThePageParsed(t *testing.T) {
 	srcs := sources(t)
 	if len(srcs) < 50 {
@@ -84,25 +87,33 @@ func TestAPageFromTheCacheIsThePageParsed(t *testing.T) {
 		plain := parse.Options{Config: cfg, Markdown: md, FilePrefix: "content/"}
 		cached := plain
 		cached.Cache = &memStore{m: map[buildcache.Key][]byte{}}
-		parse.All(srcs, cached) // fills the cache
+		first := parse.All(srcs, cached) // fills the cache
 		want := parse.All(srcs, plain)
 		got := parse.All(srcs, cached)
 		for i, w := range want {
 			g := got[i]
-			if g.Doc != nil {
-				t.Fatalf("%s: a page from the cache has a tree", g.File)
+			if g.Doc != nil || g.Body != nil || g.Raw == nil {
+				t.Fatalf("%s: a page from the cache has a tree or a body, or not the file's bytes", g.File)
 			}
-			if !g.TextKept {
-				t.Fatalf("%s: a page from the cache has no text", g.File)
+			if first[i].Doc == nil || first[i].Raw != nil {
+				t.Fatalf("%s: the page parsed with a cache has no tree, or keeps the file's bytes", g.File)
 			}
-			wd, wok := search.DocOf(&site.Page{Parsed: w})
-			gd, gok := search.DocOf(&site.Page{Parsed: g})
-			if wok != gok || !reflect.DeepEqual(wd, gd) {
-				t.Errorf("%s: search document from the cache\n%+v\nparsed\n%+v", g.File, gd, wd)
+			if g.BodyKey == ([32]byte{}) || g.BodyKey != first[i].BodyKey || w.BodyKey != ([32]byte{}) {
+				t.Fatalf("%s: body keys %x from the cache, %x parsed with it, %x without", g.File, g.BodyKey, first[i].BodyKey, w.BodyKey)
+			}
+			if body := parse.Body(g); !bytes.Equal(body, w.Body) || (body == nil) != (w.Body == nil) {
+				t.Fatalf("%s: the body made again\n%q\nparsed\n%q", g.File, body, w.Body)
 			}
 			doc, nodes, err := parse.Doc(g, md)
 			if err != nil || doc == nil || len(nodes) != len(g.Outline.Links) {
-				t.Errorf("%s: the tree made again: %v", g.File, err)
+				t.Fatalf("%s: the tree made again: %v", g.File, err)
+			}
+			again := *g
+			again.Doc, again.Body = doc, parse.Body(g)
+			wd, wok := search.DocOf(&site.Page{Parsed: w})
+			gd, gok := search.DocOf(&site.Page{Parsed: &again})
+			if wok != gok || !reflect.DeepEqual(wd, gd) {
+				t.Errorf("%s: search document from the cache\n%+v\nparsed\n%+v", g.File, gd, wd)
 			}
 			wc, gc := *w, *g
 			wc.Doc, gc.Doc = nil, nil
@@ -110,7 +121,7 @@ func TestAPageFromTheCacheIsThePageParsed(t *testing.T) {
 			for j := range wc.Outline.Links {
 				wc.Outline.Links[j].Node = nil
 			}
-			wc.Text, wc.TextKept, gc.Text, gc.TextKept = "", false, "", false
+			gc.Body, gc.Raw, gc.BodyKey = parse.Body(g), nil, [32]byte{}
 			if !reflect.DeepEqual(wc, gc) {
 				t.Errorf("%s (unsafe HTML %v): the page from the cache differs:\n%+v\nparsed:\n%+v", g.File, unsafe, gc, wc)
 			}

@@ -7,13 +7,13 @@ import (
 	"github.com/opsplaybook/playbook/generator/markdown"
 )
 
-// The cached form of a bodyPart (readBody): the bytes "PBB1", then its
+// The cached form of a bodyPart (readBody): the bytes "PBB2", then its
 // fields in order, a string or a byte slice as a uvarint length and the
 // bytes, a number as a varint, a flag as one byte, and a list as a uvarint
 // that is 0 for none (nil) and otherwise one more than its length. It is
 // read at every build for every page whose body did not change, so it is
 // made without reflection.
-const bodyMagic = "PBB1"
+const bodyMagic = "PBB2"
 
 var errBody = errors.New("parse: damaged cached body")
 
@@ -43,10 +43,8 @@ func (w *bodyWriter) notes(ns []markdown.Note) {
 }
 
 func encodeBody(bp *bodyPart) []byte {
-	w := &bodyWriter{b: make([]byte, 0, len(bp.Body)+len(bp.Text)+256)}
+	w := &bodyWriter{b: make([]byte, 0, 256)}
 	w.b = append(w.b, bodyMagic...)
-	w.list(len(bp.Body), bp.Body == nil)
-	w.b = append(w.b, bp.Body...)
 	w.flag(bp.Limit != nil)
 	if bp.Limit != nil {
 		w.num(bp.Limit.Line)
@@ -76,8 +74,6 @@ func encodeBody(bp *bodyPart) []byte {
 		w.flag(t.Checked)
 		w.num(t.Line)
 	}
-	w.str(bp.Text)
-	w.flag(bp.TextKept)
 	return w.b
 }
 
@@ -161,9 +157,6 @@ func decodeBody(data []byte) (*bodyPart, error) {
 	}
 	r := &bodyReader{b: data[len(bodyMagic):]}
 	bp := &bodyPart{}
-	if n := r.list(1); n >= 0 {
-		bp.Body = append([]byte{}, r.bytes(uint64(n))...)
-	}
 	if r.flag() {
 		bp.Limit = &markdown.LimitError{Line: r.num(), Check: r.str(), Msg: r.str()}
 	}
@@ -189,8 +182,6 @@ func decodeBody(data []byte) (*bodyPart, error) {
 			bp.Tasks[i] = markdown.Task{Text: r.str(), Checked: r.flag(), Line: r.num()}
 		}
 	}
-	bp.Text = r.str()
-	bp.TextKept = r.flag()
 	if r.bad || len(r.b) != 0 {
 		return nil, errBody
 	}

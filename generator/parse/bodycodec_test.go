@@ -10,16 +10,15 @@ import (
 func sampleBodies() []*bodyPart {
 	return []*bodyPart{
 		{},
-		{Body: []byte{}, Headings: []markdown.Heading{}, Links: []bodyLink{}, Tasks: []markdown.Task{}, Notes: []markdown.Note{}, HTML: []markdown.Note{}},
+		{Headings: []markdown.Heading{}, Links: []bodyLink{}, Tasks: []markdown.Task{}, Notes: []markdown.Note{}, HTML: []markdown.Note{}},
 		{
-			Body: []byte("# Title\n\nText [a](b.md) ![i](c.png)\n- [x] done\n"), H1: true, H1Text: "Title",
+			H1: true, H1Text: "Title",
 			Limit:    &markdown.LimitError{Line: -3, Check: "page/too-deep", Msg: "deep"},
 			Notes:    []markdown.Note{{Line: 2, Check: "syntax/x", Message: "é ünïcode"}},
 			HTML:     []markdown.Note{{Line: 9, Check: "html/y", Message: ""}},
 			Headings: []markdown.Heading{{Level: 2, ID: "a-b", Text: "A b", Line: 4}},
 			Links:    []bodyLink{{"b.md", 3, false}, {"c.png", 3, true}},
 			Tasks:    []markdown.Task{{Text: "done", Checked: true, Line: 4}},
-			Text:     "Text a i\ndone\n", TextKept: true,
 		},
 	}
 }

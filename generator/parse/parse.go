@@ -129,18 +129,9 @@ func unknownKey(f diag.Finding) (string, bool) {
 func Page(src load.Source, opt Options) *site.Parsed {
 	file := opt.FilePrefix + src.Path
 	var out diag.List
-	fm, format, body, bodyLine, ok := frontmatter.SplitAny(src.Data)
-	if !utf8.Valid(src.Data) {
-		// A UTF-16 front matter is left to frontmatter, which knows
-		// its byte-order mark.
-		utf16 := bytes.HasPrefix(fm, []byte{0xFF, 0xFE}) || bytes.HasPrefix(fm, []byte{0xFE, 0xFF})
-		if !utf16 || !utf8.Valid(body) {
-			reportUTF8(src.Data, file, &out)
-		}
-		if !utf16 {
-			fm = bytes.ToValidUTF8(fm, []byte("\uFFFD"))
-		}
-		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	fm, format, body, bodyLine, ok, badUTF8 := split(src.Data)
+	if badUTF8 {
+		reportUTF8(src.Data, file, &out)
 	}
 	if !ok {
 		open, closing := fences(format)
@@ -153,8 +144,7 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	}
 	// Past a limit a body would cost more than a page may: the page is
 	// built without it (see readBody).
-	bp, doc := readBody(body, bodyLine, strings.HasSuffix(strings.ToLower(src.Path), ".erb"), opt)
-	body = bp.Body
+	bp, body, doc, key := readBody(body, bodyLine, erbPage(src.Path), opt)
 	if lim := bp.Limit; lim != nil {
 		out.Errorf(lim.Check, file, bodyLine+max(lim.Line, 1)-1, "%s; the page is built without its body", lim.Msg)
 	}
@@ -177,6 +167,14 @@ func Page(src load.Source, opt Options) *site.Parsed {
 		FrontMatter: bytes.Clone(fm),
 		Sum:         h.Sum64(),
 	}
+	if opt.Cache != nil {
+		p.BodyKey = key
+		if doc == nil {
+			// From the cache: the body is made again from the file
+			// when it is needed (Body).
+			p.Raw = src.Data
+		}
+	}
 	p.Kind = kind(p, &out)
 	p.ID = id(ref)
 	p.URL = load.URL(ref)
@@ -195,12 +193,6 @@ func Page(src load.Source, opt Options) *site.Parsed {
 
 	p.Doc = doc
 	p.Outline = bp.outline(doc)
-	if doc == nil {
-		// From the cache: no tree to read the search text from. A
-		// page parsed now has its tree, and keeps no second copy of
-		// its text.
-		p.Text, p.TextKept = bp.Text, bp.TextKept
-	}
 	p.Title = meta.Title
 	switch {
 	case p.Title != "":
@@ -234,6 +226,41 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	return p
 }
 
+// split splits a file into its front matter and body as Page reads
+// them (frontmatter.SplitAny), with bytes that are not UTF-8 replaced;
+// badUTF8 is true when the file has such bytes that are not a UTF-16
+// front matter's, which frontmatter reads.
+func split(data []byte) (fm []byte, format frontmatter.Format, body []byte, bodyLine int, ok, badUTF8 bool) {
+	fm, format, body, bodyLine, ok = frontmatter.SplitAny(data)
+	if !utf8.Valid(data) {
+		// A UTF-16 front matter is left to frontmatter, which knows
+		// its byte-order mark.
+		utf16 := bytes.HasPrefix(fm, []byte{0xFF, 0xFE}) || bytes.HasPrefix(fm, []byte{0xFE, 0xFF})
+		badUTF8 = !utf16 || !utf8.Valid(body)
+		if !utf16 {
+			fm = bytes.ToValidUTF8(fm, []byte("\uFFFD"))
+		}
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	return fm, format, body, bodyLine, ok, badUTF8
+}
+
+// erbPage reports whether a page is a Middleman .erb template.
+func erbPage(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".erb") }
+
+// Body returns p's body as Page made it: p.Body, or, for a page whose
+// body came from the build cache (which keeps p.Raw instead), the body
+// made again from the file's bytes, as Page would make it: nil when it
+// passes a limit.
+func Body(p *site.Parsed) []byte {
+	if p.Body != nil || p.Raw == nil {
+		return p.Body
+	}
+	_, _, body, _, _, _ := split(p.Raw)
+	body, _, _ = prepareBody(body, erbPage(p.Path))
+	return body
+}
+
 // Doc parses p's body again, as Page parsed it: its syntax tree, with
 // the opening H1 taken out when Page took it out, and the nodes of its
 // links, in the order of p.Outline.Links (and so of site.Page.Links).
@@ -242,8 +269,9 @@ func Page(src load.Source, opt Options) *site.Parsed {
 // so the tree renders to the same bytes as the first one. An error
 // says that the body read differently (it never should).
 func Doc(p *site.Parsed, md *markdown.Markdown) (ast.Node, []ast.Node, error) {
-	doc := md.Parse(p.Body)
-	o := markdown.ReadOutline(doc, p.Body, markdown.NewLines(p.Body, p.BodyLine))
+	body := Body(p)
+	doc := md.Parse(body)
+	o := markdown.ReadOutline(doc, body, markdown.NewLines(body, p.BodyLine))
 	if o.H1 != nil {
 		// Page takes the opening H1 out whether it became the title or
 		// the page's own heading.
