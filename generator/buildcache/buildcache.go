@@ -287,6 +287,7 @@ type writer struct {
 type Cache struct {
 	dir     string
 	version string
+	prefix  []byte // storedPrefix(version)
 	budget  int64
 	now     func() time.Time
 
@@ -320,7 +321,7 @@ func Open(dir string, opt Options) (*Cache, error) {
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	c := &Cache{dir: dir, version: opt.Version, budget: opt.Budget, now: opt.Now,
+	c := &Cache{dir: dir, version: opt.Version, prefix: storedPrefix(opt.Version), budget: opt.Budget, now: opt.Now,
 		index: map[Key]loc{}, packs: map[string]*pack{}}
 	if c.budget <= 0 {
 		c.budget = DefaultBudget
@@ -439,13 +440,27 @@ func newID() string {
 func (c *Cache) Dir() string { return c.dir }
 
 // stored returns the key an entry is stored under: k mixed with the
-// format and the version.
+// format and the version, as a Hasher of kind "playbook build cache"
+// given the format (strconv.Itoa(FormatVersion)), the version and k
+// would make it (storedPrefix); it is made for every Get and Put, so the
+// bytes are hashed at once, without a Hasher.
 func (c *Cache) stored(k Key) Key {
-	h := NewHasher("playbook build cache")
-	h.String(strconv.Itoa(FormatVersion))
-	h.String(c.version)
-	h.Bytes(k[:])
-	return h.Sum()
+	buf := make([]byte, 0, len(c.prefix)+1+len(k))
+	buf = append(buf, c.prefix...)
+	buf = binary.AppendUvarint(buf, uint64(len(k)))
+	buf = append(buf, k[:]...)
+	return sha256.Sum256(buf)
+}
+
+// storedPrefix is what a Hasher writes before k in stored: its parts,
+// each with its length.
+func storedPrefix(version string) []byte {
+	var b []byte
+	for _, part := range []string{"playbook build cache", strconv.Itoa(FormatVersion), version} {
+		b = binary.AppendUvarint(b, uint64(len(part)))
+		b = append(b, part...)
+	}
+	return b
 }
 
 // Get returns the value stored for k. A missing entry is a miss; so is a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -787,5 +788,23 @@ func TestPruningFormatOneKeepsWhatItDidNotWrite(t *testing.T) {
 	}
 	if _, err := os.Stat(entry); !os.IsNotExist(err) {
 		t.Errorf("format 1's entry beside them was kept: %v", err)
+	}
+}
+
+// The key an entry is stored under is the one a Hasher makes of the
+// format, the version and the caller's key, as caches written before
+// stored hashed its bytes at once: they are read still.
+func TestTheStoredKeyIsTheHashersKey(t *testing.T) {
+	for _, version := range []string{"", "v1.2.3", "devel " + strings.Repeat("ab", 32), strings.Repeat("é", 127)} {
+		c := &Cache{version: version, prefix: storedPrefix(version)}
+		for _, k := range []Key{{}, key("a"), key("page")} {
+			h := NewHasher("playbook build cache")
+			h.String(strconv.Itoa(FormatVersion))
+			h.String(version)
+			h.Bytes(k[:])
+			if got, want := c.stored(k), h.Sum(); got != want {
+				t.Errorf("version %q: stored key %x, the Hasher's %x", version, got, want)
+			}
+		}
 	}
 }
