@@ -236,8 +236,16 @@ type NavItem struct {
 	Depth   int
 	Folder  bool
 	Current bool
-	Roles   string
 	More    int
+}
+
+// Roles is the persona ids of the item's page, space separated, for the
+// sidebar's persona filter; "" when it names none.
+func (it NavItem) Roles() string {
+	if it.Page == nil || it.Page.Meta == nil {
+		return ""
+	}
+	return strings.Join(it.Page.Meta.Roles, " ")
 }
 
 // navLimit is the most pages one list of the sidebar shows; a longer
@@ -285,9 +293,6 @@ func (r *Renderer) sidebar(cur *site.Page) []NavSection {
 			}
 			for _, c := range children[from:to] {
 				it := NavItem{Page: c, Depth: depth, Folder: len(c.Children) > 0, Current: c == cur}
-				if c.Meta != nil && len(c.Meta.Roles) > 0 {
-					it.Roles = strings.Join(c.Meta.Roles, " ")
-				}
 				if c == cur {
 					ns.Current = true
 				}
@@ -386,8 +391,8 @@ func (r *Renderer) navLine(it NavItem, href func(string) string) string {
 		if it.Folder {
 			folder = " nav-folder"
 		}
-		if it.Roles != "" {
-			roles = ` data-roles="` + esc(it.Roles) + `"`
+		if ids := it.Roles(); ids != "" {
+			roles = ` data-roles="` + esc(ids) + `"`
 		}
 		if it.Current {
 			current = ` aria-current="page"`
