@@ -647,6 +647,9 @@ type Page struct {
 	RunbookOf       *site.Page
 	OnboardingPages []*site.Page
 	ReviewDue       frontmatter.Date
+	Outline         markdown.Outline
+	AlertPages      []*site.Page
+	RuleAlerts      []string
 
 	Site    *SiteData
 	Content template.HTML
@@ -707,7 +710,8 @@ func (r *Renderer) siteData() *SiteData {
 func (r *Renderer) data(p *site.Page) *Page {
 	return &Page{Page: p, Site: r.sd, Children: p.Children,
 		Title: p.Title, URL: p.URL, Kind: p.Kind, ID: p.ID, Meta: p.Meta, Stale: p.Stale, OwnerTeam: p.OwnerTeam,
-		RunbookOf: p.RunbookOf, OnboardingPages: p.OnboardingPages, ReviewDue: p.ReviewDue}
+		RunbookOf: p.RunbookOf, OnboardingPages: p.OnboardingPages, ReviewDue: p.ReviewDue,
+		Outline: p.Outline, AlertPages: p.AlertPages, RuleAlerts: p.RuleAlerts}
 }
 
 // layoutName is the layout page p is rendered with.
