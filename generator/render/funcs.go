@@ -335,7 +335,6 @@ func (r *Renderer) navSection(ns NavSection) template.HTML {
 // carries it: a template takes several times as long.
 func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	var b strings.Builder
-	b.Grow(256 + 160*len(ns.Items))
 	esc := html.EscapeString
 	href := func(u string) string {
 		if strings.HasPrefix(u, "/") {
@@ -350,6 +349,15 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 		return ""
 	}
 	title := esc(navLabel(ns.Page))
+	// The lines first, so that the section is written into a buffer of
+	// its size: a current section is kilobytes, on every page.
+	lines := make([]string, len(ns.Items))
+	size := 256 + 3*len(title) + 2*len(ns.Page.URL) + len(r.base)
+	for i, it := range ns.Items {
+		lines[i] = r.navLine(it, href)
+		size += len(lines[i])
+	}
+	b.Grow(size)
 	if len(ns.Page.Children) == 0 {
 		// A page at the content root: a link of its own.
 		fmt.Fprintf(&b, "<p class=\"nav-page\"><a href=\"%s\"%s>%s</a></p>\n", href(ns.Page.URL), current(ns.Here), title)
@@ -362,8 +370,8 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	}
 	fmt.Fprintf(&b, "%s</summary>\n<ul>\n<li class=\"depth-0 nav-all\"><a href=\"%s\"%s>All %s</a></li>\n",
 		title, href(ns.Page.URL), current(ns.Here), title)
-	for _, it := range ns.Items {
-		b.WriteString(r.navLine(it, href))
+	for _, l := range lines {
+		b.WriteString(l)
 	}
 	b.WriteString("</ul>\n</details>\n")
 	return template.HTML(b.String())
