@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -510,11 +511,29 @@ func dueSoon(p *site.Page, now time.Time) bool {
 	return !p.ReviewDue.IsZero() && !p.Stale && p.ReviewDue.Sub(now) < 30*24*time.Hour
 }
 
+// maxCachedDepth is the most partialCached calls that may run inside
+// each other.
+const maxCachedDepth = 16
+
+// cachedDepthError is the error of partialCached calls more than
+// maxCachedDepth deep: a template that calls itself.
+type cachedDepthError struct{ name string }
+
+func (e *cachedDepthError) Error() string {
+	return fmt.Sprintf("partialCached %q: more than %d calls inside each other (does the template call itself?)", e.name, maxCachedDepth)
+}
+
 // partialCached runs template name of page data d's layout with the site
 // alone (see the function of that name), once per variant and graph.
 func (r *Renderer) partialCached(name string, d *Page, variants []any) (template.HTML, error) {
 	if d == nil {
 		return "", fmt.Errorf("partialCached %q: its second argument is not the page's data (.)", name)
+	}
+	if d.cached >= maxCachedDepth {
+		// A template that calls itself through partialCached would
+		// otherwise recurse until the stack runs out: text/template
+		// bounds only the depth of one execution.
+		return "", &cachedDepthError{name}
 	}
 	key := d.layout + "\x00" + name + "\x00" + fmt.Sprint(variants...)
 	if h, ok := r.partials.Load(key); ok {
@@ -525,7 +544,10 @@ func (r *Renderer) partialCached(name string, d *Page, variants []any) (template
 		return "", fmt.Errorf("partialCached %q: no layout %q", name, d.layout)
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, &Page{Site: d.Site, layout: d.layout}); err != nil {
+	if err := t.ExecuteTemplate(&b, name, &Page{Site: d.Site, layout: d.layout, cached: d.cached + 1}); err != nil {
+		if deep, ok := errors.AsType[*cachedDepthError](err); ok {
+			return "", deep // once, not once per call
+		}
 		return "", err
 	}
 	h := template.HTML(b.String())

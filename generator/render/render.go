@@ -674,8 +674,10 @@ type Page struct {
 	out   *bytes.Buffer
 	marks []int
 	// layout is the layout the page is rendered with, whose templates
-	// partialCached runs.
+	// partialCached runs; cached is how many partialCached calls the
+	// data is inside of.
 	layout string
+	cached int
 }
 
 // SiteData is what every layout knows of the site.
