@@ -23,12 +23,7 @@ type Group struct {
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		// url makes a site URL absolute to the site's base path.
-		"url": func(u string) string {
-			if strings.HasPrefix(u, "/") {
-				return r.base + strings.TrimPrefix(u, "/")
-			}
-			return u
-		},
+		"url": r.siteURL,
 		// asset returns the hashed URL of an asset file.
 		"asset": func(name string) (string, error) {
 			if u, ok := r.assets[name]; ok {
@@ -337,12 +332,7 @@ func (r *Renderer) navSection(ns NavSection) template.HTML {
 func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	var b strings.Builder
 	esc := html.EscapeString
-	href := func(u string) string {
-		if strings.HasPrefix(u, "/") {
-			u = r.base + strings.TrimPrefix(u, "/")
-		}
-		return esc(u)
-	}
+
 	current := func(yes bool) string {
 		if yes {
 			return ` aria-current="page"`
@@ -355,13 +345,13 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 	lines := make([]string, len(ns.Items))
 	size := 256 + 3*len(title) + 2*len(ns.Page.URL) + len(r.base)
 	for i, it := range ns.Items {
-		lines[i] = r.navLine(it, href)
+		lines[i] = r.navLine(it)
 		size += len(lines[i])
 	}
 	b.Grow(size)
 	if len(ns.Page.Children) == 0 {
 		// A page at the content root: a link of its own.
-		fmt.Fprintf(&b, "<p class=\"nav-page\"><a href=\"%s\"%s>%s</a></p>\n", href(ns.Page.URL), current(ns.Here), title)
+		fmt.Fprintf(&b, "<p class=\"nav-page\"><a href=\"%s\"%s>%s</a></p>\n", r.href(ns.Page.URL), current(ns.Here), title)
 		return template.HTML(b.String())
 	}
 	if ns.Current {
@@ -370,7 +360,7 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 		b.WriteString(`<details class="nav-section"><summary>`)
 	}
 	fmt.Fprintf(&b, "%s</summary>\n<ul>\n<li class=\"depth-0 nav-all\"><a href=\"%s\"%s>All %s</a></li>\n",
-		title, href(ns.Page.URL), current(ns.Here), title)
+		title, r.href(ns.Page.URL), current(ns.Here), title)
 	for _, l := range lines {
 		b.WriteString(l)
 	}
@@ -381,7 +371,7 @@ func (r *Renderer) navHTML(ns NavSection) template.HTML {
 // navLine is one item of the sidebar's list, an <li>. The line of a page
 // that is not the one shown is the same on every page that lists it at
 // that depth: it is made once per renderer.
-func (r *Renderer) navLine(it NavItem, href func(string) string) string {
+func (r *Renderer) navLine(it NavItem) string {
 	// A page is at one depth of the sidebar's tree, the same on every
 	// page: the page alone keys its line.
 	cache := !it.Current && it.More == 0
@@ -394,7 +384,7 @@ func (r *Renderer) navLine(it NavItem, href func(string) string) string {
 	var line string
 	if it.More > 0 {
 		line = fmt.Sprintf("<li class=\"depth-%d nav-more\"><a href=\"%s\">%d more in %s</a></li>\n",
-			it.Depth, href(it.Page.URL), it.More, esc(it.Page.Title))
+			it.Depth, r.href(it.Page.URL), it.More, esc(it.Page.Title))
 	} else {
 		folder, roles, current := "", "", ""
 		if it.Folder {
@@ -406,7 +396,7 @@ func (r *Renderer) navLine(it NavItem, href func(string) string) string {
 		if it.Current {
 			current = ` aria-current="page"`
 		}
-		line = "<li class=\"depth-" + strconv.Itoa(it.Depth) + folder + "\"" + roles + "><a href=\"" + href(it.Page.URL) +
+		line = "<li class=\"depth-" + strconv.Itoa(it.Depth) + folder + "\"" + roles + "><a href=\"" + r.href(it.Page.URL) +
 			"\" title=\"" + esc(it.Page.Title) + "\"" + current + ">" + esc(navLabel(it.Page)) + "</a></li>\n"
 	}
 	if cache {

@@ -19,13 +19,19 @@ import (
 // ("pagelist", section.html's rows, team.html's table), so a theme that
 // wants other rows defines its own loop over the same pages.
 
-// href is the value of an href attribute for site URL u: absolute to the
-// site's base path (as the url template function), escaped.
-func (r *Renderer) href(u string) string {
+// siteURL is site URL u made absolute to the site's base path (the url
+// template function); a URL that does not start with "/" is as it is.
+func (r *Renderer) siteURL(u string) string {
 	if strings.HasPrefix(u, "/") {
-		u = r.base + strings.TrimPrefix(u, "/")
+		return r.base + strings.TrimPrefix(u, "/")
 	}
-	return html.EscapeString(u)
+	return u
+}
+
+// href is the value of an href attribute for site URL u: siteURL,
+// escaped.
+func (r *Renderer) href(u string) string {
+	return html.EscapeString(r.siteURL(u))
 }
 
 // findingCount is the number of findings on page p in the live preview,
@@ -52,18 +58,10 @@ func (r *Renderer) writeFindings(b *strings.Builder, p *site.Page) {
 	b.WriteString("</span>")
 }
 
-// severity returns page p's severity, or "".
-func severity(p *site.Page) string {
-	if p.Meta == nil {
-		return ""
-	}
-	return p.Meta.Severity
-}
-
 // writeSeverity writes page p's severity badge, if it has a severity.
 func writeSeverity(b *strings.Builder, p *site.Page) {
-	if s := severity(p); s != "" {
-		s = html.EscapeString(s)
+	if p.Meta != nil && p.Meta.Severity != "" {
+		s := html.EscapeString(p.Meta.Severity)
 		b.WriteString(` <span class="badge severity severity-`)
 		b.WriteString(s)
 		b.WriteString(`">`)
