@@ -248,9 +248,9 @@ func TestDecodeLinesAreFileLines(t *testing.T) {
 	}{
 		{"\xff\xfe\x85\x00\x85\x00\x85\x00\x85\x00[\x00", "x.md:2: error: front matter starts with a UTF-16 byte-order mark: save the file as UTF-8 [frontmatter/invalid]"},
 		{"\xfe\xff\x00t\x00:\x00 \x00x\x00\n", "x.md:2: error: front matter starts with a UTF-16 byte-order mark: save the file as UTF-8 [frontmatter/invalid]"},
-		{"title: \"a\u2028b\u2029c\"\nweight: x\n", "x.md:3: error: weight: want a whole number, got \"x\" [frontmatter/invalid]"},
+		{"title: \"a\u2028b\u2029c\"\nweight: x\n", "x.md:3: error: weight: want a whole number from -1000000000 to 1000000000, got \"x\" [frontmatter/invalid]"},
 		{"title: a\u0085\u0085\u0085\n[", "x.md:3: error: front matter is not valid YAML: could not find expected ':' [frontmatter/invalid]"},
-		{"title: a\r\r\r\nweight: x\n", "x.md:3: error: weight: want a whole number, got \"x\" [frontmatter/invalid]"},
+		{"title: a\r\r\r\nweight: x\n", "x.md:3: error: weight: want a whole number from -1000000000 to 1000000000, got \"x\" [frontmatter/invalid]"},
 	} {
 		_, finds := Decode("x.md", []byte(tc.src), 2, Options{})
 		var got []string
@@ -259,6 +259,42 @@ func TestDecodeLinesAreFileLines(t *testing.T) {
 		}
 		if strings.Join(got, "\n") != tc.want {
 			t.Errorf("%q: findings\n%s\nwant\n%s", tc.src, strings.Join(got, "\n"), tc.want)
+		}
+	}
+}
+
+// A number or period too large for a calendar or for the build cache's 32
+// bits is an error of its line, not a value that wraps or a cache entry
+// that never reads back; the largest allowed still reads.
+func TestDecodeBoundsNumbersAndPeriods(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want string
+	}{
+		{"review_every: 9999999999d\n", `x.md:2: error: review_every: want a period of at most 100 years, got "9999999999d" [frontmatter/invalid]`},
+		{"review_every: 1317624576693539401w\n", `x.md:2: error: review_every: want a period of at most 100 years, got "1317624576693539401w" [frontmatter/invalid]`},
+		{"review_every: 101 years\n", `x.md:2: error: review_every: want a period of at most 100 years, got "101 years" [frontmatter/invalid]`},
+		{"review_every: 1201mo\n", `x.md:2: error: review_every: want a period of at most 100 years, got "1201mo" [frontmatter/invalid]`},
+		{"review_every: 36526d\n", `x.md:2: error: review_every: want a period of at most 100 years, got "36526d" [frontmatter/invalid]`},
+		{"review_every: 100y\nweight: 1000000000\n", ""},
+		{"review_every: 36525d\nsidebar_position: -1000000000\n", ""},
+		{"title: A\nweight: 4294967297\n", `x.md:3: error: weight: want a whole number from -1000000000 to 1000000000, got "4294967297" [frontmatter/invalid]`},
+		{"sidebar_position: 2e9\n", `x.md:2: error: sidebar_position: want a number from -1000000000 to 1000000000, got "2e9" [frontmatter/invalid]`},
+	} {
+		m, finds := Decode("x.md", []byte(tc.src), 2, Options{})
+		var got []string
+		for _, f := range finds {
+			got = append(got, f.String())
+		}
+		if strings.Join(got, "\n") != tc.want {
+			t.Errorf("%q: findings\n%s\nwant\n%s", tc.src, strings.Join(got, "\n"), tc.want)
+		}
+		enc, err := EncodeResult(m, finds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cm, _, err := DecodeResult(enc); err != nil || !reflect.DeepEqual(cm, m) {
+			t.Errorf("%q: the cached front matter reads back otherwise (%v)", tc.src, err)
 		}
 	}
 }
@@ -296,7 +332,7 @@ func TestItemLineIsTheLineOfTheValue(t *testing.T) {
 // FuzzDecode checks that any YAML decodes without panicking and that every
 // finding points into the front matter.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{"title: A\nroles: [a, b]\n", "weight: x\n", "a: &x 1\nb: *x\n", "- list\n", "? [a]\n: b\n", "title: A\ntitle: B\n", "path:\n  - a\n  - [b]\n", "last_reviewed: 2026-02-30\n", "review_every: 99999999999999999999d\n", "\xff\xfe\x85\x00\x85\x00[\x00", "a: \u2028\u2028[", "\r\r\r["} {
+	for _, s := range []string{"title: A\nroles: [a, b]\n", "weight: x\n", "a: &x 1\nb: *x\n", "- list\n", "? [a]\n: b\n", "title: A\ntitle: B\n", "path:\n  - a\n  - [b]\n", "last_reviewed: 2026-02-30\n", "review_every: 99999999999999999999d\n", "review_every: 9999999999d\n", "weight: 9999999999\n", "review_every: 999999999999999999y\n", "\xff\xfe\x85\x00\x85\x00[\x00", "a: \u2028\u2028[", "\r\r\r["} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {

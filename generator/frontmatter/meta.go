@@ -172,6 +172,11 @@ func (m *Meta) Line(key string, fallback int) int {
 
 type kindOf int
 
+// maxNumber bounds a whole number or number field (weight,
+// sidebar_position): beyond it, a value is an error, so that every
+// number fits the 32 bits the build cache keeps.
+const maxNumber = 1_000_000_000
+
 const (
 	str kindOf = iota
 	list
@@ -525,8 +530,8 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 			return err
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil {
-			return fmt.Errorf("want a whole number, got %q", s)
+		if err != nil || n > maxNumber || n < -maxNumber {
+			return fmt.Errorf("want a whole number from -%d to %d, got %q", maxNumber, maxNumber, s)
 		}
 		f.set(m, "", nil, n, false, Date{}, Period{})
 	case number:
@@ -535,8 +540,8 @@ func assign(m *Meta, f field, v *yaml.Node) error {
 			return err
 		}
 		n, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(n) || math.Abs(n) > 1e9 {
-			return fmt.Errorf("want a number, got %q", s)
+		if err != nil || math.IsNaN(n) || math.Abs(n) > maxNumber {
+			return fmt.Errorf("want a number from -%d to %d, got %q", maxNumber, maxNumber, s)
 		}
 		f.set(m, "", nil, int(math.Round(n)), false, Date{}, Period{})
 	case boolean:

@@ -37,8 +37,14 @@ type Period struct {
 	Days, Months int
 }
 
+// MaxPeriodYears bounds a review interval: a period longer than this many
+// years (36,525 days or 1,200 months) is an error, not a date past the
+// calendar's end.
+const MaxPeriodYears = 100
+
 // ParsePeriod reads a number followed by a unit: d, day(s), w, week(s),
-// m, mo, month(s), y, year(s). Spaces between them are optional.
+// m, mo, month(s), y, year(s). Spaces between them are optional. A period
+// longer than MaxPeriodYears is an error.
 func ParsePeriod(s string) (Period, error) {
 	t := strings.TrimSpace(s)
 	i := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsDigit(r) })
@@ -49,17 +55,24 @@ func ParsePeriod(s string) (Period, error) {
 	if err != nil || n <= 0 {
 		return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
 	}
+	var p Period
+	most := MaxPeriodYears
 	switch strings.ToLower(strings.TrimSpace(t[i:])) {
 	case "d", "day", "days":
-		return Period{Days: n}, nil
+		p, most = Period{Days: n}, MaxPeriodYears*36525/100
 	case "w", "wk", "week", "weeks":
-		return Period{Days: 7 * n}, nil
+		p, most = Period{Days: 7 * n}, MaxPeriodYears*36525/100/7
 	case "m", "mo", "month", "months":
-		return Period{Months: n}, nil
+		p, most = Period{Months: n}, MaxPeriodYears*12
 	case "y", "yr", "year", "years":
-		return Period{Months: 12 * n}, nil
+		p = Period{Months: 12 * n}
+	default:
+		return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
 	}
-	return Period{}, fmt.Errorf("want a period like 90d, 12 weeks or 6 months, got %q", s)
+	if n > most {
+		return Period{}, fmt.Errorf("want a period of at most %d years, got %q", MaxPeriodYears, s)
+	}
+	return p, nil
 }
 
 // IsZero reports whether no period was given.
