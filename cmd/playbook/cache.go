@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -111,9 +112,11 @@ func flushCacheEvery(ctx context.Context, cache *buildcache.Cache, period time.D
 
 // cacheVersion is the version the build cache's entries are written and
 // read under: the release's version, or, for a build from a checkout
-// (whose changes version() cannot tell apart), that and the SHA-256 of the
-// executable, so that a cache never serves what other code made. It fails
-// when the executable cannot be read.
+// (whose changes version() cannot tell apart), that and what tells this
+// executable from any other: its Go build ID (goBuildID), whose last part
+// the go command makes from a hash of the executable's bytes, else the
+// SHA-256 of the executable, so that a cache never serves what other code
+// made. It fails when the executable cannot be read.
 func cacheVersion() (string, error) {
 	v := version()
 	if buildVersion != "" || (!strings.HasPrefix(v, "devel") && !strings.HasPrefix(v, "(")) {
@@ -123,16 +126,82 @@ func cacheVersion() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f, err := os.Open(exe)
+	id, err := executableID(exe)
+	if err != nil {
+		return "", err
+	}
+	return v + " " + id, nil
+}
+
+// executableID is what tells the executable at path from any other: its
+// Go build ID (goBuildID), else the hex SHA-256 of its bytes.
+func executableID(path string) (string, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if id, ok := goBuildID(f); ok {
+		return id, nil
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
 	}
-	return v + " " + hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// goBuildID returns the Go build ID of the ELF executable f, read from
+// its ".note.go.buildid" note (owner "Go", type 4, as the go command's
+// cmd/internal/buildid reads it) without reading the rest of the file.
+// Only an ID the go command made is taken: four parts joined by "/",
+// each of 20 characters of URL-safe base64, the last of which is a hash
+// of the linked executable's bytes (its "content ID"). An executable
+// linked with another ID (-ldflags=-buildid=..., as Bazel's "redacted")
+// or none, or that is not ELF, gives false.
+func goBuildID(f io.ReaderAt) (string, bool) {
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return "", false
+	}
+	for _, p := range ef.Progs {
+		if p.Type != elf.PT_NOTE || p.Filesz > 1<<16 {
+			continue
+		}
+		data := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(data, 0); err != nil {
+			return "", false
+		}
+		for len(data) >= 12 {
+			namesz, descsz, typ := ef.ByteOrder.Uint32(data), ef.ByteOrder.Uint32(data[4:]), ef.ByteOrder.Uint32(data[8:])
+			name := 12 + (uint64(namesz)+3)&^3
+			end := name + (uint64(descsz)+3)&^3
+			if end > uint64(len(data)) {
+				break
+			}
+			if namesz == 4 && string(data[12:16]) == "Go\x00\x00" && typ == 4 {
+				id := string(data[name : name+uint64(descsz)])
+				return id, goBuildIDForm(id)
+			}
+			data = data[end:]
+		}
+	}
+	return "", false
+}
+
+// goBuildIDForm reports whether id has the form of the build ID the go
+// command gives an executable (see goBuildID).
+func goBuildIDForm(id string) bool {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) != 20 || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // folder is a folder the build reads or writes, named as a message says
