@@ -478,7 +478,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		r, err = render.New(st, render.Options{
 			Content: e.opt.Content, Markdown: e.md, Theme: e.theme, Bodies: &e.bodies, Keys: e.keyState,
 			Findings: finds, LivePreview: e.opt.LivePreview, Now: e.opt.Now, Version: e.opt.Version, Salt: e.salt,
-			LastUpdated: e.opt.LastUpdated,
+			LastUpdated: e.opt.LastUpdated, Cache: e.entryCache(),
 		})
 		if err != nil {
 			return nil, err

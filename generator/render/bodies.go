@@ -27,6 +27,11 @@ type BodyCache struct {
 	entries   map[*site.Parsed]cachedEntry
 	cat       map[*site.Parsed]catEntry
 	catGlobal uint64
+	// made counts the entries of pages made from files (savable) made
+	// since the build cache's were read;
+	// savedRead is true once they were (see saved.go).
+	made      int
+	savedRead bool
 }
 
 type cachedEntry struct {
@@ -56,6 +61,7 @@ func (c *BodyCache) entry(p *site.Parsed, term uint64, e func() pageEntry) (stri
 		c.entries = map[*site.Parsed]cachedEntry{}
 	}
 	c.entries[p] = cachedEntry{term, data}
+	c.made += savable(p)
 	c.mu.Unlock()
 	return data, nil
 }

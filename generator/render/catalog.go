@@ -468,11 +468,7 @@ func (r *Renderer) catEntries() (*catState, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	bc := r.opt.Bodies
-	g := newHasher()
-	g.str(r.base)
-	g.str(r.site.Config.URL())
-	g.str(r.site.Config.Tickets.URL)
-	global := g.sum()
+	global := r.catGlobal()
 	if bc != nil {
 		bc.mu.Lock()
 		defer bc.mu.Unlock()
@@ -496,6 +492,7 @@ func (r *Renderer) catEntries() (*catState, error) {
 		}
 		if bc != nil && p.Parsed != nil {
 			bc.cat[p.Parsed] = e
+			bc.made += savable(p.Parsed)
 		}
 		return e, nil
 	}

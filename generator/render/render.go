@@ -25,6 +25,7 @@ import (
 	"text/template/parse"
 	"time"
 
+	"github.com/opsplaybook/playbook/generator/buildcache"
 	"github.com/opsplaybook/playbook/generator/config"
 	"github.com/opsplaybook/playbook/generator/diag"
 	"github.com/opsplaybook/playbook/generator/frontmatter"
@@ -72,6 +73,10 @@ type Options struct {
 	// LastUpdated is when each content file last changed, by content
 	// path (from git: see package gitinfo), or nil.
 	LastUpdated map[string]time.Time
+	// Cache, when set with Bodies, keeps what catalog.json, llms.txt and
+	// pages.json show of each page from one build to the next (see
+	// saved.go): for a one-shot build, whose Bodies start empty.
+	Cache buildcache.Store
 }
 
 // Theme is the layouts and assets of a site, parsed and hashed once: the
@@ -540,7 +545,10 @@ type SitePart struct {
 // that an engine writes again only the groups whose key changed.
 func (r *Renderer) SiteParts() []SitePart {
 	k := r.prepareKeys()
+	r.loadSaved()
 	catalog, llms := r.catalogKeys()
+	pages := r.pagesKey()
+	r.saveEntries()
 	return []SitePart{
 		{"404", k.notFound, r.notFound},
 		{"search page", k.searchPage, r.searchPage},
@@ -548,7 +556,7 @@ func (r *Renderer) SiteParts() []SitePart {
 		{"redirects", k.redirects, r.redirects},
 		{"headers", k.global, r.headers},
 		{"sitemap", k.sitemap, r.sitemap},
-		{"pages.json", r.pagesKey(), r.pagesJSON},
+		{"pages.json", pages, r.pagesJSON},
 		{"catalog.json", catalog, r.catalogJSON},
 		{"llms.txt", llms, r.llmsTxt},
 	}
