@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
-	"sort"
 	"sync"
-	"unicode/utf8"
 )
 
 // The static export, under search/ in the site:
@@ -122,52 +120,47 @@ func (a analyzers) fieldTerms(d Doc) (map[string]int, map[string]int) {
 	return terms, exact
 }
 
-// split assigns every term its shard key: the first two characters, and,
-// where the terms of a key are more than shardBudget bytes, one character
-// more for the terms longer than the key, up to maxKeyLen.
-func split(terms map[string][]posting) map[string]string {
-	keys := make(map[string]string, len(terms))
-	all := make([]string, 0, len(terms))
-	for t := range terms {
-		all = append(all, t)
-	}
-	sort.Strings(all)
-	var assign func(group []string, n int)
-	assign = func(group []string, n int) {
-		byKey := map[string][]string{}
-		var order []string
-		for _, t := range group {
-			k := prefix(t, n)
-			if _, ok := byKey[k]; !ok {
-				order = append(order, k)
+// shardRun is one shard key and the terms it holds: a run of a group's
+// sorted terms, from and to (exclusive) in that list.
+type shardRun struct {
+	key      string
+	from, to int
+}
+
+// split assigns the terms of a group, sorted, their shard keys: the first
+// two characters; where the terms of a key are more than shardBudget bytes
+// of JSON (size gives a term's), one character more for the terms longer
+// than the key, up to maxKeyLen. The terms that share a prefix are a run
+// of the sorted list, so each key's terms are one run, and a key that is
+// split further keeps only the term that is the key itself, if any. The
+// runs are in the order of their terms, and cover every term once.
+func split(terms []string, size func(string) int) []shardRun {
+	var out []shardRun
+	var assign func(from, to, n int)
+	assign = func(from, to, n int) {
+		for i := from; i < to; {
+			k := prefix(terms[i], n)
+			bytes := size(terms[i])
+			j := i + 1
+			for ; j < to && len(terms[j]) >= len(k) && terms[j][:len(k)] == k && prefix(terms[j], n) == k; j++ {
+				bytes += size(terms[j])
 			}
-			byKey[k] = append(byKey[k], t)
-		}
-		for _, k := range order {
-			g := byKey[k]
-			size := 0
-			for _, t := range g {
-				size += len(t) + 6 + 5*len(terms[t])
+			switch {
+			case bytes <= shardBudget || n >= maxKeyLen:
+				out = append(out, shardRun{k, i, j})
+			case terms[i] == k:
+				// The term that is the key itself stays; the longer
+				// ones, after it, split by one character more.
+				out = append(out, shardRun{k, i, i + 1})
+				assign(i+1, j, n+1)
+			default:
+				assign(i, j, n+1)
 			}
-			if size <= shardBudget || n >= maxKeyLen {
-				for _, t := range g {
-					keys[t] = k
-				}
-				continue
-			}
-			var longer []string
-			for _, t := range g {
-				if utf8.RuneCountInString(t) <= n {
-					keys[t] = k
-				} else {
-					longer = append(longer, t)
-				}
-			}
-			assign(longer, n+1)
+			i = j
 		}
 	}
-	assign(all, 2)
-	return keys
+	assign(0, len(terms), 2)
+	return out
 }
 
 // prefix returns the first n characters of s.

@@ -35,9 +35,9 @@ type Exporter struct {
 	store        [][]byte
 	// The postings of every term and exact-hit term, in page order, and
 	// the terms of each group (the terms that share their first two
-	// characters, which split into shards independently).
+	// characters, which split into shards independently), sorted.
 	post, xpost    map[string][]posting
-	groupT, groupX map[string]map[string]bool
+	groupT, groupX map[string][]string
 	shardFile      map[string]string // shard key -> file name
 	// shardSig is, by shard key, a hash of the shard's terms and
 	// exact-hit terms (not their postings), made with sigSeed.
@@ -271,20 +271,7 @@ func (e *Exporter) rebuild(docs []Doc) error {
 // only their URL, kind, owner and roles are read), their entries in the
 // document store (e.store) and the postings (e.post, e.xpost).
 func (e *Exporter) assemble() error {
-	e.groupT, e.groupX = map[string]map[string]bool{}, map[string]map[string]bool{}
-	addTo := func(groups map[string]map[string]bool, t string) {
-		g := group(t)
-		if groups[g] == nil {
-			groups[g] = map[string]bool{}
-		}
-		groups[g][t] = true
-	}
-	for t := range e.post {
-		addTo(e.groupT, t)
-	}
-	for t := range e.xpost {
-		addTo(e.groupX, t)
-	}
+	e.groupT, e.groupX = groupsOf(e.post), groupsOf(e.xpost)
 	e.shardFile = map[string]string{}
 	e.files = map[string][]byte{}
 	e.shardFiles, e.facetFs = map[string]bool{}, map[string]bool{}
@@ -375,7 +362,7 @@ func (e *Exporter) patch(docs []Doc, dirty []int) error {
 // marks the groups whose terms changed, adds to moved the terms whose
 // postings changed, and adds to vocab (when not nil) the terms that came
 // or went.
-func (e *Exporter) repost(post map[string][]posting, groups map[string]map[string]bool, i int, before, after map[string]int, touched, moved, vocab map[string]bool) {
+func (e *Exporter) repost(post map[string][]posting, groups map[string][]string, i int, before, after map[string]int, touched, moved, vocab map[string]bool) {
 	for t, bits := range before {
 		if after[t] == bits {
 			continue
@@ -387,7 +374,10 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 		}
 		if len(ps) == 0 {
 			delete(post, t)
-			delete(groups[group(t)], t)
+			g := group(t)
+			if at, ok := slices.BinarySearch(groups[g], t); ok {
+				groups[g] = slices.Delete(groups[g], at, at+1)
+			}
 			if vocab != nil {
 				vocab[t] = true
 			}
@@ -412,10 +402,9 @@ func (e *Exporter) repost(post map[string][]posting, groups map[string]map[strin
 			post[t] = slices.Insert(ps, at, posting{int32(i), int32(bits)})
 		}
 		g := group(t)
-		if groups[g] == nil {
-			groups[g] = map[string]bool{}
+		if at, ok := slices.BinarySearch(groups[g], t); !ok {
+			groups[g] = slices.Insert(groups[g], at, t)
 		}
-		groups[g][t] = true
 		touched[g] = true
 		moved[t] = true
 	}
@@ -436,26 +425,22 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 			delete(e.manifest.Shards, k)
 		}
 	}
-	// Which terms each shard holds.
+	// Which terms each shard holds: a run of its group's sorted terms,
+	// and the exact-hit terms it holds, in order.
 	type holds struct{ terms, exact []string }
 	byKey := map[string]*holds{}
 	for g := range groups {
-		terms := make(map[string][]posting, len(e.groupT[g]))
-		for t := range e.groupT[g] {
-			terms[t] = e.post[t]
-		}
-		for t, k := range split(terms) {
-			if byKey[k] == nil {
-				byKey[k] = &holds{}
-			}
-			byKey[k].terms = append(byKey[k].terms, t)
+		terms := e.groupT[g]
+		size := func(t string) int { return len(t) + 6 + 5*len(e.post[t]) }
+		for _, run := range split(terms, size) {
+			byKey[run.key] = &holds{terms: terms[run.from:run.to:run.to]}
 		}
 	}
 	// Exact-hit terms go to the longest shard key that is a prefix of
 	// them; the keys that can be are all in the term's own group.
 	has := func(k string) bool { _, ok := byKey[k]; return ok }
 	for g := range groups {
-		for t := range e.groupX[g] {
+		for _, t := range e.groupX[g] {
 			if utf8.RuneCountInString(t) < 2 {
 				continue
 			}
@@ -476,8 +461,6 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 	}
 	var keys []string
 	for k, h := range byKey {
-		slices.Sort(h.terms)
-		slices.Sort(h.exact)
 		var mh maphash.Hash
 		mh.SetSeed(e.sigSeed)
 		for _, list := range [][]string{h.terms, h.exact} {
@@ -541,6 +524,19 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 	}
 	e.shardFiles = live
 	return nil
+}
+
+// groupsOf returns the terms of post by group, each group's sorted.
+func groupsOf(post map[string][]posting) map[string][]string {
+	groups := map[string][]string{}
+	for t := range post {
+		g := group(t)
+		groups[g] = append(groups[g], t)
+	}
+	for _, terms := range groups {
+		slices.Sort(terms)
+	}
+	return groups
 }
 
 // anyOf reports whether set holds one of list.
