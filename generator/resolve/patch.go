@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -267,12 +266,10 @@ func reviewDue(s *site.Site, p *site.Parsed, now time.Time) (due frontmatter.Dat
 	return due, stale
 }
 
-// sortChildren sorts a folder page's pages as sections does: by weight,
-// pages with none last, then by title and URL.
+// sortChildren sorts a folder page's pages as sections does (sortPages),
+// into a new list: the previous graph's readers keep theirs.
 func sortChildren(p *site.Page) {
 	kids := slices.Clone(p.Children)
-	slices.SortStableFunc(kids, func(a, b *site.Page) int {
-		return cmp.Or(cmp.Compare(sortOrder(a), sortOrder(b)), strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
-	})
+	sortPages(kids)
 	p.Children = kids
 }

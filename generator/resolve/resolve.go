@@ -472,16 +472,34 @@ func sections(s *site.Site) {
 			orderOf(p)
 		}
 	}
-	lower := make(map[*site.Page]string, len(s.Pages))
 	for _, p := range s.Pages {
-		lower[p] = strings.ToLower(p.Title)
+		sortPages(p.Children)
 	}
-	for _, p := range s.Pages {
-		slices.SortStableFunc(p.Children, func(a, b *site.Page) int {
-			// As in Hugo and Docusaurus, pages with no weight come after
-			// the weighted ones.
-			return cmp.Or(cmp.Compare(sortOrder(a), sortOrder(b)), strings.Compare(lower[a], lower[b]), strings.Compare(a.URL, b.URL))
-		})
+}
+
+// sortPages sorts a folder's pages: by weight, with the pages that have
+// none after the weighted ones (as in Hugo and Docusaurus), then by title
+// with case ignored, then by URL. A title is lowered once, not at every
+// comparison: a title edit sorts its folder again, which can hold
+// thousands of pages.
+func sortPages(pages []*site.Page) {
+	if len(pages) < 2 {
+		return
+	}
+	type entry struct {
+		p     *site.Page
+		order float64
+		lower string
+	}
+	es := make([]entry, len(pages))
+	for i, p := range pages {
+		es[i] = entry{p, sortOrder(p), strings.ToLower(p.Title)}
+	}
+	slices.SortStableFunc(es, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.lower, b.lower), strings.Compare(a.p.URL, b.p.URL))
+	})
+	for i := range es {
+		pages[i] = es[i].p
 	}
 }
 
