@@ -8,47 +8,55 @@ import (
 
 // The export's shards and manifest are written by these encoders rather
 // than by encoding/json, which sorts map keys through reflection: an edit
-// in the live preview writes about a hundred shards and the manifest. The
-// bytes are those json.Marshal writes for the same values (keys sorted,
-// HTML characters escaped, omitempty as the struct tags say), which
+// in the live preview writes several shards and the manifest. The bytes
+// are those json.Marshal writes for the same values (keys sorted, HTML
+// characters escaped, omitempty as the struct tags say), which
 // TestEncodersWriteWhatEncodingJSONWrites and FuzzEncodeShard check.
 
-// appendJSON appends s as json.Marshal writes it.
-func (s *shard) appendJSON(b []byte) []byte {
+// appendShard appends the shard of terms and exact, each list sorted,
+// with their postings in post and xpost: the bytes json.Marshal writes for
+// a shard whose lists are the postings flattened (see shard), written
+// from the postings themselves, with no map of lists made and sorted.
+func appendShard(b []byte, terms []string, post map[string][]posting, exact []string, xpost map[string][]posting) []byte {
 	b = append(b, '{')
-	if len(s.Terms) > 0 {
+	if len(terms) > 0 {
 		b = append(b, `"t":`...)
-		b = appendPostings(b, s.Terms)
+		b = appendPostings(b, terms, post)
 	}
-	if len(s.Exact) > 0 {
-		if len(s.Terms) > 0 {
+	if len(exact) > 0 {
+		if len(terms) > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `"x":`...)
-		b = appendPostings(b, s.Exact)
+		b = appendPostings(b, exact, xpost)
 	}
 	return append(b, '}')
 }
 
-// appendPostings appends a map of terms to lists of numbers, keys sorted.
-func appendPostings(b []byte, m map[string][]int) []byte {
-	return appendObject(b, m, appendInts)
-}
-
-// appendInts appends a list of numbers; nil is null, as json.Marshal
-// writes it.
-func appendInts(b []byte, ns []int) []byte {
-	if ns == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, n := range ns {
+// appendPostings appends an object of the terms, sorted, each to its
+// postings flattened: the page number as a difference from the previous
+// one, then the bits.
+func appendPostings(b []byte, terms []string, post map[string][]posting) []byte {
+	b = append(b, '{')
+	for i, t := range terms {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, int64(n), 10)
+		b = appendString(b, t)
+		b = append(b, ':', '[')
+		prev := int32(0)
+		for j, p := range post[t] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(p.doc-prev), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(p.bits), 10)
+			prev = p.doc
+		}
+		b = append(b, ']')
 	}
-	return append(b, ']')
+	return append(b, '}')
 }
 
 // appendStrings appends a map of strings to strings, keys sorted; nil is

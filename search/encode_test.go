@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -22,28 +23,45 @@ func randomString(r *rand.Rand) string {
 	return string(b)
 }
 
-func randomShard(r *rand.Rand) *shard {
-	s := &shard{}
-	for _, m := range []*map[string][]int{&s.Terms, &s.Exact} {
-		switch r.IntN(3) {
-		case 0: // nil: omitted
-		case 1:
-			*m = map[string][]int{} // empty: omitted too
-		default:
-			*m = map[string][]int{}
-			for range r.IntN(20) {
-				var ns []int
-				if r.IntN(5) > 0 {
-					ns = []int{}
-					for range r.IntN(8) {
-						ns = append(ns, r.IntN(1<<20)-1000)
-					}
-				}
-				(*m)[randomString(r)] = ns
-			}
+// randomPostings returns terms, sorted, with postings in post: page
+// numbers rising from 0 to millions, bits of any int32.
+func randomPostings(r *rand.Rand, post map[string][]posting) []string {
+	var terms []string
+	for range r.IntN(20) {
+		t := randomString(r)
+		if _, ok := post[t]; ok {
+			continue
+		}
+		var ps []posting
+		doc := int32(r.IntN(3))
+		for range 1 + r.IntN(8) {
+			ps = append(ps, posting{doc, int32(r.Uint32())})
+			doc += 1 + int32(r.IntN(1<<20))
+		}
+		post[t] = ps
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	return terms
+}
+
+// flat is the shard of terms as the format defines it (see shard): each
+// term's postings as one list of the page's difference from the previous
+// page and the bits; no terms, no field.
+func flat(terms []string, post map[string][]posting) map[string][]int {
+	if len(terms) == 0 {
+		return nil
+	}
+	m := map[string][]int{}
+	for _, t := range terms {
+		prev := int32(0)
+		m[t] = []int{}
+		for _, p := range post[t] {
+			m[t] = append(m[t], int(p.doc-prev), int(p.bits))
+			prev = p.doc
 		}
 	}
-	return s
+	return m
 }
 
 // TestEncodersWriteWhatEncodingJSONWrites: the shards and manifest the
@@ -53,12 +71,13 @@ func randomShard(r *rand.Rand) *shard {
 func TestEncodersWriteWhatEncodingJSONWrites(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 2000 {
-		s := randomShard(r)
-		want, err := json.Marshal(s)
+		post, xpost := map[string][]posting{}, map[string][]posting{}
+		terms, exact := randomPostings(r, post), randomPostings(r, xpost)
+		want, err := json.Marshal(&shard{Terms: flat(terms, post), Exact: flat(exact, xpost)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := s.appendJSON(nil); string(got) != string(want) {
+		if got := appendShard(nil, terms, post, exact, xpost); string(got) != string(want) {
 			t.Fatalf("shard %d: wrote\n%s\nwant\n%s", i, got, want)
 		}
 		m := &Manifest{Version: r.IntN(3), Docs: r.IntN(100000), Typo: randomString(r)}
@@ -97,19 +116,28 @@ func TestEncodersWriteWhatEncodingJSONWrites(t *testing.T) {
 	}
 }
 
-// FuzzEncodeShard: for any term and numbers, a shard's encoding is what
-// json.Marshal writes.
+// FuzzEncodeShard: for any terms, page numbers and bits, a shard's
+// encoding is what json.Marshal writes for it.
 func FuzzEncodeShard(f *testing.F) {
 	for _, s := range tricky {
-		f.Add(s, s, 3, -1)
+		f.Add(s, s, int32(3), int32(-1))
 	}
-	f.Fuzz(func(t *testing.T, term, exact string, a, b int) {
-		s := &shard{Terms: map[string][]int{term: {a, b}}, Exact: map[string][]int{exact: {b}, term + exact: nil}}
-		want, err := json.Marshal(s)
+	f.Fuzz(func(t *testing.T, term, exact string, doc, bits int32) {
+		doc = max(doc, 0)
+		post := map[string][]posting{term: {{0, bits}, {doc + 1, doc}}}
+		xpost := map[string][]posting{exact: {{doc, bits}}, term + exact: {{doc, 0}}}
+		terms := []string{term}
+		exacts := []string{exact}
+		if term != "" {
+			exacts = append(exacts, term+exact)
+		}
+		slices.Sort(exacts)
+		exacts = slices.Compact(exacts)
+		want, err := json.Marshal(&shard{Terms: flat(terms, post), Exact: flat(exacts, xpost)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := s.appendJSON(nil); string(got) != string(want) {
+		if got := appendShard(nil, terms, post, exacts, xpost); string(got) != string(want) {
 			t.Fatalf("wrote\n%s\nwant\n%s", got, want)
 		}
 	})

@@ -175,16 +175,6 @@ func prefix(s string, n int) string {
 	return s
 }
 
-func flatten(ps []posting) []int {
-	out := make([]int, 0, 2*len(ps))
-	prev := 0
-	for _, p := range ps {
-		out = append(out, int(p.doc)-prev, int(p.bits))
-		prev = int(p.doc)
-	}
-	return out
-}
-
 func deltas(ids []int) []int {
 	out := make([]int, len(ids))
 	prev := 0

@@ -487,20 +487,14 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 		keys = keys[len(batch):]
 		parallel(len(batch), func(i int) error {
 			h := byKey[batch[i]]
-			s := &shard{}
-			if len(h.terms) > 0 {
-				s.Terms = make(map[string][]int, len(h.terms))
-				for _, t := range h.terms {
-					s.Terms[t] = flatten(e.post[t])
-				}
+			size := 16
+			for _, t := range h.terms {
+				size += len(t) + 6 + 5*len(e.post[t])
 			}
-			if len(h.exact) > 0 {
-				s.Exact = make(map[string][]int, len(h.exact))
-				for _, t := range h.exact {
-					s.Exact[t] = flatten(e.xpost[t])
-				}
+			for _, t := range h.exact {
+				size += len(t) + 6 + 5*len(e.xpost[t])
 			}
-			data[i] = s.appendJSON(nil)
+			data[i] = appendShard(make([]byte, 0, size), h.terms, e.post, h.exact, e.xpost)
 			return nil
 		})
 		for i, k := range batch {
