@@ -107,6 +107,10 @@ type Theme struct {
 	// template is the site's, named sidebarBody, between two calls of
 	// sidebarMark.
 	splices map[string]bool
+	// sidebarBodyless is, by splicing layout, whether its sidebar reads
+	// none of the bodies (.Content, .Runbook) and calls no other
+	// template, which might: SidebarAt then does not make them.
+	sidebarBodyless map[string]bool
 }
 
 // sidebarBody is the name a splicing layout gives its "sidebar" template.
@@ -329,11 +333,14 @@ func (t *Theme) loadTemplates(layouts fs.FS, h hash.Hash64) error {
 		}
 		t.tmpl[name] = c
 	}
-	t.splices = map[string]bool{}
+	t.splices, t.sidebarBodyless = map[string]bool{}, map[string]bool{}
 	for name, c := range t.tmpl {
 		if !sidebarAlone(c) {
 			continue
 		}
+		w := treeWalk{}
+		w.walk(c.Lookup("sidebar").Tree.Root, false)
+		t.sidebarBodyless[name] = !w.content
 		// The site's sidebar, between two marks.
 		if _, err := c.AddParseTree(sidebarBody, c.Lookup("sidebar").Tree.Copy()); err != nil {
 			return fmt.Errorf("layouts/%s: %w", name, err)
@@ -379,6 +386,10 @@ type treeWalk struct {
 	nav    bool // calls sidebar or navSection
 	calls  int  // calls of the "sidebar" template
 	inLoop bool // one of them is in a range
+	// content is true when the tree names a field that holds a
+	// rendered body (bodyFields) or calls another template than
+	// "sidebar".
+	content bool
 }
 
 func (w *treeWalk) walk(n parse.Node, loop bool) {
@@ -403,7 +414,12 @@ func (w *treeWalk) walk(n parse.Node, loop bool) {
 		for _, a := range n.Args {
 			w.walk(a, loop)
 		}
+	case *parse.FieldNode:
+		w.content = w.content || slices.ContainsFunc(n.Ident, bodyField)
+	case *parse.VariableNode:
+		w.content = w.content || slices.ContainsFunc(n.Ident, bodyField)
 	case *parse.ChainNode:
+		w.content = w.content || slices.ContainsFunc(n.Field, bodyField)
 		w.walk(n.Node, loop)
 	case *parse.IfNode:
 		w.branch(&n.BranchNode, loop, false)
@@ -415,10 +431,16 @@ func (w *treeWalk) walk(n parse.Node, loop bool) {
 		if n.Name == "sidebar" {
 			w.calls++
 			w.inLoop = w.inLoop || loop
+		} else {
+			w.content = true
 		}
 		w.walk(n.Pipe, loop)
 	}
 }
+
+// bodyField reports whether a field of Page is a rendered body, which
+// pageData fills from the bodies it is given.
+func bodyField(name string) bool { return name == "Content" || name == "Runbook" }
 
 func (w *treeWalk) branch(b *parse.BranchNode, loop, isRange bool) {
 	w.walk(b.Pipe, loop)
@@ -784,9 +806,12 @@ func (r *Renderer) PageSidebar(p *site.Page, n int) (html []byte, at []int, err 
 // alone: the layout's "sidebar" template, with the data the page's
 // layout gets.
 func (r *Renderer) SidebarAt(p *site.Page, n int) ([]byte, error) {
-	bodies, err := r.pageBodies(p)
-	if err != nil {
-		return nil, err
+	var bodies map[*site.Page]template.HTML
+	if !r.sidebarBodyless[r.layoutName(p)] {
+		var err error
+		if bodies, err = r.pageBodies(p); err != nil {
+			return nil, err
+		}
 	}
 	d, name, err := r.pageData(p, n, bodies)
 	if err != nil {
