@@ -91,15 +91,17 @@ func build(args []string, stdout, stderr io.Writer) int {
 	limitMemory()
 	start := time.Now()
 	stop := progress(stderr, start)
-	w, err := output.NewDir(dest)
-	if err != nil {
-		stop()
-		return fail(stderr, "build", err, buildHelp)
-	}
+	var w *output.Dir
 	if cache != nil {
 		// The pages whose dependency key is that of a file the
 		// destination's folder already has are not made again.
-		w.UseCache(cache)
+		w, err = output.NewDirCache(dest, cache)
+	} else {
+		w, err = output.NewDir(dest)
+	}
+	if err != nil {
+		stop()
+		return fail(stderr, "build", err, buildHelp)
 	}
 	res, err := generator.Build(s.opts, w)
 	stop()

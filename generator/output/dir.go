@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
 )
@@ -49,6 +50,19 @@ type Dir struct {
 	// has set wantStates); read-only once the scan is done.
 	states     map[string]fileState
 	wantStates atomic.Bool
+	// folders is the folder table of the work folder (folders.go), set
+	// by UseCache; seenFolders are the folders the scan read, with their
+	// states and names, and scanStart when it started, read-only once it
+	// is done; touched are the folders this build created or removed a
+	// name in (guarded by mu).
+	folders     atomic.Pointer[map[string]folderListing]
+	seenFolders map[string]folderListing
+	scanStart   time.Time
+	touched     map[string]bool
+	fromTable   int // folders whose names the scan took from the table
+	// used are the names of the new site, files and folders, once
+	// removeStale has made them.
+	used map[string]bool
 
 	mu      sync.Mutex
 	written map[string]bool // names written by this build
@@ -97,6 +111,29 @@ func IsBuild(dir string) bool {
 // It fails when the folder Previous(dest) exists, is not empty and is not
 // a playbook build, rather than overwrite someone's files.
 func NewDir(dest string) (*Dir, error) {
+	d, err := newDir(dest)
+	if err != nil {
+		return nil, err
+	}
+	d.startScan()
+	return d, nil
+}
+
+// NewDirCache is NewDir followed by UseCache(store), but for the order:
+// the table of the work folder's folders is read before the scan starts,
+// so that the scan of every folder can use it (folders.go).
+func NewDirCache(dest string, store buildcache.Store) (*Dir, error) {
+	d, err := newDir(dest)
+	if err != nil {
+		return nil, err
+	}
+	prior := d.useCache(store)
+	d.startScan()
+	prior()
+	return d, nil
+}
+
+func newDir(dest string) (*Dir, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -120,7 +157,6 @@ func NewDir(dest string) (*Dir, error) {
 		return nil, err
 	}
 	d.caseInsensitive = probeCase(d.work)
-	d.startScan()
 	return d, nil
 }
 
@@ -193,6 +229,7 @@ func (d *Dir) prepare() error {
 // what the scan records waits for it (scanned).
 func (d *Dir) startScan() {
 	d.scanDone = make(chan struct{})
+	d.scanStart = time.Now()
 	go func() {
 		defer close(d.scanDone)
 		d.scanErr = d.scan()
@@ -211,7 +248,7 @@ func (d *Dir) scanned() error {
 func (d *Dir) scan() error {
 	d.existing = map[string]bool{}
 	d.states = map[string]fileState{}
-	return walkWork(d.work, d.wantStates.Load, func(rel string, kind entryKind, st *fileState) error {
+	return walkWork(d.work, d.wantStates.Load, d, func(rel string, kind entryKind, st *fileState) error {
 		switch kind {
 		case folderEntry:
 			d.existing[rel] = true
@@ -222,6 +259,7 @@ func (d *Dir) scan() error {
 				d.states[rel] = *st
 			}
 		default:
+			d.touch(path.Dir(rel))
 			return os.Remove(filepath.Join(d.work, filepath.FromSlash(rel)))
 		}
 		return nil
@@ -316,18 +354,21 @@ func (d *Dir) put(full, name string, data []byte) (bool, fileState, error) {
 	isDir, found := d.existing[name]
 	if found && isDir {
 		// A folder of the previous site is now a file.
+		d.touch(path.Dir(name))
 		if err := os.RemoveAll(full); err != nil {
 			return false, fileState{}, err
 		}
 		found = false
 	}
 	if !found {
+		d.touch(path.Dir(name))
 		st, err := create(full, data)
 		return true, st, err
 	}
 	f, err := os.OpenFile(full, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Removed since the scan (a folder above it became a file).
+		d.touch(path.Dir(name))
 		st, err := create(full, data)
 		return true, st, err
 	}
@@ -406,6 +447,14 @@ func (d *Dir) makeParent(name string) error {
 		return nil
 	}
 	full := filepath.Join(d.work, filepath.FromSlash(dir))
+	// MkdirAll may create the folder and folders above it, and remove a
+	// file in the way of one: each folder above name may change.
+	for p := dir; ; p = path.Dir(p) {
+		d.touch(path.Dir(p))
+		if p == "." {
+			break
+		}
+	}
 	err := os.MkdirAll(full, 0o755)
 	if err != nil {
 		// A file of the previous site has a name the new site uses
@@ -487,6 +536,7 @@ func (d *Dir) removeStale() error {
 			used[p] = true
 		}
 	}
+	d.used = used
 	names := make([]string, 0, len(d.existing))
 	for name := range d.existing {
 		if !used[name] {
@@ -502,6 +552,7 @@ func (d *Dir) removeStale() error {
 		if ancestorWritten(name, d.written) != "" {
 			continue // a folder above it is now a file; it went with the folder
 		}
+		d.touch(path.Dir(name))
 		err := os.RemoveAll(filepath.Join(d.work, filepath.FromSlash(name)))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err

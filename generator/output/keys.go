@@ -91,8 +91,15 @@ type Keyed interface {
 // package's "Keys kept" notes), and reads what the build that last wrote
 // the work folder remembered of it. A nil store does nothing.
 func (d *Dir) UseCache(store buildcache.Store) {
+	d.useCache(store)()
+}
+
+// useCache is UseCache but for reading the table of the files, which it
+// returns as a func to call next; it reads the table of the folders
+// (folders.go).
+func (d *Dir) useCache(store buildcache.Store) (prior func()) {
 	if store == nil {
-		return
+		return func() {}
 	}
 	d.store = store
 	d.next = map[string]fileKey{}
@@ -102,16 +109,23 @@ func (d *Dir) UseCache(store buildcache.Store) {
 	d.wantStates.Store(true)
 	abs, err := filepath.Abs(d.dest)
 	if err != nil {
-		return
+		return func() {}
 	}
 	d.abs = abs
 	id, ok := folderID(d.work)
 	if !ok {
-		return
+		return func() {}
 	}
 	d.workID = id
-	if data, ok := store.Get(d.keysKey(id)); ok {
-		d.prior, _ = decodeKeys(data)
+	if data, ok := store.Get(d.foldersKey(id)); ok {
+		if t, err := decodeFolders(data); err == nil {
+			d.folders.Store(&t)
+		}
+	}
+	return func() {
+		if data, ok := store.Get(d.keysKey(id)); ok {
+			d.prior, _ = decodeKeys(data)
+		}
 	}
 }
 
@@ -234,6 +248,7 @@ func (d *Dir) saveKeys() {
 		}
 	}
 	d.store.Put(d.keysKey(d.workID), encodeKeys(table))
+	d.store.Put(d.foldersKey(d.workID), encodeFolders(d.folderTable(d.used)))
 }
 
 // racyWindow is longer than the tick of a file system clock that keeps

@@ -49,7 +49,7 @@ func TestWalkWorkFindsWhatWalkDirFinds(t *testing.T) {
 		return nil
 	})
 	got := map[string]entryKind{}
-	err := walkWork(root, func() bool { return false }, func(rel string, kind entryKind, _ *fileState) error {
+	err := walkWork(root, func() bool { return false }, nil, func(rel string, kind entryKind, _ *fileState) error {
 		if _, dup := got[rel]; dup {
 			t.Errorf("%s visited twice", rel)
 		}
@@ -89,7 +89,7 @@ func TestWalkWorkReadsTheStatesLstatReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	states := 0
-	err := walkWork(root, func() bool { return true }, func(rel string, kind entryKind, st *fileState) error {
+	err := walkWork(root, func() bool { return true }, nil, func(rel string, kind entryKind, st *fileState) error {
 		if kind != fileEntry {
 			if st != nil {
 				t.Errorf("%s, not a file, has a state", rel)
@@ -118,7 +118,7 @@ func TestWalkWorkReadsTheStatesLstatReads(t *testing.T) {
 	if runtime.GOOS == "linux" && states != 3 {
 		t.Errorf("%d states read, want 3", states)
 	}
-	if err := walkWork(root, func() bool { return false }, func(rel string, _ entryKind, st *fileState) error {
+	if err := walkWork(root, func() bool { return false }, nil, func(rel string, _ entryKind, st *fileState) error {
 		if st != nil {
 			t.Errorf("%s: a state read when none was asked for", rel)
 		}

@@ -1,0 +1,239 @@
+package output
+
+import (
+	"encoding/binary"
+	"errors"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/opsplaybook/playbook/generator/buildcache"
+)
+
+// # Folders kept from one build to the next
+//
+// Listing the work folder (scan) reads every one of its folders: at
+// 10,000 pages, 13,000 folders of one page each. A Dir with a cache
+// remembers, beside the table of its files (keys.go), the listing of each
+// folder of the site it committed, with the folder's modification and
+// status change times and inode as the scan read them. Linux changes
+// both times of a folder whenever a name in it is created, removed or
+// renamed, and no call sets the status change time back; so the next
+// build's scan of that folder, finding the same three values, takes the
+// names and kinds from the table instead of reading them (getdents).
+// Each file's own state is still read, as Keep needs (a file changed in
+// place leaves its folder's times as they were).
+//
+// Only what the table can vouch for is kept: a folder this build created
+// or removed a name in (touch) is left out, as is one that is no longer
+// in the site, and one whose status change time is within racyWindow
+// (coarseWindow on a file system of whole seconds) of the scan's start,
+// which a change in the same tick of the clock would leave as it is.
+// The root folder, where each build writes and removes a probe file, is
+// always read. A table that is missing, damaged or of another version is
+// no table: every folder is read.
+
+// foldersFormat is the format of the encoded folder table, named in its
+// cache key.
+const foldersFormat = "output folders/1"
+
+// folderState is what tells that a folder's names have not changed.
+type folderState struct {
+	mtime, ctime int64 // nanoseconds since 1970
+	ino          uint64
+}
+
+// dirEntry is one name in a folder: a file or a folder.
+type dirEntry struct {
+	name string
+	kind entryKind
+}
+
+// folderListing is a folder's state and its names, as a scan read them.
+type folderListing struct {
+	folderState
+	entries []dirEntry
+}
+
+// foldersKey is the cache key of the folder table of the folder id of
+// the destination.
+func (d *Dir) foldersKey(id string) buildcache.Key {
+	h := buildcache.NewHasher(foldersFormat)
+	h.String(d.abs)
+	h.String(id)
+	return h.Sum()
+}
+
+// listing implements folderCache: the names of folder rel (slash name
+// under the work folder, "" for itself) when the table has it in state
+// st.
+func (d *Dir) listing(rel string, st folderState) ([]dirEntry, bool) {
+	t := d.folders.Load()
+	if t == nil || rel == "" {
+		return nil, false
+	}
+	l, ok := (*t)[rel]
+	if !ok || l.folderState != st {
+		return nil, false
+	}
+	d.fromTable++
+	return l.entries, true
+}
+
+// seen implements folderCache: the scan read folder rel in state st,
+// with these names.
+func (d *Dir) seen(rel string, st folderState, entries []dirEntry) {
+	if d.seenFolders == nil {
+		d.seenFolders = map[string]folderListing{}
+	}
+	d.seenFolders[rel] = folderListing{st, entries}
+}
+
+// touch notes that the build created or removed a name in folder dir
+// (slash name; "." or "" for the work folder itself).
+func (d *Dir) touch(dir string) {
+	if dir == "." {
+		dir = ""
+	}
+	d.mu.Lock()
+	if d.touched == nil {
+		d.touched = map[string]bool{}
+	}
+	d.touched[dir] = true
+	d.mu.Unlock()
+}
+
+// folderTable is the table of the folders of the site just committed
+// (see the notes above): those the scan read, that are still in the site
+// (used, from removeStale), that the build left as they were, and whose
+// state is not racy.
+func (d *Dir) folderTable(used map[string]bool) map[string]folderListing {
+	start := d.scanStart.UnixNano()
+	t := make(map[string]folderListing, len(d.seenFolders))
+	for rel, l := range d.seenFolders {
+		if rel == "" || !used[rel] || d.touched[rel] {
+			continue
+		}
+		window := int64(racyWindow)
+		if l.ctime%int64(time.Second) == 0 {
+			window = int64(coarseWindow)
+		}
+		if l.ctime >= start-window {
+			continue
+		}
+		t[rel] = l
+	}
+	return t
+}
+
+// The encoded folder table: the bytes "PBOF", then the number of folders
+// and, for each in name order, its name, modification and status change
+// times (varints), inode, and number of names, then each name and its
+// kind (a byte: 0 a file, 1 a folder); strings as a uvarint length and
+// the bytes.
+const foldersMagic = "PBOF"
+
+func encodeFolders(m map[string]folderListing) []byte {
+	b := binary.AppendUvarint([]byte(foldersMagic), uint64(len(m)))
+	for _, rel := range slices.Sorted(maps.Keys(m)) {
+		l := m[rel]
+		b = binary.AppendUvarint(b, uint64(len(rel)))
+		b = append(b, rel...)
+		b = binary.AppendVarint(b, l.mtime)
+		b = binary.AppendVarint(b, l.ctime)
+		b = binary.AppendUvarint(b, l.ino)
+		b = binary.AppendUvarint(b, uint64(len(l.entries)))
+		for _, e := range l.entries {
+			b = binary.AppendUvarint(b, uint64(len(e.name)))
+			b = append(b, e.name...)
+			b = append(b, byte(e.kind))
+		}
+	}
+	return b
+}
+
+var errFolders = errors.New("output: damaged table of folders")
+
+// decodeFolders reads an encoded folder table. Anything that is not one,
+// whole, is an error and no table; so is a folder's name that is not a
+// clean slash path inside the work folder, or a name in it that is not
+// one name (a scan opens folders by these names).
+func decodeFolders(data []byte) (map[string]folderListing, error) {
+	if len(data) < len(foldersMagic) || string(data[:len(foldersMagic)]) != foldersMagic {
+		return nil, errFolders
+	}
+	all := string(data)
+	b := data[len(foldersMagic):]
+	bad := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	vi := func() int64 {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	str := func() string {
+		n := uv()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		at := len(data) - len(b)
+		b = b[n:]
+		return all[at : at+int(n)]
+	}
+	count := uv()
+	// Each folder takes at least 6 bytes, each name 2.
+	if bad || count > uint64(len(b))/6 {
+		return nil, errFolders
+	}
+	m := make(map[string]folderListing, count)
+	for range count {
+		rel := str()
+		var l folderListing
+		l.mtime, l.ctime, l.ino = vi(), vi(), uv()
+		n := uv()
+		if bad || n > uint64(len(b))/2 || checkName(rel) != nil {
+			return nil, errFolders
+		}
+		l.entries = make([]dirEntry, n)
+		for i := range l.entries {
+			name := str()
+			if bad || len(b) == 0 || !oneName(name) || b[0] > byte(folderEntry) {
+				return nil, errFolders
+			}
+			l.entries[i] = dirEntry{name, entryKind(b[0])}
+			b = b[1:]
+		}
+		m[rel] = l
+	}
+	if len(b) != 0 {
+		return nil, errFolders
+	}
+	return m, nil
+}
+
+// oneName reports whether s is the name of one entry of a folder.
+func oneName(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/\x00") && path.Clean(s) == s
+}
+
+// folderCache is what walkWork asks for the names of a folder in a
+// state, and tells the state and names of each folder it reads (Dir).
+type folderCache interface {
+	listing(rel string, st folderState) ([]dirEntry, bool)
+	seen(rel string, st folderState, entries []dirEntry)
+}
