@@ -383,7 +383,7 @@ func sidebarAlone(t *template.Template) bool {
 // treeWalk looks through a template's tree for calls of the sidebar's
 // functions and template.
 type treeWalk struct {
-	nav    bool // calls sidebar or navSection
+	nav    bool // calls sidebar, navSection or navSections
 	calls  int  // calls of the "sidebar" template
 	inLoop bool // one of them is in a range
 	// content is true when the tree names a field that holds a
@@ -395,7 +395,7 @@ type treeWalk struct {
 func (w *treeWalk) walk(n parse.Node, loop bool) {
 	switch n := n.(type) {
 	case *parse.IdentifierNode:
-		w.nav = w.nav || n.Ident == "sidebar" || n.Ident == "navSection"
+		w.nav = w.nav || n.Ident == "sidebar" || n.Ident == "navSection" || n.Ident == "navSections"
 	case *parse.ListNode:
 		if n != nil {
 			for _, c := range n.Nodes {
