@@ -213,7 +213,11 @@ func decodeSaved(data []byte) (map[string]savedEntry, error) {
 	}
 	raw := func() []byte {
 		n := uv()
-		if bad || n > uint64(len(b)) || n == 0 {
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return nil
+		}
+		if n == 0 {
 			return nil
 		}
 		s := b[:n:n]

@@ -57,6 +57,18 @@ func TestSavedEntriesReadBackOrNotAtAll(t *testing.T) {
 	}
 }
 
+// An element whose length runs past the bytes left is damage: before, it
+// was dropped and its bytes read as the fields after it, so these bytes
+// read as a page with no element and an empty line.
+func TestSavedEntriesWithAnElementPastTheirEndAreNoCopy(t *testing.T) {
+	// One page, "a", with a catEntry (flags 1) of term 0 and kind "",
+	// whose element says 2 bytes and has 1.
+	data := []byte(savedMagic + "\x01" + "\x01a" + "\x01" + "\x00" + "\x00" + "\x02" + "\x00")
+	if m, err := decodeSaved(data); err == nil {
+		t.Fatalf("read as entries %+v", m)
+	}
+}
+
 func FuzzDecodeSaved(f *testing.F) {
 	f.Add(encodeSaved(savedSample()))
 	f.Add([]byte(savedMagic))
