@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
@@ -121,7 +122,7 @@ func splitTerms(b []byte) (terms, exact []rawTerm, err error) {
 			t := b[w : w+int(l) : w+int(l)]
 			b = b[w+int(l):]
 			bits, w := binary.Uvarint(b)
-			if w <= 0 || bits > 1<<31 {
+			if w <= 0 || bits > maxBits {
 				return nil, nil, errTerms
 			}
 			b = b[w:]
@@ -157,6 +158,10 @@ func encodeTerms(terms, exact map[string]int) []byte {
 
 var errTerms = errors.New("malformed cached terms")
 
+// maxBits bounds a term's bits read from the cache: the export keeps them
+// in the int32 of a posting, which 1<<31 would turn negative.
+const maxBits = math.MaxInt32
+
 // decodeTerms reads what encodeTerms wrote.
 func decodeTerms(b []byte) (map[string]int, map[string]int, error) {
 	var out [2]map[string]int
@@ -175,7 +180,7 @@ func decodeTerms(b []byte) (map[string]int, map[string]int, error) {
 			t := string(b[w : w+int(l)])
 			b = b[w+int(l):]
 			bits, w := binary.Uvarint(b)
-			if w <= 0 || bits > 1<<31 {
+			if w <= 0 || bits > maxBits {
 				return nil, nil, errTerms
 			}
 			b = b[w:]

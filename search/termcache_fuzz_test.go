@@ -77,3 +77,31 @@ func FuzzDecodePage(f *testing.F) {
 		}
 	})
 }
+
+// A cached term's bits become the int32 of a posting: bits that do not
+// fit one are damage, in a page's terms and in a whole page alike; before,
+// 1<<31 was read and turned negative in the export.
+func TestCachedTermBitsFitAPosting(t *testing.T) {
+	for _, tc := range []struct {
+		bits int
+		ok   bool
+	}{
+		{31<<partShift | 31, true},
+		{1<<31 - 1, true},
+		{1 << 31, false},
+		{1 << 32, false},
+	} {
+		for _, m := range []struct{ terms, exact map[string]int }{
+			{map[string]int{"disk": tc.bits}, nil},
+			{nil, map[string]int{"diskfull": tc.bits}},
+		} {
+			data := encodeTerms(m.terms, m.exact)
+			if _, _, err := decodeTerms(data); (err == nil) != tc.ok {
+				t.Errorf("decodeTerms of bits %d: error %v, want one: %v", tc.bits, err, !tc.ok)
+			}
+			if _, _, _, err := splitPage(encodePage([]byte(`{}`), m.terms, m.exact)); (err == nil) != tc.ok {
+				t.Errorf("splitPage of bits %d: error %v, want one: %v", tc.bits, err, !tc.ok)
+			}
+		}
+	}
+}
