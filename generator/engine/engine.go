@@ -203,6 +203,11 @@ type Result struct {
 	Patched bool
 	// Took is how long the update took.
 	Took time.Duration
+	// Sources are the content paths of the change that were or are a
+	// page or a file of the site, sorted: not an editor's temporary
+	// file that came and went within it, nor one the site skips (see
+	// package load). Nil when the whole content was read.
+	Sources []string
 }
 
 // Engine is the incremental build of one site. Its methods must not be
@@ -404,6 +409,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 				return nil, err
 			}
 			res.Parsed += len(r.parsed)
+			if r.site {
+				res.Sources = append(res.Sources, p)
+			}
 			changed = append(changed, r.parsed...)
 			replaced = append(replaced, r.replaced...)
 			reshape = reshape || r.reshaped
@@ -1075,6 +1083,9 @@ type reloaded struct {
 	// reshaped is true when a page, a file or a skipped link came or
 	// went.
 	reshaped bool
+	// site is true when the path was or is a page, a file or a skipped
+	// link of the site, or has one under it.
+	site bool
 }
 
 // reload forgets the pages and files at or under content path p, and
@@ -1119,6 +1130,7 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		e.skipped[sk.Path] = sk
 	}
 	r.reshaped = len(c.Skipped) != oldSkipped || len(c.Sources) != len(old) || len(c.Files) != len(oldFiles)
+	r.site = len(c.Skipped)+oldSkipped+len(c.Sources)+len(old)+len(c.Files)+len(oldFiles) > 0
 	opt := parse.Options{
 		Config: e.cfg, Markdown: e.md, FilePrefix: e.opt.ContentPrefix,
 		NavTitles: e.opt.NavTitles, Drafts: e.opt.Drafts,

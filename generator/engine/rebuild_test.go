@@ -44,8 +44,11 @@ import (
 //	                         or that are new are exactly these ("-" none)
 //	removed OUT...           the files removed are exactly these, besides
 //	                         the search export's (named by content hash)
+//	sources PATH...          the content paths of the site the update
+//	                         names (Result.Sources) are exactly these
 //	contains OUT TEXT        output file OUT contains TEXT
 //	lacks OUT TEXT           output file OUT does not contain TEXT
+//	absent OUT               the site has no file OUT
 //	fails TEXT               the update failed with an error containing
 //	                         TEXT (the last site stays: contains and lacks
 //	                         look at it)
@@ -254,6 +257,15 @@ func runRebuild(t *testing.T, file string) {
 		}
 		switch args[0] {
 		case "write", "replace", "append", "override", "remove", "rename", "fails":
+		case "sources":
+			need(1)
+			update()
+			if res == nil {
+				t.Fatalf("%s: sources before any edit", where)
+			}
+			if !slices.Equal(res.Sources, args[1:]) {
+				t.Errorf("%s: sources %v, want %v", step, res.Sources, args[1:])
+			}
 		case "rendered":
 			need(1)
 			update()
@@ -305,6 +317,12 @@ func runRebuild(t *testing.T, file string) {
 			}
 			if strings.Contains(string(data), args[2]) != (args[0] == "contains") {
 				t.Errorf("%s: %s %s %q:\n%s", step, args[1], map[bool]string{true: "lacks", false: "contains"}[args[0] == "contains"], args[2], data)
+			}
+		case "absent":
+			need(1)
+			update()
+			if _, ok := eng.Snapshot().File(args[1]); ok {
+				t.Errorf("%s: the site has %s", step, args[1])
 			}
 		case "finding", "nofinding":
 			need(1)

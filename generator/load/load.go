@@ -80,14 +80,20 @@ func isHTMLPage(name string, data []byte) bool {
 		bytes.HasPrefix(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), []byte("---\r\n"))
 }
 
-// skipped reports whether a file or folder is left out: dot files, and
-// files other tools keep beside their pages.
+// skipped reports whether a file or folder is left out: dot files (an
+// editor's swap and lock files among them), the backup and autosave
+// files editors leave beside a page ("a.md~" of vim and Emacs, "#a.md#"
+// of Emacs, the names HashiCorp's config loaders skip too), and files
+// other tools keep beside their pages.
 func skipped(name string, dir bool) bool {
 	if strings.HasPrefix(name, ".") || name == "node_modules" {
 		return true
 	}
 	if dir {
 		return false
+	}
+	if strings.HasSuffix(name, "~") || len(name) > 1 && name[0] == '#' && name[len(name)-1] == '#' {
+		return true
 	}
 	switch name {
 	case "_category_.json", "_category_.yml", "_category_.yaml", "Thumbs.db":

@@ -41,6 +41,14 @@ func TestLoadReadsPagesAndListsOtherFiles(t *testing.T) {
 		"node_modules/x/readme.md":   {Data: []byte("x")},
 		"manual/page.html.md.erb":    {Data: []byte("<%= x %>")},
 		"manual/dictionary.html.erb": {Data: []byte("<%= x %>")},
+		// An editor's backup, autosave and swap files are no part
+		// of the site: published, a backup is an old copy of a page.
+		"guides/a.md~":       {Data: []byte("old a")},
+		"guides/#a.md#":      {Data: []byte("autosaved a")},
+		"guides/.a.md.swp":   {Data: []byte("swap")},
+		"guides/img/b.png~":  {Data: []byte("old png")},
+		"guides/#":           {Data: []byte("a file named #")},
+		"guides/issue-#4.md": {Data: []byte("a page")},
 	}
 	c, err := Load(fsys)
 	if err != nil {
@@ -50,10 +58,10 @@ func TestLoadReadsPagesAndListsOtherFiles(t *testing.T) {
 	for _, s := range c.Sources {
 		pages = append(pages, s.Path)
 	}
-	if got, want := pages, []string{"guides/a.md", "index.md", "manual/page.html.md.erb"}; !equal(got, want) {
+	if got, want := pages, []string{"guides/a.md", "guides/issue-#4.md", "index.md", "manual/page.html.md.erb"}; !equal(got, want) {
 		t.Errorf("pages %v, want %v", got, want)
 	}
-	if got, want := c.Files, []string{"guides/img/a.png"}; !equal(got, want) {
+	if got, want := c.Files, []string{"guides/#", "guides/img/a.png"}; !equal(got, want) {
 		t.Errorf("files %v, want %v", got, want)
 	}
 }

@@ -145,7 +145,8 @@ func StatusOf(res *engine.Result, err error) Status {
 	return Status{Report: b.String(), Failed: res.Snapshot.Errors() > 0}
 }
 
-// Line is the one line an update prints: what changed, the pages
+// Line is the one line an update prints: what changed (the paths of the
+// site among the batch's, see engine.Result.Sources), the pages
 // rendered (and of them, those that had their sidebar alone rendered),
 // the findings and the time, as in
 //
@@ -153,13 +154,18 @@ func StatusOf(res *engine.Result, err error) Status {
 //	rebuilt after guides/a.md: 12 pages rendered (9 only their sidebar) in 9ms: 0 errors, 0 warnings
 func Line(bt watch.Batch, res *engine.Result, err error) string {
 	what := "a change"
+	content := bt.Content
+	if res != nil && len(res.Sources) > 0 {
+		// The paths of the site, not an editor's temporary files.
+		content = res.Sources
+	}
 	switch {
-	case bt.Site && len(bt.Content) == 0:
+	case bt.Site && len(content) == 0:
 		what = "the configuration, layouts, assets or rules"
-	case len(bt.Content) == 1:
-		what = bt.Content[0]
-	case len(bt.Content) > 1:
-		c := slices.Clone(bt.Content)
+	case len(content) == 1:
+		what = content[0]
+	case len(content) > 1:
+		c := slices.Clone(content)
 		slices.Sort(c)
 		c = slices.Compact(c)
 		if len(c) == 1 {
