@@ -242,9 +242,21 @@ func (d *Dir) saveKeys() {
 		since = time.Now().Add(-racyWindow).UnixNano()
 	}
 	table := make(map[string]fileKey, len(d.next))
+	// partial are the site-wide parts a file of which is left out.
+	partial := map[string]bool{}
 	for name, fk := range d.next {
 		if fk.key != 0 && fk.mtime < since {
 			table[name] = fk
+		} else if fk.group != "" && fk.group != bytesGroup {
+			partial[fk.group] = true
+		}
+	}
+	// KeepGroup keeps a part whole from the table: a part with a file
+	// left out is left out whole, else the next build would keep the
+	// part's other files and neither write nor keep that one.
+	for name, fk := range table {
+		if partial[fk.group] {
+			delete(table, name)
 		}
 	}
 	d.store.Put(d.keysKey(d.workID), encodeKeys(table))

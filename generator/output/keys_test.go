@@ -310,3 +310,68 @@ func TestAFileOfTheSameBytesIsLeftAsItIs(t *testing.T) {
 		t.Error("a, of the same bytes, was written again")
 	}
 }
+
+// On a file system whose clock keeps whole seconds, the files of a
+// site-wide part written in the last coarseWindow before the table is
+// saved are left out of it, and so are the part's other files: the
+// build that next writes the folder writes the part whole again, rather
+// than keep the files the table has and lose the others.
+func TestAPartWrittenAcrossASecondIsKeptWholeOrNotAtAll(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	site := map[string]keyedFile{
+		"index.html":          {"home", 1, ""},
+		"assets/app.css":      {"css", 5, "assets"},
+		"assets/img/logo.svg": {"svg", 5, "assets"},
+	}
+	keyedBuild(t, dest, cache, site)
+	keyedBuild(t, dest, cache, site)
+
+	// A build on a file system of whole seconds: its files' times are
+	// whole seconds, and the part's second file was written a second
+	// after its first, just before the build's end.
+	d, err := NewDirCache(dest, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(site)) {
+		f := site[name]
+		if err := d.WriteKeyed(name, f.group, f.key, []byte(f.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().Truncate(time.Second)
+	times := map[string]time.Time{
+		"index.html":          now.Add(-10 * time.Second),
+		"assets/app.css":      now.Add(-10 * time.Second),
+		"assets/img/logo.svg": now,
+	}
+	for name, at := range times {
+		full := filepath.Join(d.work, filepath.FromSlash(name))
+		if err := os.Chtimes(full, at, at); err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Lstat(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fk := d.next[name]
+		fk.fileState = stateOf(info)
+		d.next[name] = fk
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The next build writes the other folder; the one after it, this
+	// folder again, by the table saved above.
+	keyedBuild(t, dest, cache, site)
+	kept := keyedBuild(t, dest, cache, site)
+	sameTree(t, dest, contents(site))
+	if slices.Contains(kept, "assets/app.css") {
+		t.Errorf("kept %v: the assets part without its file written last", kept)
+	}
+	if !slices.Contains(kept, "index.html") {
+		t.Errorf("kept %v: index.html, written long before the table was saved, was not kept", kept)
+	}
+}
