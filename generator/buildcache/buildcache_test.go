@@ -808,3 +808,38 @@ func TestTheStoredKeyIsTheHashersKey(t *testing.T) {
 		}
 	}
 }
+
+// A sharing Decoder reads what a copying one reads: the same strings,
+// counts and bytes, and the same damage for a count the bytes cannot
+// hold or a read past the end.
+func TestSharingDecoderReadsWhatDecoderReads(t *testing.T) {
+	var e Encoder
+	e.B = append(e.B, "MAGI"...)
+	e.Uint(3)
+	for _, s := range []string{"", "guides/a", "café"} {
+		e.String(s)
+		e.B = append(e.B, 7)
+	}
+	for _, d := range []*Decoder{NewDecoder(e.B), NewSharingDecoder(e.B)} {
+		d.Magic("MAGI")
+		n := d.Count(2)
+		var got []string
+		for range n {
+			got = append(got, d.String())
+			if c := d.Byte(); c != 7 {
+				t.Fatalf("byte %d, want 7", c)
+			}
+		}
+		if err := d.Err(); err != nil || strings.Join(got, "|") != "|guides/a|café" {
+			t.Errorf("read %q, %v", got, err)
+		}
+		if d.Byte(); d.Err() == nil {
+			t.Error("a byte read past the end is no damage")
+		}
+	}
+	for _, d := range []*Decoder{NewDecoder([]byte{4, 1, 2, 3}), NewSharingDecoder([]byte{4, 1, 2, 3})} {
+		if n := d.Count(1); n != 0 || d.Err() == nil {
+			t.Errorf("a count of 4 in 3 bytes read as %d, %v", n, d.Err())
+		}
+	}
+}

@@ -75,10 +75,19 @@ var ErrValue = errors.New("build cache: damaged value")
 type Decoder struct {
 	b   []byte
 	bad bool
+	// all, for a sharing Decoder, is its bytes as one string, which
+	// the strings it reads are parts of.
+	all    string
+	shares bool
 }
 
 // NewDecoder returns a Decoder of b.
 func NewDecoder(b []byte) *Decoder { return &Decoder{b: b} }
+
+// NewSharingDecoder returns a Decoder of b whose strings are parts of one
+// copy of b, made once, rather than a copy each: for a value of many
+// short strings kept as long as the value.
+func NewSharingDecoder(b []byte) *Decoder { return &Decoder{b: b, all: string(b), shares: true} }
 
 // Magic reads the fixed bytes m, and marks the value damaged when they
 // are not there.
@@ -143,7 +152,37 @@ func (d *Decoder) Bytes() []byte {
 }
 
 // String reads a string.
-func (d *Decoder) String() string { return string(d.Bytes()) }
+func (d *Decoder) String() string {
+	if !d.shares {
+		return string(d.Bytes())
+	}
+	b := d.Bytes()
+	at := len(d.all) - len(d.b) - len(b)
+	return d.all[at : at+len(b)]
+}
+
+// Byte reads one byte.
+func (d *Decoder) Byte() byte {
+	if d.bad || len(d.b) == 0 {
+		d.bad = true
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+// Count reads a number of elements each at least min bytes long (at
+// least 1): a number the bytes left cannot hold marks the value damaged.
+// Unlike List, it has no nil: it is written as the number itself.
+func (d *Decoder) Count(min int) int {
+	v := d.Uint()
+	if d.bad || v > uint64(len(d.b)/max(min, 1)) {
+		d.bad = true
+		return 0
+	}
+	return int(v)
+}
 
 // Bool reads a flag.
 func (d *Decoder) Bool() bool {

@@ -161,66 +161,31 @@ var errFolders = errors.New("output: damaged table of folders")
 // clean slash path inside the work folder, or a name in it that is not
 // one name (a scan opens folders by these names).
 func decodeFolders(data []byte) (map[string]folderListing, error) {
-	if len(data) < len(foldersMagic) || string(data[:len(foldersMagic)]) != foldersMagic {
-		return nil, errFolders
-	}
-	all := string(data)
-	b := data[len(foldersMagic):]
-	bad := false
-	uv := func() uint64 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[n:]
-		return v
-	}
-	vi := func() int64 {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[n:]
-		return v
-	}
-	str := func() string {
-		n := uv()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		at := len(data) - len(b)
-		b = b[n:]
-		return all[at : at+int(n)]
-	}
-	count := uv()
+	d := buildcache.NewSharingDecoder(data)
+	d.Magic(foldersMagic)
 	// Each folder takes at least 6 bytes, each name 2.
-	if bad || count > uint64(len(b))/6 {
-		return nil, errFolders
-	}
+	count := d.Count(6)
 	m := make(map[string]folderListing, count)
 	for range count {
-		rel := str()
+		rel := d.String()
 		var l folderListing
-		l.mtime, l.ctime, l.ino = vi(), vi(), uv()
-		n := uv()
-		if bad || n > uint64(len(b))/2 || checkName(rel) != nil {
+		l.mtime, l.ctime, l.ino = d.Int(), d.Int(), d.Uint()
+		n := d.Count(2)
+		if checkName(rel) != nil {
 			return nil, errFolders
 		}
 		l.entries = make([]dirEntry, n)
 		for i := range l.entries {
-			name := str()
-			if bad || len(b) == 0 || !oneName(name) || b[0] > byte(folderEntry) {
+			name := d.String()
+			kind := d.Byte()
+			if !oneName(name) || kind > byte(folderEntry) {
 				return nil, errFolders
 			}
-			l.entries[i] = dirEntry{name, entryKind(b[0])}
-			b = b[1:]
+			l.entries[i] = dirEntry{name, entryKind(kind)}
 		}
 		m[rel] = l
 	}
-	if len(b) != 0 {
+	if d.Err() != nil {
 		return nil, errFolders
 	}
 	return m, nil

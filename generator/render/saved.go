@@ -184,81 +184,35 @@ var errSaved = errors.New("render: damaged saved entries")
 // cut short or followed by more, is an error. The strings it returns
 // share one copy of data, and the catEntries' elements share data.
 func decodeSaved(data []byte) (map[string]savedEntry, error) {
-	if len(data) < len(savedMagic) || string(data[:len(savedMagic)]) != savedMagic {
-		return nil, errSaved
-	}
-	all := string(data)
-	b := data[len(savedMagic):]
-	bad := false
-	// at is where b starts in data and all.
-	at := func() int { return len(data) - len(b) }
-	uv := func() uint64 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[n:]
-		return v
-	}
-	str := func() string {
-		n := uv()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		s := all[at() : at()+int(n)]
-		b = b[n:]
-		return s
-	}
-	raw := func() []byte {
-		n := uv()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return nil
-		}
-		if n == 0 {
-			return nil
-		}
-		s := b[:n:n]
-		b = b[n:]
-		return s
-	}
-	count := uv()
+	d := buildcache.NewSharingDecoder(data)
+	d.Magic(savedMagic)
 	// Each page takes at least 2 bytes.
-	if bad || count > uint64(len(b))/2 {
-		return nil, errSaved
-	}
+	count := d.Count(2)
 	m := make(map[string]savedEntry, count)
 	for range count {
-		path := str()
-		if bad || len(b) == 0 {
-			return nil, errSaved
-		}
-		flags := b[0]
-		b = b[1:]
+		path := d.String()
+		flags := d.Byte()
 		if flags&^3 != 0 {
 			return nil, errSaved
 		}
 		var s savedEntry
 		if flags&1 != 0 {
 			s.cat = true
-			s.term = uv()
-			s.kind = site.Kind(str())
-			s.elem = raw()
-			s.line = str()
+			s.term = d.Uint()
+			s.kind = site.Kind(d.String())
+			if elem := d.Bytes(); len(elem) > 0 {
+				s.elem = elem
+			}
+			s.line = d.String()
 		}
 		if flags&2 != 0 {
 			s.page = true
-			s.pageTerm = uv()
-			s.pageJSON = str()
-		}
-		if bad {
-			return nil, errSaved
+			s.pageTerm = d.Uint()
+			s.pageJSON = d.String()
 		}
 		m[path] = s
 	}
-	if len(b) != 0 {
+	if d.Err() != nil {
 		return nil, errSaved
 	}
 	return m, nil
