@@ -166,7 +166,8 @@ func (s *Snapshot) File(name string) ([]byte, bool) {
 	if s.files == nil {
 		return nil, false
 	}
-	return s.files.get(name)
+	f, ok := s.files.get(name)
+	return f.bytes(), ok
 }
 
 // Names returns the site's file names, sorted.
@@ -797,8 +798,9 @@ type side struct {
 }
 
 type madeFile struct {
-	name string
-	data []byte
+	name   string
+	data   []byte
+	joined *render.Joined
 }
 
 // partBuffer keeps the files of a site-wide part until they go to the
@@ -809,7 +811,13 @@ type partBuffer struct {
 }
 
 func (b *partBuffer) WriteFile(name string, data []byte) error {
-	b.files = append(b.files, madeFile{name, data})
+	b.files = append(b.files, madeFile{name: name, data: data})
+	return nil
+}
+
+// WriteJoined implements render.JoinedWriter.
+func (b *partBuffer) WriteJoined(name string, j *render.Joined) error {
+	b.files = append(b.files, madeFile{name: name, joined: j})
 	return nil
 }
 
@@ -878,7 +886,13 @@ func (sd *side) writePart(i int, w render.Writer) error {
 		return sd.parts[i].Write(w)
 	}
 	for _, f := range sd.made[i] {
-		if err := w.WriteFile(f.name, f.data); err != nil {
+		var err error
+		if f.joined != nil {
+			err = render.WriteJoined(w, f.name, f.joined)
+		} else {
+			err = w.WriteFile(f.name, f.data)
+		}
+		if err != nil {
 			return err
 		}
 	}

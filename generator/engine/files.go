@@ -1,9 +1,36 @@
 package engine
 
 import (
+	"bytes"
 	"maps"
 	"slices"
+
+	"github.com/opsplaybook/playbook/generator/render"
 )
+
+// file is a file of a snapshot: its bytes, or, for a site-wide file made
+// of many parts (render.Joined), those parts, joined when first read.
+type file struct {
+	data   []byte
+	joined *render.Joined
+}
+
+// bytes returns the file's bytes.
+func (f file) bytes() []byte {
+	if f.joined != nil {
+		return f.joined.Bytes()
+	}
+	return f.data
+}
+
+// same reports whether f and g have the same bytes, without joining two
+// joined files.
+func (f file) same(g file) bool {
+	if f.joined != nil && g.joined != nil {
+		return f.joined.Same(g.joined)
+	}
+	return bytes.Equal(f.bytes(), g.bytes())
+}
 
 // files are a snapshot's files: the files an update wrote or removed,
 // over those of the snapshot before it, so that an update that changes
@@ -13,7 +40,7 @@ import (
 // of files it changed. A files value never changes once its snapshot is
 // made.
 type files struct {
-	own   map[string][]byte
+	own   map[string]file
 	gone  map[string]bool // removed from what base has
 	base  *files
 	depth int
@@ -25,7 +52,7 @@ const maxDepth = 16
 
 // newFiles returns files written over base (nil for none), flattened
 // when the layers grow deep or the new layer is large.
-func newFiles(base *files, own map[string][]byte, gone map[string]bool) *files {
+func newFiles(base *files, own map[string]file, gone map[string]bool) *files {
 	f := &files{own: own, gone: gone, base: base}
 	if base != nil {
 		f.depth = base.depth + 1
@@ -51,20 +78,20 @@ func newFiles(base *files, own map[string][]byte, gone map[string]bool) *files {
 }
 
 // get returns a file.
-func (f *files) get(name string) ([]byte, bool) {
+func (f *files) get(name string) (file, bool) {
 	for l := f; l != nil; l = l.base {
 		if b, ok := l.own[name]; ok {
 			return b, true
 		}
 		if l.gone[name] {
-			return nil, false
+			return file{}, false
 		}
 	}
-	return nil, false
+	return file{}, false
 }
 
 // flat returns every file in one new map.
-func (f *files) flat() map[string][]byte {
+func (f *files) flat() map[string]file {
 	if f.base == nil {
 		return maps.Clone(f.own)
 	}

@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"bytes"
 	"slices"
 	"sync"
 
 	"github.com/opsplaybook/playbook/generator/output"
+	"github.com/opsplaybook/playbook/generator/render"
 )
 
 // sink is where one update writes: a copy of the last snapshot's files
@@ -13,8 +13,8 @@ import (
 type sink struct {
 	mu      sync.Mutex
 	out     output.Writer
-	base    *files            // the last snapshot's files, in memory
-	files   map[string][]byte // written, in memory
+	base    *files          // the last snapshot's files, in memory
+	files   map[string]file // written, in memory
 	written map[string]bool
 	removed map[string]bool
 }
@@ -22,7 +22,7 @@ type sink struct {
 func (e *Engine) writer() *sink {
 	s := &sink{out: e.opt.Out, written: map[string]bool{}, removed: map[string]bool{}}
 	if s.out == nil {
-		s.files = map[string][]byte{}
+		s.files = map[string]file{}
 		if e.snap != nil && e.snap.files != nil && !e.full {
 			s.base = e.snap.files
 		}
@@ -48,7 +48,21 @@ func (s *sink) WriteFile(name string, data []byte) error {
 	if s.out != nil {
 		return s.out.WriteFile(name, data)
 	}
-	s.files[name] = data
+	s.files[name] = file{data: data}
+	return nil
+}
+
+// writeJoined writes a site-wide file made of parts under key (see
+// writeKeyed): kept as its parts in memory, joined for a build.
+func (s *sink) writeJoined(name, group string, key uint64, j *render.Joined) error {
+	if s.out != nil {
+		return s.writeKeyed(name, group, key, j.Bytes())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.written[name] = true
+	delete(s.removed, name)
+	s.files[name] = file{joined: j}
 	return nil
 }
 
@@ -104,7 +118,7 @@ func (s *sink) remove(name string) {
 func (s *sink) changes(prev *Snapshot) (changed, removed []string) {
 	for name := range s.written {
 		if prev != nil && prev.files != nil && s.out == nil {
-			if old, ok := prev.files.get(name); ok && bytes.Equal(old, s.files[name]) {
+			if old, ok := prev.files.get(name); ok && old.same(s.files[name]) {
 				continue
 			}
 		}
@@ -138,6 +152,14 @@ func (r *recorder) WriteFile(name string, data []byte) error {
 	r.names[name] = true
 	r.mu.Unlock()
 	return r.w.writeKeyed(name, r.group, r.key, data)
+}
+
+// WriteJoined implements render.JoinedWriter.
+func (r *recorder) WriteJoined(name string, j *render.Joined) error {
+	r.mu.Lock()
+	r.names[name] = true
+	r.mu.Unlock()
+	return r.w.writeJoined(name, r.group, r.key, j)
 }
 
 func (r *recorder) CaseInsensitive() bool { return r.w.CaseInsensitive() }

@@ -161,50 +161,48 @@ func (r *Renderer) catalogJSON(w Writer) error {
 		return err
 	}
 	ents := c.ents
-	var b bytes.Buffer
-	size := 256
-	for _, e := range ents {
-		size += len(e.elem) + 8
-	}
-	b.Grow(size)
-	b.WriteString("{\n  \"title\": ")
 	title, err := jsonValue(r.site.Config.Title, "")
 	if err != nil {
 		return err
 	}
-	b.Write(title)
+	head := "{\n  \"title\": " + string(title)
 	if u := r.site.Config.URL(); u != "" {
-		b.WriteString(",\n  \"base_url\": ")
 		v, err := jsonValue(u, "")
 		if err != nil {
 			return err
 		}
-		b.Write(v)
+		head += ",\n  \"base_url\": " + string(v)
 	}
-	for _, list := range []struct {
-		name string
+	// The head, then each list's name, its elements each after the same
+	// separator, and its end.
+	parts := make([]string, 0, 2*len(ents)+8)
+	parts = append(parts, head)
+	for _, list := range [...]struct {
+		open string
 		kind site.Kind
-	}{{"alerts", site.Alert}, {"runbooks", site.Runbook}, {"teams", site.Team}} {
-		fmt.Fprintf(&b, ",\n  %q: [", list.name)
+	}{{",\n  \"alerts\": [", site.Alert}, {",\n  \"runbooks\": [", site.Runbook}, {",\n  \"teams\": [", site.Team}} {
+		parts = append(parts, list.open)
 		n := 0
 		for i, p := range r.site.Pages {
-			if p.Kind != list.kind || ents[i].elem == nil {
+			if p.Kind != list.kind || ents[i].elem == "" {
 				continue
 			}
 			if n > 0 {
-				b.WriteByte(',')
+				parts = append(parts, ",\n    ")
+			} else {
+				parts = append(parts, "\n    ")
 			}
-			b.WriteString("\n    ")
-			b.Write(ents[i].elem)
+			parts = append(parts, ents[i].elem)
 			n++
 		}
 		if n > 0 {
-			b.WriteString("\n  ")
+			parts = append(parts, "\n  ]")
+		} else {
+			parts = append(parts, "]")
 		}
-		b.WriteByte(']')
 	}
-	b.WriteString("\n}\n")
-	return w.WriteFile("catalog.json", b.Bytes())
+	parts = append(parts, "\n}\n")
+	return WriteJoined(w, "catalog.json", newJoined(parts, &c.catalog))
 }
 
 // jsonValue encodes v as JSON indented by two spaces after prefix, with
@@ -276,8 +274,7 @@ func (r *Renderer) llmsTxt(w Writer) error {
 	tail = fmt.Appendf(tail, "- [catalog.json](%s): alerts, runbooks and teams with their contacts and tickets, as JSON\n", r.abs(r.base+"catalog.json"))
 	tail = fmt.Appendf(tail, "- [pages.json](%s): every page with its title, URL, kind, owner and review date, as JSON\n", r.abs(r.base+"pages.json"))
 	parts = append(parts, string(tail))
-	b := c.llms.make(parts, size+len(head)+len(tail))
-	return w.WriteFile("llms.txt", b)
+	return WriteJoined(w, "llms.txt", newJoined(parts, &c.llms))
 }
 
 // llmsKinds are the kinds of page llms.txt lists, a section each, in
@@ -405,8 +402,9 @@ type catState struct {
 	stale map[*site.Page]bool
 	// elemSum and lineSum are the sums of the entries' elemH and lineH.
 	elemSum, lineSum uint64
-	// llms is llms.txt as the last update made it.
-	llms spliced
+	// catalog and llms are catalog.json and llms.txt as they were last
+	// joined.
+	catalog, llms spliced
 }
 
 // mark notes that the entries of page p, and of the pages whose entry
@@ -437,7 +435,7 @@ func (c *catState) put(i int, p *site.Page, e catEntry) {
 	place.u64(uint64(i))
 	place.str(string(p.Kind))
 	eh, lh := place, place
-	eh.bytes(e.elem)
+	eh.str(e.elem)
 	lh.str(e.line)
 	e.elemH, e.lineH = eh.sum(), lh.sum()
 	c.elemSum += e.elemH - old.elemH
@@ -452,7 +450,7 @@ func (c *catState) put(i int, p *site.Page, e catEntry) {
 type catEntry struct {
 	kind         site.Kind
 	term         uint64
-	elem         []byte
+	elem         string
 	line         string
 	elemH, lineH uint64
 }
@@ -486,9 +484,11 @@ func (r *Renderer) catEntries() (*catState, error) {
 		e := catEntry{kind: p.Kind, term: term, line: r.llmsLine(p)}
 		if v := r.catalogElem(p); v != nil {
 			var err error
-			if e.elem, err = jsonValue(v, "    "); err != nil {
+			elem, err := jsonValue(v, "    ")
+			if err != nil {
 				return e, err
 			}
+			e.elem = string(elem)
 		}
 		if bc != nil && p.Parsed != nil {
 			bc.cat[p.Parsed] = e

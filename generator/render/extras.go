@@ -100,11 +100,9 @@ type pagesState struct {
 	ents  []string
 	terms []uint64
 	stale map[*site.Page]bool
-	// sum is the sum of the entries' terms, each with its place; size is
-	// the file's size.
-	sum  uint64
-	size int
-	// file is pages.json as the last update made it.
+	// sum is the sum of the entries' terms, each with its place.
+	sum uint64
+	// file is pages.json as it was last joined.
 	file spliced
 }
 
@@ -157,13 +155,12 @@ func (r *Renderer) pageEntries() (*pagesState, error) {
 			return err
 		}
 		c.sum += placed(i, term) - placed(i, c.terms[i])
-		c.size += len(data) - len(c.ents[i])
 		c.ents[i], c.terms[i] = data, term
 		return nil
 	}
 	if c.ents == nil {
 		c.ents, c.terms = make([]string, len(r.site.Pages)), make([]uint64, len(r.site.Pages))
-		c.sum, c.size, c.stale = 0, 0, nil
+		c.sum, c.stale = 0, nil
 		for i, p := range r.site.Pages {
 			if err := put(i, p); err != nil {
 				c.ents = nil
@@ -233,6 +230,5 @@ func (r *Renderer) pagesJSON(w Writer) error {
 	} else {
 		parts = append(parts, "]\n")
 	}
-	b := c.file.make(parts, c.size+4*len(c.ents)+4)
-	return w.WriteFile("pages.json", b)
+	return WriteJoined(w, "pages.json", newJoined(parts, &c.file))
 }

@@ -167,7 +167,7 @@ func encodeSaved(m map[string]savedEntry) []byte {
 		if s.cat {
 			b = binary.AppendUvarint(b, s.term)
 			str(string(s.kind))
-			str(string(s.elem))
+			str(s.elem)
 			str(s.line)
 		}
 		if s.page {
@@ -200,9 +200,7 @@ func decodeSaved(data []byte) (map[string]savedEntry, error) {
 			s.cat = true
 			s.term = d.Uint()
 			s.kind = site.Kind(d.String())
-			if elem := d.Bytes(); len(elem) > 0 {
-				s.elem = elem
-			}
+			s.elem = d.String()
 			s.line = d.String()
 		}
 		if flags&2 != 0 {

@@ -10,7 +10,7 @@ import (
 func savedSample() map[string]savedEntry {
 	return map[string]savedEntry{
 		"runbooks/db/disk-full.md": {cat: true, page: true,
-			catEntry: catEntry{kind: site.Runbook, term: 1<<63 + 5, elem: []byte(`{"title": "Disk full"}`), line: "- [Disk full](/runbooks/db/disk-full/)\n"},
+			catEntry: catEntry{kind: site.Runbook, term: 1<<63 + 5, elem: `{"title": "Disk full"}`, line: "- [Disk full](/runbooks/db/disk-full/)\n"},
 			pageTerm: 42, pageJSON: `{"title": "Disk full"}`},
 		"guides/intro.md": {cat: true, page: true,
 			catEntry: catEntry{kind: site.Guide, term: 7, line: "- [Intro](/guides/intro/)\n"},
@@ -22,7 +22,7 @@ func savedSample() map[string]savedEntry {
 func sameSaved(a, b map[string]savedEntry) bool {
 	return maps.EqualFunc(a, b, func(x, y savedEntry) bool {
 		return x.cat == y.cat && x.page == y.page && x.kind == y.kind && x.term == y.term &&
-			string(x.elem) == string(y.elem) && (x.elem == nil) == (y.elem == nil) && x.line == y.line &&
+			x.elem == y.elem && x.line == y.line &&
 			x.pageTerm == y.pageTerm && x.pageJSON == y.pageJSON
 	})
 }

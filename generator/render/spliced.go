@@ -1,6 +1,9 @@
 package render
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // spliced makes a file that is a run of many parts, most of them the
 // same from one update to the next (llms.txt's lines, pages.json's
@@ -47,4 +50,91 @@ func (s *spliced) make(parts []string, size int) []byte {
 	offs[len(parts)] = len(out)
 	s.last, s.parts, s.offs = out, parts, offs
 	return out
+}
+
+// A Joined is a file that is its parts joined in order: pages.json,
+// llms.txt and catalog.json, each a run of one part per page. A writer
+// that keeps its files in memory (the live preview) takes the file as
+// it is (JoinedWriter) and joins it only when it is first read, if ever:
+// an edit of one page then makes a list of the parts, not a copy of
+// megabytes that nobody may read. A Joined and its parts do not change
+// once made; it is safe for concurrent use.
+type Joined struct {
+	parts []string
+	size  int
+	from  *spliced // joins it, from the runs of parts its last file had
+	once  sync.Once
+	data  []byte
+}
+
+// newJoined returns the file of parts, joined by from when read.
+func newJoined(parts []string, from *spliced) *Joined {
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	return &Joined{parts: parts, size: size, from: from}
+}
+
+// Bytes returns the file, joined the first time it is asked for. The
+// bytes are not to be written to.
+func (j *Joined) Bytes() []byte {
+	j.once.Do(func() {
+		if j.from == nil {
+			j.data = []byte(strings.Join(j.parts, ""))
+		} else {
+			j.data = j.from.make(j.parts, j.size)
+		}
+	})
+	return j.data
+}
+
+// Len is the file's length in bytes.
+func (j *Joined) Len() int { return j.size }
+
+// Same reports whether j and k join to the same bytes. It reads only
+// where they differ: parts at the same place that are the same string,
+// kept from one update to the next, compare without reading their bytes.
+func (j *Joined) Same(k *Joined) bool {
+	if j == k {
+		return true
+	}
+	if j.size != k.size {
+		return false
+	}
+	a, b := j.parts, k.parts
+	i, m := 0, 0 // a part of a, and how much of it is compared
+	n, o := 0, 0 // the same in b
+	for {
+		for i < len(a) && m == len(a[i]) {
+			i, m = i+1, 0
+		}
+		for n < len(b) && o == len(b[n]) {
+			n, o = n+1, 0
+		}
+		if i == len(a) || n == len(b) {
+			return i == len(a) && n == len(b)
+		}
+		x, y := a[i][m:], b[n][o:]
+		l := min(len(x), len(y))
+		if x[:l] != y[:l] {
+			return false
+		}
+		m, o = m+l, o+l
+	}
+}
+
+// A JoinedWriter is a Writer that takes a Joined file without joining it.
+type JoinedWriter interface {
+	Writer
+	WriteJoined(name string, j *Joined) error
+}
+
+// WriteJoined writes file name, j, to w: as it is when w is a
+// JoinedWriter, joined otherwise.
+func WriteJoined(w Writer, name string, j *Joined) error {
+	if jw, ok := w.(JoinedWriter); ok {
+		return jw.WriteJoined(name, j)
+	}
+	return w.WriteFile(name, j.Bytes())
 }

@@ -60,3 +60,106 @@ func TestSplicedIsItsPartsJoined(t *testing.T) {
 		}
 	}
 }
+
+// Two joined files are the Same exactly when their bytes are, whatever
+// their parts: the same strings, copies at other addresses, the same
+// bytes cut at other places, empty parts, and files that differ in one
+// byte anywhere or in length.
+func TestJoinedSameIsBytesEqual(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := []string{"", "a", "ab", "[", ",\n  ", `{"title": "x"}`, "\n]\n", "é", "abc"}
+	randParts := func() []string {
+		parts := make([]string, rng.IntN(12))
+		for i := range parts {
+			parts[i] = words[rng.IntN(len(words))]
+		}
+		return parts
+	}
+	// recut returns the bytes of parts cut at other places.
+	recut := func(parts []string) []string {
+		s := strings.Join(parts, "")
+		var out []string
+		for len(s) > 0 {
+			n := 1 + rng.IntN(len(s))
+			out = append(out, s[:n])
+			s = s[n:]
+			if rng.IntN(4) == 0 {
+				out = append(out, "")
+			}
+		}
+		return out
+	}
+	var sp spliced
+	for step := range 5000 {
+		a := randParts()
+		var b []string
+		switch rng.IntN(4) {
+		case 0:
+			b = randParts()
+		case 1:
+			b = slices.Clone(a)
+		case 2:
+			b = recut(a)
+		case 3: // one byte changed, added or dropped
+			s := []byte(strings.Join(a, ""))
+			switch {
+			case len(s) > 0 && rng.IntN(3) == 0:
+				s[rng.IntN(len(s))] ^= 1
+			case len(s) > 0 && rng.IntN(2) == 0:
+				i := rng.IntN(len(s))
+				s = append(s[:i], s[i+1:]...)
+			default:
+				s = append(s, 'x')
+			}
+			b = recut([]string{string(s)})
+		}
+		ja, jb := newJoined(a, &sp), newJoined(b, nil)
+		want := strings.Join(a, "") == strings.Join(b, "")
+		if got := ja.Same(jb); got != want {
+			t.Fatalf("step %d: Same(%q, %q) = %v, want %v", step, a, b, got, want)
+		}
+		if got := jb.Same(ja); got != want {
+			t.Fatalf("step %d: Same(%q, %q) = %v, want %v", step, b, a, got, want)
+		}
+		if string(ja.Bytes()) != strings.Join(a, "") || string(jb.Bytes()) != strings.Join(b, "") || ja.Len() != len(ja.Bytes()) {
+			t.Fatalf("step %d: Bytes are not the parts joined", step)
+		}
+	}
+}
+
+// A writer that takes joined files gets them as they are; any other
+// writer gets their bytes.
+func TestWriteJoinedJoinsForAPlainWriter(t *testing.T) {
+	j := newJoined([]string{"[", "1", "]"}, nil)
+	plain := &memWriter{}
+	if err := WriteJoined(plain, "f.json", j); err != nil || string(plain.files["f.json"]) != "[1]" {
+		t.Fatalf("a plain writer got %q, %v", plain.files["f.json"], err)
+	}
+	jw := &joinedWriter{}
+	if err := WriteJoined(jw, "f.json", j); err != nil || jw.joined["f.json"] != j {
+		t.Fatalf("a JoinedWriter did not get the file as it is: %v", err)
+	}
+}
+
+type memWriter struct{ files map[string][]byte }
+
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	if m.files == nil {
+		m.files = map[string][]byte{}
+	}
+	m.files[name] = data
+	return nil
+}
+
+type joinedWriter struct {
+	memWriter
+	joined map[string]*Joined
+}
+
+func (w *joinedWriter) WriteJoined(name string, j *Joined) error {
+	if w.joined == nil {
+		w.joined = map[string]*Joined{}
+	}
+	w.joined[name] = j
+	return nil
+}
