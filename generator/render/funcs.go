@@ -466,16 +466,41 @@ func (e errMissingAsset) Error() string { return "no asset " + string(e) + " in 
 
 // byKind groups pages by kind, in the order of site.Kinds.
 func byKind(pages []*site.Page) []Group {
-	var out []Group
-	for _, k := range append(site.Kinds(), site.Section) {
-		var g []*site.Page
-		for _, p := range pages {
-			if p.Kind == k {
-				g = append(g, p)
+	kinds := append(site.Kinds(), site.Section)
+	// One pass to count each kind's pages, one to place them: a
+	// persona's list has thousands.
+	at := func(k site.Kind) int {
+		for i, x := range kinds {
+			if x == k {
+				return i
 			}
 		}
+		return -1
+	}
+	idx := make([]int8, len(pages))
+	counts := make([]int, len(kinds))
+	for i, p := range pages {
+		k := at(p.Kind)
+		idx[i] = int8(k)
+		if k >= 0 {
+			counts[k]++
+		}
+	}
+	groups := make([][]*site.Page, len(kinds))
+	for k, n := range counts {
+		if n > 0 {
+			groups[k] = make([]*site.Page, 0, n)
+		}
+	}
+	for i, p := range pages {
+		if k := idx[i]; k >= 0 {
+			groups[k] = append(groups[k], p)
+		}
+	}
+	var out []Group
+	for k, g := range groups {
 		if len(g) > 0 {
-			out = append(out, Group{Kind: k, Pages: g})
+			out = append(out, Group{Kind: kinds[k], Pages: g})
 		}
 	}
 	return out

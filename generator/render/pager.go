@@ -75,6 +75,7 @@ func (r *Renderer) makeList(p *site.Page) ([]listItem, bool) {
 			}
 		}
 	case "persona.html":
+		out = make([]listItem, 0, len(r.rolePages(p)))
 		for _, g := range byKind(r.rolePages(p)) {
 			for _, q := range g.Pages {
 				out = append(out, listItem{page: q, group: string(g.Kind), kind: g.Kind})
