@@ -30,6 +30,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -168,6 +169,16 @@ func (s *Snapshot) File(name string) ([]byte, bool) {
 	}
 	f, ok := s.files.get(name)
 	return f.bytes(), ok
+}
+
+// Has reports whether the site has file name, without making it (a
+// site-wide file is joined only when read, see render.Joined).
+func (s *Snapshot) Has(name string) bool {
+	if s.files == nil {
+		return false
+	}
+	_, ok := s.files.get(name)
+	return ok
 }
 
 // Names returns the site's file names, sorted.
@@ -347,7 +358,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.opt = *ch.Options
 		reparse = reparse || !bytes.Equal(old.Config, e.opt.Config) || old.ConfigFile != e.opt.ConfigFile ||
 			old.ContentPrefix != e.opt.ContentPrefix || old.Drafts != e.opt.Drafts || !maps.Equal(old.NavTitles, e.opt.NavTitles) ||
-			old.Content != e.opt.Content || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL ||
+			!sameFS(old.Content, e.opt.Content) || old.PreviewURL != e.opt.PreviewURL || old.BaseURL != e.opt.BaseURL ||
 			old.LivePreview != e.opt.LivePreview
 		// Dates are keyed on every page that shows one: the next
 		// update works out every key.
@@ -760,6 +771,17 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	res.Changed, res.Removed = w.changes(e.snap)
 	e.snap = snap
 	return res, nil
+}
+
+// sameFS reports whether a and b are the same file system value. One
+// that Go cannot compare (an fstest.MapFS, or a value holding one) is
+// never the same: the content is read again, where == would panic.
+func sameFS(a, b fs.FS) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if !va.IsValid() || !vb.IsValid() {
+		return va.IsValid() == vb.IsValid()
+	}
+	return va.Type() == vb.Type() && va.Comparable() && vb.Comparable() && va.Equal(vb)
 }
 
 // navState is what an engine keeps of a page output's sidebar (see

@@ -204,10 +204,17 @@ func StyleSwaps(r *engine.Result, prev *engine.Snapshot) map[string]string {
 	if prev == nil || len(r.Removed) == 0 {
 		return nil
 	}
+	// Only stylesheets may be gone. This is asked first: it reads no
+	// file, and most updates that remove files remove others.
+	for _, old := range r.Removed {
+		if path.Ext(old) != ".css" {
+			return nil
+		}
+	}
 	swaps := map[string]string{}
 	var added []string
 	for _, name := range r.Changed {
-		if _, existed := prev.File(name); !existed {
+		if !prev.Has(name) {
 			if path.Ext(name) != ".css" {
 				return nil
 			}
@@ -215,9 +222,6 @@ func StyleSwaps(r *engine.Result, prev *engine.Snapshot) map[string]string {
 		}
 	}
 	for _, old := range r.Removed {
-		if path.Ext(old) != ".css" {
-			return nil
-		}
 		stem := unhashed(old)
 		for _, n := range added {
 			if unhashed(n) == stem {
@@ -233,13 +237,13 @@ func StyleSwaps(r *engine.Result, prev *engine.Snapshot) map[string]string {
 	}
 	// Every other change must be the pages naming the new stylesheets.
 	for _, name := range r.Changed {
-		was, existed := prev.File(name)
-		if !existed {
+		if !prev.Has(name) {
 			continue
 		}
 		if path.Ext(name) != ".html" {
 			return nil
 		}
+		was, _ := prev.File(name)
 		for o, n := range swaps {
 			was = bytes.ReplaceAll(was, []byte(o), []byte(n))
 		}
