@@ -25,6 +25,10 @@ import (
 // $PLAYBOOK_BENCH_PAGES), with its rule files:
 //
 //	go test -run '^$' -bench ServeReload -benchtime 20x ./cmd/playbook/
+//
+// The serve it runs is this package's code: "playbook" on the test's PATH
+// is the test binary itself (TestMain, testscript). PLAYBOOK_BIN=FILE
+// runs that executable instead, to compare two builds of playbook.
 func BenchmarkServeReload(b *testing.B) {
 	n := "10000"
 	if v, err := strconv.Atoi(os.Getenv("PLAYBOOK_BENCH_PAGES")); err == nil && v > 0 {
@@ -46,7 +50,11 @@ func BenchmarkServeReload(b *testing.B) {
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
 
 	// The serve command, on a free port.
-	cmd := exec.Command("playbook", "serve", "-s", dir, "--port", "0")
+	bin := "playbook"
+	if p := os.Getenv("PLAYBOOK_BIN"); p != "" {
+		bin = p
+	}
+	cmd := exec.Command(bin, "serve", "-s", dir, "--port", "0")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
