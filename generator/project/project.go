@@ -107,7 +107,7 @@ func Open(f Flags) (*Site, error) {
 	}
 	s := &Site{Dir: dir, ContentDir: content, Config: config.Default()}
 	s.Options = engine.Options{
-		Content:       os.DirFS(content),
+		Content:       load.Dir(content),
 		ContentPrefix: DisplayPath(content) + "/",
 		Layouts:       generator.Overlay(dirFS(filepath.Join(dir, "layouts")), playbook.Layouts()),
 		Assets:        generator.Overlay(dirFS(filepath.Join(dir, "assets")), playbook.Assets()),

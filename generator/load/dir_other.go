@@ -1,0 +1,20 @@
+//go:build !linux
+
+package load
+
+import (
+	"io/fs"
+	"os"
+)
+
+// readFile reads the regular file at path, refusing anything else.
+func readFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errNotRegular}
+	}
+	return os.ReadFile(path)
+}
