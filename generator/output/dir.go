@@ -1,10 +1,8 @@
 package output
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -299,8 +297,6 @@ func (d *Dir) Stats() Stats {
 	return d.stats
 }
 
-var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
 // WriteFile puts one file of the new site in the work folder, unless the
 // file there already has these bytes.
 func (d *Dir) WriteFile(name string, data []byte) error {
@@ -365,7 +361,7 @@ func (d *Dir) put(full, name string, data []byte) (bool, fileState, error) {
 		st, err := create(full, data)
 		return true, st, err
 	}
-	f, err := os.OpenFile(full, os.O_RDWR, 0)
+	same, st, err := rewrite(full, data)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Removed since the scan (a folder above it became a file).
 		d.touch(path.Dir(name))
@@ -375,65 +371,7 @@ func (d *Dir) put(full, name string, data []byte) (bool, fileState, error) {
 	if err != nil {
 		return false, fileState{}, err
 	}
-	same, info, err := sameBytes(f, data)
-	if err == nil && !same {
-		if _, err = f.WriteAt(data, 0); err == nil {
-			err = f.Truncate(int64(len(data)))
-		}
-		if err == nil {
-			info, err = f.Stat()
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return false, fileState{}, err
-	}
-	return !same, stateOf(info), nil
-}
-
-// create writes a new file.
-func create(full string, data []byte) (fileState, error) {
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fileState{}, err
-	}
-	_, err = f.Write(data)
-	var info os.FileInfo
-	if err == nil {
-		info, err = f.Stat()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fileState{}, err
-	}
-	return stateOf(info), nil
-}
-
-// sameBytes reports whether the open file f holds exactly data, and
-// what f.Stat says.
-func sameBytes(f *os.File, data []byte) (bool, os.FileInfo, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return false, nil, err
-	}
-	if st.Size() != int64(len(data)) {
-		return false, st, nil
-	}
-	bp := readBuffers.Get().(*[]byte)
-	defer readBuffers.Put(bp)
-	if cap(*bp) < len(data)+1 {
-		*bp = make([]byte, len(data)+1)
-	}
-	buf := (*bp)[:len(data)+1]
-	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, nil, err
-	}
-	return n == len(data) && bytes.Equal(buf[:n], data), st, nil
+	return !same, st, nil
 }
 
 // makeParent makes the folders above name in the work folder, removing a
