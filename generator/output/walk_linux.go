@@ -32,7 +32,7 @@ func walkWork(root string, stat func() bool, folders folderCache, visit func(rel
 		return &os.PathError{Op: "open", Path: root, Err: err}
 	}
 	w := &walker{root: root, stat: stat, folders: folders, visit: visit, buf: make([]byte, 64<<10)}
-	return w.dir(fd, "")
+	return w.dir(fd, "", "")
 }
 
 type walker struct {
@@ -43,20 +43,57 @@ type walker struct {
 	buf     []byte
 }
 
-// dir reads the folder open as fd, named rel ("" for the root), then
-// closes it.
-func (w *walker) dir(fd int, rel string) error {
+// dir reads the folder rel. When sub is "", base is open on the folder,
+// and dir closes it; otherwise the folder is sub, a relative path from
+// the folder open as base, which dir does not close. A folder whose
+// names folders.listing has for its state, read with fstatat(2) from
+// base, is not opened: its files' states are read from base too (one
+// system call for such a folder, not an open, an fstat and a close).
+func (w *walker) dir(base int, sub, rel string) error {
 	type entry = dirEntry
 	var entries []entry
 	var fst folderState
 	haveState, listed := false, false
+	fd := -1
+	if sub == "" {
+		fd = base
+		defer unix.Close(fd)
+	}
 	if w.folders != nil && w.stat() {
 		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err == nil {
+		var err error
+		if fd >= 0 {
+			err = unix.Fstat(fd, &st)
+		} else {
+			err = unix.Fstatat(base, sub, &st, unix.AT_SYMLINK_NOFOLLOW)
+		}
+		if err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
 			fst = folderState{mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino}
 			haveState = true
 			entries, listed = w.folders.listing(rel, fst)
 		}
+	}
+	if !listed && fd < 0 {
+		var err error
+		fd, err = unix.Openat(base, sub, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return &os.PathError{Op: "open", Path: filepath.Join(w.root, rel), Err: err}
+		}
+		defer unix.Close(fd)
+		if haveState {
+			// The state of the folder open, as it was read.
+			var st unix.Stat_t
+			if err := unix.Fstat(fd, &st); err == nil {
+				fst = folderState{mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino}
+			} else {
+				haveState = false
+			}
+		}
+	}
+	// at and prefix name an entry e of the folder: prefix+e.name from at.
+	at, prefix := fd, ""
+	if fd < 0 {
+		at, prefix = base, sub+"/"
 	}
 	for !listed {
 		n, err := unix.Getdents(fd, w.buf)
@@ -64,7 +101,6 @@ func (w *walker) dir(fd int, rel string) error {
 			continue
 		}
 		if err != nil {
-			unix.Close(fd)
 			return &os.PathError{Op: "getdents", Path: filepath.Join(w.root, rel), Err: err}
 		}
 		if n <= 0 {
@@ -92,7 +128,6 @@ func (w *walker) dir(fd int, rel string) error {
 			case unix.DT_UNKNOWN:
 				var st unix.Stat_t
 				if err := unix.Fstatat(fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-					unix.Close(fd)
 					return &os.PathError{Op: "fstatat", Path: filepath.Join(w.root, rel, e.name), Err: err}
 				}
 				switch st.Mode & unix.S_IFMT {
@@ -109,7 +144,6 @@ func (w *walker) dir(fd int, rel string) error {
 			entries = append(entries, e)
 		}
 	}
-	defer unix.Close(fd)
 	if haveState {
 		w.folders.seen(rel, fst, entries)
 	}
@@ -121,7 +155,7 @@ func (w *walker) dir(fd int, rel string) error {
 		var fst *fileState
 		if e.kind == fileEntry && w.stat() {
 			var st unix.Stat_t
-			if err := unix.Fstatat(fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil {
+			if err := unix.Fstatat(at, prefix+e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil {
 				// What the state says wins over the folder's
 				// entry (or the table's): a file replaced since by
 				// a link is removed, never written through.
@@ -141,11 +175,7 @@ func (w *walker) dir(fd int, rel string) error {
 		if e.kind != folderEntry {
 			continue
 		}
-		sub, err := unix.Openat(fd, e.name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return &os.PathError{Op: "open", Path: filepath.Join(w.root, name), Err: err}
-		}
-		if err := w.dir(sub, name); err != nil {
+		if err := w.dir(at, prefix+e.name, name); err != nil {
 			return err
 		}
 	}
