@@ -250,6 +250,10 @@ type pack struct {
 	own  bool
 	once sync.Once
 	f    *os.File // nil when it could not be opened
+	// mapped is the pack mapped into memory, read-only (another build's
+	// pack, which no one writes again; see mapFile), or nil: Get then
+	// copies an entry out of it rather than read it with a system call.
+	mapped []byte
 	// used is when the index was last touched, in Unix nanoseconds.
 	used atomic.Int64
 }
@@ -259,6 +263,9 @@ func (p *pack) file(dir string) *os.File {
 	p.once.Do(func() {
 		if f, err := os.Open(filepath.Join(dir, p.id+PackExt)); err == nil {
 			p.f = f
+			if !p.own {
+				p.mapped = mapFile(f)
+			}
 		}
 	})
 	return p.f
@@ -334,6 +341,12 @@ func Open(dir string, opt Options) (*Cache, error) {
 		return nil, fmt.Errorf("build cache: %w", err)
 	}
 	// ReadDir sorts by name, so by age: a newer pack's entry wins.
+	type read struct {
+		p  *pack
+		ix Index
+	}
+	var all []read
+	entries := 0
 	for _, e := range names {
 		id, ok := strings.CutSuffix(e.Name(), IndexExt)
 		if !ok || !validID(id) {
@@ -351,8 +364,15 @@ func Open(dir string, opt Options) (*Cache, error) {
 		p := &pack{id: id}
 		p.used.Store(mod.UnixNano())
 		c.packs[id] = p
-		for _, ie := range ix.Entries {
-			c.index[ie.Key] = loc{p, ie.Offset, uint32(ie.Length)}
+		all = append(all, read{p, ix})
+		entries += len(ix.Entries)
+	}
+	// One map of the size of all the indexes (more than the keys when
+	// packs share keys), not grown entry by entry.
+	c.index = make(map[Key]loc, entries)
+	for _, r := range all {
+		for _, ie := range r.ix.Entries {
+			c.index[ie.Key] = loc{r.p, ie.Offset, uint32(ie.Length)}
 		}
 	}
 	return c, nil
@@ -491,10 +511,13 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		c.misses.Add(1)
 		return nil, false
 	}
-	data := make([]byte, l.n)
-	if _, err := f.ReadAt(data, l.off); err != nil {
-		c.drop(s, l)
-		return nil, false
+	data, ok := copyMapped(l.p.mapped, l.off, l.n)
+	if !ok {
+		data = make([]byte, l.n)
+		if _, err := f.ReadAt(data, l.off); err != nil {
+			c.drop(s, l)
+			return nil, false
+		}
 	}
 	value, err := Decode(data, s, c.version)
 	if err != nil {

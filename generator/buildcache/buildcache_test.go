@@ -295,6 +295,37 @@ func TestATruncatedPackIsAMissForTheEntriesCut(t *testing.T) {
 	}
 }
 
+// A pack cut short after a build mapped it into memory (mapFile) costs
+// the entries cut, never the build: reading a lost page faults, and Get
+// takes that for a miss.
+func TestAPackCutWhileMappedIsAMissForTheEntriesCut(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir, "dev")
+	const size = 3 * 4096 // each entry spans whole pages
+	for i := range 10 {
+		c.Put(key(fmt.Sprint(i)), bytes.Repeat([]byte{byte(i)}, size))
+	}
+	prune(t, c)
+	p := onePack(t, dir)
+	r := open(t, dir, "dev")
+	if _, ok := r.Get(key("0")); !ok {
+		t.Fatal("entry 0 is a miss before the cut")
+	}
+	entry := int64(len(Encode(Key{}, "dev", make([]byte, size))))
+	if err := os.Truncate(p, 5*entry+entry/2); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		got, ok := r.Get(key(fmt.Sprint(i)))
+		if want := i < 5; ok != want {
+			t.Errorf("entry %d: hit %v, want %v", i, ok, want)
+		}
+		if ok && !bytes.Equal(got, bytes.Repeat([]byte{byte(i)}, size)) {
+			t.Errorf("entry %d read wrong", i)
+		}
+	}
+}
+
 func TestDecodeNamesWhatIsWrong(t *testing.T) {
 	k := key("a")
 	entry := Encode(k, "v1", []byte("value"))

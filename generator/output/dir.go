@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -244,8 +245,22 @@ func (d *Dir) scanned() error {
 // anything else there (symbolic links, devices): a write must never
 // follow a link out of the site.
 func (d *Dir) scan() error {
-	d.existing = map[string]bool{}
-	d.states = map[string]fileState{}
+	// Sized for what the table of folders says the folder holds: at
+	// 10,000 pages, growing these maps entry by entry was a tenth of
+	// the scan.
+	folders, files := 0, 0
+	if t := d.folders.Load(); t != nil {
+		folders = len(*t)
+		for _, l := range *t {
+			files += len(l.entries)
+		}
+		d.seenFolders = make(map[string]folderListing, folders)
+		dirs := make(map[string]bool, folders+1)
+		maps.Copy(dirs, d.dirs)
+		d.dirs = dirs
+	}
+	d.existing = make(map[string]bool, files)
+	d.states = make(map[string]fileState, files)
 	return walkWork(d.work, d.wantStates.Load, d, func(rel string, kind entryKind, st *fileState) error {
 		switch kind {
 		case folderEntry:
@@ -467,7 +482,8 @@ func (d *Dir) Commit() error {
 // removeStale removes the files and folders of the previous site that
 // this build did not write and that hold nothing it wrote.
 func (d *Dir) removeStale() error {
-	used := map[string]bool{Marker: true}
+	used := make(map[string]bool, len(d.existing)+1)
+	used[Marker] = true
 	for name := range d.written {
 		used[name] = true
 		for p := path.Dir(name); p != "." && !used[p]; p = path.Dir(p) {

@@ -125,6 +125,9 @@ func (d *Dir) useCache(store buildcache.Store) (prior func()) {
 	return func() {
 		if data, ok := store.Get(d.keysKey(id)); ok {
 			d.prior, _ = decodeKeys(data)
+			// Nothing is written yet: sized for a site like the last.
+			d.next = make(map[string]fileKey, len(d.prior))
+			d.written = make(map[string]bool, len(d.prior))
 		}
 	}
 }
