@@ -24,11 +24,12 @@ type keyedFile struct {
 // the names kept.
 func keyedBuild(t *testing.T, dest string, cache buildcache.Store, files map[string]keyedFile) []string {
 	t.Helper()
-	d, err := NewDir(dest)
+	// As a build does: the scan reads the folders' states only when
+	// it starts after UseCache, which NewDirCache makes sure of.
+	d, err := NewDirCache(dest, cache)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.UseCache(cache)
 	var kept []string
 	groups := map[string]bool{}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
