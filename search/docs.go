@@ -44,7 +44,7 @@ func Docs(s *site.Site) []Doc {
 // DocOf returns what the index knows of a page, and false for a page not
 // made from a source file, which is not searched.
 func DocOf(p *site.Page) (Doc, bool) {
-	d, ok := docFields(p)
+	d, ok := docFields(p.Parsed)
 	if !ok {
 		return Doc{}, false
 	}
@@ -59,7 +59,7 @@ func DocOf(p *site.Page) (Doc, bool) {
 }
 
 // docFields returns DocOf(p) without its body and excerpt.
-func docFields(p *site.Page) (Doc, bool) {
+func docFields(p *site.Parsed) (Doc, bool) {
 	if p.Path == "" || p.Meta == nil {
 		return Doc{}, false
 	}

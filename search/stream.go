@@ -93,6 +93,39 @@ func (s *Stream) Analyse(d Doc) (*Analysed, error) {
 	return a, nil
 }
 
+// Cached returns the analysis of the parsed page p that the cache
+// holds, as AnalysePage would return it for the page resolved from p,
+// or false: for a page that is not searched, without a cache key, or
+// that the cache does not have. It makes no analysis and reads only
+// what Parse made of p (its front matter, outline, URL and keys), so it
+// can run while later stages read p.
+func (s *Stream) Cached(p *site.Parsed) (*Analysed, bool) {
+	d, ok := docFields(p)
+	if !ok || s.ex.Cache == nil || p.BodyKey == ([32]byte{}) {
+		return nil, false
+	}
+	a := s.cached(d, pageKey(d, p.BodyKey))
+	return a, a != nil
+}
+
+// cached returns the analysis of d stored under k, or nil.
+func (s *Stream) cached(d Doc, k buildcache.Key) *Analysed {
+	data, hit := s.ex.Cache.Get(k)
+	if !hit {
+		return nil
+	}
+	stored, terms, exact, err := splitPage(data)
+	if err != nil {
+		return nil
+	}
+	a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
+	s.mu.Lock()
+	a.terms = s.numberRaw(terms)
+	a.exact = s.numberRaw(exact)
+	s.mu.Unlock()
+	return a
+}
+
 // ErrNoText is AnalysePage's error for a page with a body whose plain
 // text is neither in a syntax tree nor kept (a page whose body came from
 // the build cache, see site.Parsed.Raw, or whose tree Parse released)
@@ -109,7 +142,7 @@ var ErrNoText = errors.New("search: the page's text is not at hand")
 // cache does not have is analysed from its tree or its kept text, and
 // put in the cache; without either, the error is ErrNoText.
 func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
-	d, ok := docFields(p)
+	d, ok := docFields(p.Parsed)
 	if !ok {
 		return nil, false, nil
 	}
@@ -117,15 +150,8 @@ func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
 	var k buildcache.Key
 	if keyed {
 		k = pageKey(d, p.BodyKey)
-		if data, hit := s.ex.Cache.Get(k); hit {
-			if stored, terms, exact, err := splitPage(data); err == nil {
-				a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
-				s.mu.Lock()
-				a.terms = s.numberRaw(terms)
-				a.exact = s.numberRaw(exact)
-				s.mu.Unlock()
-				return a, true, nil
-			}
+		if a := s.cached(d, k); a != nil {
+			return a, true, nil
 		}
 	}
 	switch {

@@ -433,6 +433,10 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		return nil, err
 	}
 
+	// A one-shot build reads its pages' search analyses from the cache
+	// meanwhile.
+	pre := e.startEarly()
+
 	// Resolve and Validate: the graph patched in place when the change
 	// leaves its shape as it was, made again otherwise.
 	var touched []*site.Page
@@ -577,7 +581,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 	// A one-shot build releases each page's tree and body after the
 	// last render that reads them (release.go).
-	e.held = e.newHeld()
+	e.held = e.newHeld(pre)
 	for _, j := range todo {
 		e.held.count(j.p)
 	}

@@ -91,6 +91,9 @@ type held struct {
 	// ahead is closed when the analyses that prefetch started are done;
 	// nil when none were.
 	ahead chan struct{}
+	// early are the analyses read from the cache while the site was
+	// resolved (early.go), by parsed page; read-only.
+	early map[*site.Parsed]*search.Analysed
 }
 
 type holder struct {
@@ -100,14 +103,20 @@ type holder struct {
 
 // newHeld returns the counts of a one-shot build, to which count adds
 // each render; it returns nil for other engines.
-func (e *Engine) newHeld() *held {
+func (e *Engine) newHeld(pre *early) *held {
 	if !e.oneShot() {
 		return nil
 	}
-	return &held{
+	h := &held{
 		md: e.md, bodies: &e.bodies, pages: map[*site.Page]*holder{},
-		stream: search.NewStream(e.opt.Cache), docs: map[*site.Page]*search.Analysed{},
+		docs: map[*site.Page]*search.Analysed{},
 	}
+	if pre != nil {
+		h.stream, h.early = pre.stream, pre.wait()
+	} else {
+		h.stream = search.NewStream(e.opt.Cache)
+	}
+	return h
 }
 
 // count notes that a render of p is to come (a page whose list runs over
@@ -144,6 +153,10 @@ func (h *held) prefetch(st *site.Site) {
 	var pages []*site.Page
 	for _, p := range st.Pages {
 		if h.pages[p] == nil && p.Path != "" && p.Doc == nil {
+			if a := h.early[p.Parsed]; a != nil && a.URL() == p.URL {
+				h.docs[p] = a
+				continue
+			}
 			pages = append(pages, p)
 		}
 	}
