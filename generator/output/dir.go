@@ -246,8 +246,8 @@ func (d *Dir) scanned() error {
 // follow a link out of the site.
 func (d *Dir) scan() error {
 	// Sized for what the table of folders says the folder holds: at
-	// 10,000 pages, growing these maps entry by entry was a tenth of
-	// the scan.
+	// 10,000 pages, growing these maps entry by entry took over a
+	// quarter of the scan's CPU.
 	folders, files := 0, 0
 	if t := d.folders.Load(); t != nil {
 		folders = len(*t)
