@@ -129,12 +129,20 @@ const partTerm analysis.TokenType = 100
 type span struct{ start, end int }
 
 func (t identTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	var out analysis.TokenStream
+	// About one token for every six bytes of English prose.
+	out := make(analysis.TokenStream, 0, len(input)/6+1)
 	pos := 1
+	// Tokens are made in blocks, not one allocation each; a block lives
+	// as long as a token of it does.
+	var block []analysis.Token
 	// Terms share the input's bytes: the lowercase filter writes new
 	// ones, and nothing writes to these.
 	emit := func(s span, typ analysis.TokenType) {
-		out = append(out, &analysis.Token{Term: input[s.start:s.end:s.end], Start: s.start, End: s.end, Position: pos, Type: typ})
+		if len(block) == cap(block) {
+			block = make([]analysis.Token, 0, min(max(cap(block)*2, 16), 256))
+		}
+		block = append(block, analysis.Token{Term: input[s.start:s.end:s.end], Start: s.start, End: s.end, Position: pos, Type: typ})
+		out = append(out, &block[len(block)-1])
 		pos++
 	}
 	var ident []span // the words of the identifier being read

@@ -90,15 +90,23 @@ func Export(docs []Doc, w Writer) error {
 // fieldTerms returns a page's terms with the bits of the fields they are
 // in, and its exact-hit terms with their bits.
 func (a analyzers) fieldTerms(d Doc) (map[string]int, map[string]int) {
-	terms := map[string]int{}
+	// A term's place in bits while the texts are read, then its bits:
+	// a term's string is made once, when first seen.
+	terms := make(map[string]int, len(d.Body)/24+16)
+	var bits []int
 	add := func(bit int, texts ...string) {
 		for _, text := range texts {
-			ts, part := a.terms(text)
-			for i, t := range ts {
-				if part[i] {
-					terms[t] |= bit << partShift
+			for _, t := range a.text.Analyze([]byte(text)) {
+				i, ok := terms[string(t.Term)]
+				if !ok {
+					i = len(bits)
+					terms[string(t.Term)] = i
+					bits = append(bits, 0)
+				}
+				if t.Type == partTerm {
+					bits[i] |= bit << partShift
 				} else {
-					terms[t] |= bit
+					bits[i] |= bit
 				}
 			}
 		}
@@ -108,6 +116,9 @@ func (a analyzers) fieldTerms(d Doc) (map[string]int, map[string]int) {
 	add(bitHeading, d.Headings...)
 	add(bitMeta, metaText(d))
 	add(bitBody, d.Body)
+	for t, i := range terms {
+		terms[t] = bits[i]
+	}
 	exact := map[string]int{}
 	if t := a.exactTerm(d.Title); t != "" {
 		exact[t] |= exactTitle
