@@ -271,17 +271,21 @@ func (p *pack) file(dir string) *os.File {
 	return p.f
 }
 
-// loc is where an entry is.
+// loc is where an entry is: its pack (an index into Cache.list), where
+// it starts and its length. It holds no pointer, so that the collector
+// never scans the index, a map of every entry of the cache: at 100,000
+// pages, about a million.
 type loc struct {
-	p   *pack
-	off int64
-	n   uint32
+	off  int64
+	pack uint32
+	n    uint32
 }
 
 // writer is a Cache's own pack.
 type writer struct {
 	mu      sync.Mutex
 	p       *pack
+	pack    uint32 // p's number in Cache.list
 	f       *os.File
 	bw      *bufio.Writer
 	size    int64 // bytes appended, buffered or not
@@ -301,6 +305,8 @@ type Cache struct {
 	mu    sync.RWMutex
 	index map[Key]loc
 	packs map[string]*pack
+	// list are the packs a loc names, by number; it only grows.
+	list []*pack
 
 	w writer
 	// flushed is the bytes of the own pack written to the file.
@@ -364,15 +370,16 @@ func Open(dir string, opt Options) (*Cache, error) {
 		p := &pack{id: id}
 		p.used.Store(mod.UnixNano())
 		c.packs[id] = p
+		c.list = append(c.list, p)
 		all = append(all, read{p, ix})
 		entries += len(ix.Entries)
 	}
 	// One map of the size of all the indexes (more than the keys when
 	// packs share keys), not grown entry by entry.
 	c.index = make(map[Key]loc, entries)
-	for _, r := range all {
+	for i, r := range all {
 		for _, ie := range r.ix.Entries {
-			c.index[ie.Key] = loc{r.p, ie.Offset, uint32(ie.Length)}
+			c.index[ie.Key] = loc{off: ie.Offset, pack: uint32(i), n: uint32(ie.Length)}
 		}
 	}
 	return c, nil
@@ -489,12 +496,16 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 	s := c.stored(k)
 	c.mu.RLock()
 	l, ok := c.index[s]
+	var p *pack
+	if ok {
+		p = c.list[l.pack]
+	}
 	c.mu.RUnlock()
 	if !ok {
 		c.misses.Add(1)
 		return nil, false
 	}
-	if l.p.own && l.off+int64(l.n) > c.flushed.Load() {
+	if p.own && l.off+int64(l.n) > c.flushed.Load() {
 		c.w.mu.Lock()
 		err := c.flushBuffer()
 		c.w.mu.Unlock()
@@ -503,7 +514,7 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	f := l.p.file(c.dir)
+	f := p.file(c.dir)
 	if f == nil {
 		// The pack was removed (pruned by another build) before it
 		// was opened.
@@ -511,7 +522,7 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		c.misses.Add(1)
 		return nil, false
 	}
-	data, ok := copyMapped(l.p.mapped, l.off, l.n)
+	data, ok := copyMapped(p.mapped, l.off, l.n)
 	if !ok {
 		data = make([]byte, l.n)
 		if _, err := f.ReadAt(data, l.off); err != nil {
@@ -524,8 +535,8 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		c.drop(s, l)
 		return nil, false
 	}
-	if !l.p.own {
-		c.touch(l.p)
+	if !p.own {
+		c.touch(p)
 	}
 	c.hits.Add(1)
 	return value, true
@@ -582,7 +593,7 @@ func (c *Cache) Put(k Key, value []byte) {
 		c.fail(err)
 		return
 	}
-	l := loc{w.p, w.size, uint32(len(data))}
+	l := loc{off: w.size, pack: w.pack, n: uint32(len(data))}
 	w.size += int64(len(data))
 	w.entries = append(w.entries, IndexEntry{Key: s, Offset: l.off, Length: len(data)})
 	c.mu.Lock()
@@ -607,6 +618,8 @@ func (c *Cache) create() error {
 		c.w.p, c.w.f, c.w.bw = p, f, bufio.NewWriterSize(f, bufferSize)
 		c.mu.Lock()
 		c.packs[id] = p
+		c.w.pack = uint32(len(c.list))
+		c.list = append(c.list, p)
 		c.mu.Unlock()
 		return nil
 	}
@@ -1220,9 +1233,11 @@ func (c *Cache) compact(mine []*packFile) (compaction, int, error) {
 	np.used.Store(used.UnixNano())
 	c.mu.Lock()
 	c.packs[id] = np
+	n := uint32(len(c.list))
+	c.list = append(c.list, np)
 	for _, e := range ix.Entries {
-		if l, ok := c.index[e.Key]; ok && out.replaced[l.p.id] {
-			c.index[e.Key] = loc{np, e.Offset, uint32(e.Length)}
+		if l, ok := c.index[e.Key]; ok && out.replaced[c.list[l.pack].id] {
+			c.index[e.Key] = loc{off: e.Offset, pack: n, n: uint32(e.Length)}
 		}
 	}
 	c.mu.Unlock()

@@ -548,7 +548,7 @@ func setTime(t *testing.T, c *Cache, k Key, ts time.Time) {
 		t.Fatal("no entry to set the time of")
 	}
 	for _, ext := range []string{PackExt, IndexExt} {
-		if err := os.Chtimes(filepath.Join(c.dir, l.p.id+ext), ts, ts); err != nil {
+		if err := os.Chtimes(filepath.Join(c.dir, c.list[l.pack].id+ext), ts, ts); err != nil {
 			t.Fatal(err)
 		}
 	}
