@@ -538,6 +538,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	// The engine keeps its files in memory (serve): a page whose
 	// sidebar alone changed has only its sidebar rendered.
 	memory := e.opt.Out == nil
+	// The output keeps no page's bytes once written (output.Transient).
+	_, transient := e.opt.Out.(output.Transient)
 	navs := map[string]navState{}
 	published := false
 	for _, p := range cands {
@@ -607,6 +609,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			html, j.nav.at, err = e.splice(r, j.p, j.n, name)
 		case memory:
 			html, j.nav.at, err = r.PageSidebar(j.p, j.n)
+		case transient:
+			// Written from the renderer's buffer, without a copy.
+			return r.PageTo(j.p, j.n, func(html []byte) error { return w.writeKeyed(name, "", j.key, html) })
 		default:
 			html, err = r.PageAt(j.p, j.n)
 		}

@@ -312,6 +312,10 @@ func (d *Dir) Stats() Stats {
 	return d.stats
 }
 
+// Transient implements Transient: a file's bytes are written before
+// WriteFile or WriteKeyed returns, and none are kept.
+func (d *Dir) Transient() {}
+
 // WriteFile puts one file of the new site in the work folder, unless the
 // file there already has these bytes.
 func (d *Dir) WriteFile(name string, data []byte) error {

@@ -32,6 +32,15 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
+// Transient is a Writer that is done with data when WriteFile returns
+// (and, for a Keyed writer, WriteKeyed): the caller may write into data's
+// memory again. Dir is one; Memory, which keeps what it is given, is not.
+type Transient interface {
+	Writer
+	// Transient marks the writer; it does nothing.
+	Transient()
+}
+
 // checkName refuses names that would leave the output tree.
 func checkName(name string) error {
 	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || path.Clean(name) != name || name == ".." || strings.HasPrefix(name, "../") {

@@ -527,6 +527,28 @@ func (r *Renderer) PageAt(p *site.Page, n int) ([]byte, error) {
 	return r.page(p, n, bodies)
 }
 
+// PageTo renders page n (from 1) of the list on page p, as PageAt does,
+// and gives its bytes to write, which must not keep them once it
+// returns: they are the renderer's buffer, used again for the next page.
+// It saves a copy of every page a build writes straight to disk.
+func (r *Renderer) PageTo(p *site.Page, n int, write func(html []byte) error) error {
+	bodies, err := r.pageBodies(p)
+	if err != nil {
+		return err
+	}
+	d, name, err := r.pageData(p, n, bodies)
+	if err != nil {
+		return err
+	}
+	b := r.buffers.Get().(*bytes.Buffer)
+	defer r.buffers.Put(b)
+	b.Reset()
+	if err := r.tmpl[name].ExecuteTemplate(b, "base", d); err != nil {
+		return layoutError(p, name, err)
+	}
+	return write(b.Bytes())
+}
+
 // pageBodies renders the bodies page p shows: its own and its runbook's.
 func (r *Renderer) pageBodies(p *site.Page) (map[*site.Page]template.HTML, error) {
 	bodies := map[*site.Page]template.HTML{}
