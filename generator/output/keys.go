@@ -231,6 +231,14 @@ func (d *Dir) saveKeys() {
 	if d.store == nil || d.workID == "" {
 		return
 	}
+	// The table of folders is encoded on another core meanwhile: it
+	// does not depend on the wait below.
+	var folders []byte
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		folders = encodeFolders(d.folderTable(d.used))
+	}()
 	coarse := true
 	var last int64
 	for _, fk := range d.next {
@@ -263,7 +271,8 @@ func (d *Dir) saveKeys() {
 		}
 	}
 	d.store.Put(d.keysKey(d.workID), encodeKeys(table))
-	d.store.Put(d.foldersKey(d.workID), encodeFolders(d.folderTable(d.used)))
+	<-done
+	d.store.Put(d.foldersKey(d.workID), folders)
 }
 
 // racyWindow is longer than the tick of a file system clock that keeps
@@ -283,7 +292,14 @@ const keysMagic = "PBOK"
 
 func encodeKeys(m map[string]fileKey) []byte {
 	names := slices.Sorted(maps.Keys(m))
-	b := binary.AppendUvarint([]byte(keysMagic), uint64(len(names)))
+	// Sized once: the names and groups, and room for their numbers.
+	size := len(keysMagic) + binary.MaxVarintLen64
+	for name, fk := range m {
+		size += len(name) + len(fk.group) + 2*binary.MaxVarintLen16 + 4*binary.MaxVarintLen64
+	}
+	b := make([]byte, 0, size)
+	b = append(b, keysMagic...)
+	b = binary.AppendUvarint(b, uint64(len(names)))
 	for _, name := range names {
 		fk := m[name]
 		b = binary.AppendUvarint(b, uint64(len(name)))
