@@ -540,13 +540,7 @@ func (r *Renderer) PageTo(p *site.Page, n int, write func(html []byte) error) er
 	if err != nil {
 		return err
 	}
-	b := r.buffers.Get().(*bytes.Buffer)
-	defer r.buffers.Put(b)
-	b.Reset()
-	if err := r.tmpl[name].ExecuteTemplate(b, "base", d); err != nil {
-		return layoutError(p, name, err)
-	}
-	return write(b.Bytes())
+	return r.executeTo(p, d, name, "base", write)
 }
 
 // pageBodies renders the bodies page p shows: its own and its runbook's.
@@ -856,13 +850,25 @@ func (r *Renderer) page(p *site.Page, n int, bodies map[*site.Page]template.HTML
 
 // execute runs template tmpl of layout name with d.
 func (r *Renderer) execute(p *site.Page, d *Page, name, tmpl string) ([]byte, error) {
+	var out []byte
+	err := r.executeTo(p, d, name, tmpl, func(b []byte) error {
+		out = bytes.Clone(b)
+		return nil
+	})
+	return out, err
+}
+
+// executeTo runs template tmpl of layout name with d into one of the
+// renderer's buffers, and gives the bytes to write, which must not keep
+// them once it returns.
+func (r *Renderer) executeTo(p *site.Page, d *Page, name, tmpl string, write func([]byte) error) error {
 	b := r.buffers.Get().(*bytes.Buffer)
 	defer r.buffers.Put(b)
 	b.Reset()
 	if err := r.tmpl[name].ExecuteTemplate(b, tmpl, d); err != nil {
-		return nil, layoutError(p, name, err)
+		return layoutError(p, name, err)
 	}
-	return bytes.Clone(b.Bytes()), nil
+	return write(b.Bytes())
 }
 
 // layoutError is an error of layout name as it rendered page p.
