@@ -399,19 +399,6 @@ func newAnalyzers() analyzers {
 	}
 }
 
-// terms returns the terms of text, in order, with repeats, and whether
-// each is a part term.
-func (a analyzers) terms(text string) ([]string, []bool) {
-	ts := a.text.Analyze([]byte(text))
-	out := make([]string, len(ts))
-	part := make([]bool, len(ts))
-	for i, t := range ts {
-		out[i] = string(t.Term)
-		part[i] = t.Type == partTerm
-	}
-	return out, part
-}
-
 // exactTerm returns the exact term of a whole value: trimmed, normalized
 // and lowercased.
 func (a analyzers) exactTerm(value string) string {

@@ -24,3 +24,16 @@ func ExactTermOf(text string) string { return newAnalyzers().exactTerm(text) }
 
 // QueryTermsOf is the index's analysis of a query.
 func QueryTermsOf(q string) []string { return newAnalyzers().queryTerms(q) }
+
+// terms returns the terms of text, in order, with repeats, and whether
+// each is a part term.
+func (a analyzers) terms(text string) ([]string, []bool) {
+	ts := a.text.Analyze([]byte(text))
+	out := make([]string, len(ts))
+	part := make([]bool, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+		part[i] = t.Type == partTerm
+	}
+	return out, part
+}
