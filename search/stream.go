@@ -128,7 +128,8 @@ func (s *Stream) cached(d Doc, k buildcache.Key) *Analysed {
 
 // ErrNoText is AnalysePage's error for a page with a body whose plain
 // text is neither in a syntax tree nor kept (a page whose body came from
-// the build cache, see site.Parsed.Raw, or whose tree Parse released)
+// the build cache, see site.Parsed.Raw and Unread, or whose tree Parse
+// released)
 // and whose analysis the cache does not have: the caller makes the
 // page's tree again and asks again.
 var ErrNoText = errors.New("search: the page's text is not at hand")
@@ -159,7 +160,7 @@ func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
 		d.Body = markdown.PlainText(p.Doc, p.Body)
 	case p.TextKept:
 		d.Body = p.Text
-	case p.Body != nil || p.Raw != nil:
+	case p.Body != nil || p.Raw != nil || p.Unread:
 		return nil, true, ErrNoText
 	}
 	d.Excerpt = excerpt(d.Summary, d.Body, d.Title)

@@ -199,13 +199,16 @@ type Result struct {
 	// that are gone. Both are sorted.
 	Changed []string
 	Removed []string
-	// Parsed is the number of markdown files parsed, Rendered the number
+	// Parsed is the number of markdown files parsed, Unread the number
+	// of them made from the content index without reading the file (it
+	// was as the last build read it, see index.go), Rendered the number
 	// of pages rendered. Kept is the number of output files a build into
 	// a folder left as they were, made under the same dependency key by
 	// an earlier build (output.Keyed), instead of making them again.
 	// Spliced is the number of the pages rendered whose sidebar alone
 	// changed: it was rendered alone, into the page's last bytes.
 	Parsed   int
+	Unread   int
 	Rendered int
 	Spliced  int
 	Kept     int
@@ -291,6 +294,10 @@ type Engine struct {
 	// held is what a one-shot build's render still reads of each page
 	// (release.go); nil otherwise.
 	held *held
+	// index is the content index of a one-shot build's update, from
+	// when the content folder is read until the update ends (index.go);
+	// nil otherwise.
+	index *indexRun
 }
 
 // New builds the site once, over every file.
@@ -414,6 +421,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			return nil, fmt.Errorf("reading content: %w", err)
 		}
 		res.Parsed = len(r.parsed)
+		for _, pp := range r.parsed {
+			if pp.Unread {
+				res.Unread++
+			}
+		}
 	} else {
 		for _, p := range cleanPaths(ch.Content) {
 			r, err := e.reload(p)
@@ -770,6 +782,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			}
 		}
 		e.searchOwed = nil
+	}
+
+	if e.index != nil {
+		e.saveIndex(e.index.prev, e.index.states, e.index.start)
+		e.index = nil
 	}
 
 	// Publish.
@@ -1167,7 +1184,20 @@ func (e *Engine) reload(p string) (reloaded, error) {
 			delete(e.skipped, k)
 		}
 	}
-	c, err := load.Path(e.opt.Content, p)
+	// A one-shot build reads the content index the last one left.
+	var lopt load.Options
+	var ix contentIndex
+	if p == "." {
+		e.index = nil
+		if _, ok := e.indexKey(); ok {
+			ix = e.readIndex()
+			e.index = &indexRun{prev: ix, start: time.Now()}
+			if ix != nil {
+				lopt.Known = ix.known
+			}
+		}
+	}
+	c, err := load.PathWith(e.opt.Content, p, lopt)
 	if err != nil {
 		return r, err
 	}
@@ -1184,6 +1214,9 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		// A page whose body the cache has comes without its tree,
 		// made again only when the page is rendered (release.go).
 		opt.Cache = e.opt.Cache
+		if ix != nil {
+			opt.Known = ix.parsed
+		}
 	}
 	// A one-shot build keeps the syntax trees of a budget of markdown
 	// (release.go).
@@ -1193,6 +1226,18 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		ropt := opt
 		ropt.ReleaseDoc = true
 		parsed = append(parsed, parse.All(rel, ropt)...)
+	}
+	if e.index != nil {
+		e.index.states = make(map[string]load.State, len(c.Sources))
+		for _, src := range c.Sources {
+			e.index.states[src.Path] = src.State
+		}
+	}
+	// A page the index knew but whose parsed body the cache no longer
+	// has is read after all.
+	parsed, err = e.readMissed(parsed, c.Sources, opt)
+	if err != nil {
+		return r, err
 	}
 	for _, pp := range parsed {
 		e.parsed[pp.Path] = pp

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -79,10 +80,11 @@ func (e *Engine) parseSplit(srcs []load.Source) (keep, release []load.Source) {
 // rendered body and its markdown. A page whose tree Parse released has
 // it made again by the first render that reads it.
 type held struct {
-	md     *markdown.Markdown
-	bodies *render.BodyCache
-	pages  map[*site.Page]*holder // read-only once the renders start
-	stream *search.Stream
+	md      *markdown.Markdown
+	bodies  *render.BodyCache
+	content fs.FS                  // the content folder, for pages made from the index
+	pages   map[*site.Page]*holder // read-only once the renders start
+	stream  *search.Stream
 
 	mu   sync.Mutex
 	docs map[*site.Page]*search.Analysed
@@ -108,7 +110,7 @@ func (e *Engine) newHeld(pre *early) *held {
 		return nil
 	}
 	h := &held{
-		md: e.md, bodies: &e.bodies, pages: map[*site.Page]*holder{},
+		md: e.md, bodies: &e.bodies, content: e.opt.Content, pages: map[*site.Page]*holder{},
 		docs: map[*site.Page]*search.Analysed{},
 	}
 	if pre != nil {
@@ -270,8 +272,15 @@ func (h *held) restore(p *site.Page) error {
 	}
 	if p.Body == nil {
 		// A page whose body came from the cache keeps its file's
-		// bytes instead (site.Parsed.Raw).
+		// bytes instead (site.Parsed.Raw), or, made from the content
+		// index, reads them now.
+		if err := h.reread(p.Parsed); err != nil {
+			return err
+		}
 		p.Body = parse.Body(p.Parsed)
+		if p.Unread {
+			p.Raw = nil
+		}
 	}
 	doc, nodes, err := parse.Doc(p.Parsed, h.md)
 	if err != nil {
@@ -284,6 +293,26 @@ func (h *held) restore(p *site.Page) error {
 		p.Links[i].Node = nodes[i]
 	}
 	p.Doc = doc
+	return nil
+}
+
+// reread reads again the file of a page made from the content index
+// (site.Parsed.Unread) into p.Raw. Its bytes must be those the index
+// told of (the page's Sum): otherwise it changed while the site was
+// built, and the build fails rather than mix what it read before and
+// after.
+func (h *held) reread(p *site.Parsed) error {
+	if !p.Unread || p.Raw != nil {
+		return nil
+	}
+	data, err := fs.ReadFile(h.content, p.Path)
+	if err != nil {
+		return err
+	}
+	if parse.SumOf(p.File, data) != p.Sum {
+		return fmt.Errorf("%s changed while the site was built: build again", p.File)
+	}
+	p.Raw = data
 	return nil
 }
 

@@ -46,3 +46,57 @@ func (d dirFS) ReadFile(name string) ([]byte, error) {
 	}
 	return readFile(filepath.Join(d.dir, filepath.FromSlash(name)))
 }
+
+// State is what tells that a file has not changed since it was last
+// read, as git's index tells it: its size, modification and status
+// change times (nanoseconds since 1970) and inode and device. A write
+// changes the modification time; a change that sets the modification
+// time back still changes the status change time; a file put in the
+// place of another has another inode. The zero State is no state: Load
+// reads states only on Linux, through Dir.
+type State struct {
+	Size, Mtime, Ctime int64
+	Ino, Dev           uint64
+}
+
+// Valid reports whether s is a file's state rather than none.
+func (s State) Valid() bool { return s != State{} }
+
+// stateFS is a folder whose files' states Load can read (Dir).
+type stateFS interface {
+	// stateOf returns the state of the regular file name (a symbolic
+	// link followed); ok is false for anything else.
+	stateOf(name string) (State, bool)
+	// readState reads the regular file name and returns its state as
+	// it was before the read.
+	readState(name string) ([]byte, State, error)
+}
+
+func (d dirFS) stateOf(name string) (State, bool) {
+	if !fs.ValidPath(name) || d.dir == "" {
+		return State{}, false
+	}
+	return statState(filepath.Join(d.dir, filepath.FromSlash(name)))
+}
+
+func (d dirFS) readState(name string) ([]byte, State, error) {
+	if !fs.ValidPath(name) || d.dir == "" {
+		data, err := d.ReadFile(name)
+		return data, State{}, err
+	}
+	return readState(filepath.Join(d.dir, filepath.FromSlash(name)))
+}
+
+// Root returns the absolute path of the folder that fsys, made by Dir,
+// reads; "" for another fs.FS.
+func Root(fsys fs.FS) string {
+	d, ok := fsys.(dirFS)
+	if !ok || d.dir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(d.dir)
+	if err != nil {
+		return ""
+	}
+	return abs
+}

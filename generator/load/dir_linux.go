@@ -16,18 +16,26 @@ import (
 // rather than wait for a writer; the flag means nothing for a regular
 // file. A file that grows while it is read is read whole.
 func readFile(path string) ([]byte, error) {
+	data, _, err := readState(path)
+	return data, err
+}
+
+// readState is readFile, and the file's State as it was before the read
+// (a change during the read gives the file a later one).
+func readState(path string) ([]byte, State, error) {
 	fd, err := openFile(path)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, State{}, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+		return nil, State{}, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errNotRegular}
+		return nil, State{}, &fs.PathError{Op: "read", Path: path, Err: errNotRegular}
 	}
+	state := stateOf(&st)
 	// One byte more than the size, to see the end of the file in the
 	// first read when it did not grow.
 	data := make([]byte, 0, st.Size+1)
@@ -40,10 +48,10 @@ func readFile(path string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, State{}, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if n == 0 {
-			return data, nil
+			return data, state, nil
 		}
 		data = data[:len(data)+n]
 	}
@@ -56,4 +64,24 @@ func openFile(path string) (int, error) {
 			return fd, err
 		}
 	}
+}
+
+// statState returns the State of the regular file at path, following a
+// symbolic link; ok is false for anything else.
+func statState(path string) (State, bool) {
+	var st unix.Stat_t
+	for {
+		err := unix.Stat(path, &st)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			return State{}, false
+		}
+		return stateOf(&st), true
+	}
+}
+
+func stateOf(st *unix.Stat_t) State {
+	return State{Size: st.Size, Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano(), Ino: st.Ino, Dev: uint64(st.Dev)}
 }

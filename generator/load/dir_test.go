@@ -50,6 +50,20 @@ func TestDirReadsAsOSDirFS(t *testing.T) {
 	if len(got.Sources) != 6 {
 		t.Errorf("%d pages, want 6", len(got.Sources))
 	}
+	// Dir reads each page's state beside its bytes, on Linux; os.DirFS
+	// none.
+	for i, src := range got.Sources {
+		if runtime.GOOS == "linux" {
+			info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(src.Path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.State.Size != info.Size() || src.State.Mtime != info.ModTime().UnixNano() || !src.State.Valid() {
+				t.Errorf("%s: state %+v, want size %d and time %d", src.Path, src.State, info.Size(), info.ModTime().UnixNano())
+			}
+		}
+		got.Sources[i].State = State{}
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(Dir) = %+v\nLoad(os.DirFS) = %+v", got, want)
 	}

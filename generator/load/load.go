@@ -25,6 +25,22 @@ import (
 type Source struct {
 	Path string // content-relative, slash-separated
 	Data []byte
+	// State is the file's state when it was read (see State); the zero
+	// State where Load reads none.
+	State State
+	// Known is true when Options.Known knew the file in its State: it
+	// was not read, and Data is nil.
+	Known bool
+}
+
+// Options are what PathWith reads by.
+type Options struct {
+	// Known, when set, is asked, with its State, about each markdown
+	// file of a folder whose states Load reads (Dir, on Linux) before
+	// the file is read: true leaves the file unread, as a Source with
+	// Known set. The build's content index answers it (see package
+	// engine).
+	Known func(path string, st State) bool
 }
 
 // Content is what a content folder holds.
@@ -119,7 +135,10 @@ func Load(fsys fs.FS) (*Content, error) { return Path(fsys, ".") }
 // skipped file, or one in a skipped folder, is not read, and neither is
 // anything through a symbolic link that leaves the folder. Nothing there
 // is not an error: it gives an empty Content.
-func Path(fsys fs.FS, p string) (*Content, error) {
+func Path(fsys fs.FS, p string) (*Content, error) { return PathWith(fsys, p, Options{}) }
+
+// PathWith is Path, with a file that opt.Known knows left unread.
+func PathWith(fsys fs.FS, p string, opt Options) (*Content, error) {
 	c := &Content{}
 	real := []string{"."}
 	if p != "." {
@@ -157,7 +176,7 @@ func Path(fsys fs.FS, p string) (*Content, error) {
 			return c, nil
 		}
 	}
-	w := &walker{fsys: fsys, c: c}
+	w := &walker{fsys: fsys, c: c, known: opt.Known}
 	if err := w.walk(p, real); err != nil {
 		return nil, err
 	}
@@ -178,7 +197,8 @@ const maxFolderLinks = 1000
 type walker struct {
 	fsys  fs.FS
 	c     *Content
-	links int // folder links followed so far
+	known func(string, State) bool // Options.Known
+	links int                      // folder links followed so far
 	// toRead are the files the walk found that may be pages, in the
 	// order found: read (and sorted into pages and files) by read.
 	toRead []pending
@@ -193,9 +213,12 @@ type pending struct{ path, name string }
 // the error is that of the first such file in the walk's order.
 func (w *walker) read() error {
 	type result struct {
-		data []byte
-		err  error
+		data  []byte
+		state State
+		known bool
+		err   error
 	}
+	sfs, _ := w.fsys.(stateFS)
 	out := make([]result, len(w.toRead))
 	workers := min(runtime.GOMAXPROCS(0), len(w.toRead))
 	var next atomic.Int64
@@ -207,7 +230,18 @@ func (w *walker) read() error {
 				if i >= len(out) {
 					return
 				}
-				out[i].data, out[i].err = fs.ReadFile(w.fsys, w.toRead[i].path)
+				f, r := w.toRead[i], &out[i]
+				if sfs == nil {
+					r.data, r.err = fs.ReadFile(w.fsys, f.path)
+					continue
+				}
+				if w.known != nil && IsMarkdown(f.name) {
+					if st, ok := sfs.stateOf(f.path); ok && w.known(f.path, st) {
+						r.state, r.known = st, true
+						continue
+					}
+				}
+				r.data, r.state, r.err = sfs.readState(f.path)
 			}
 		})
 	}
@@ -216,7 +250,11 @@ func (w *walker) read() error {
 		if out[i].err != nil {
 			return out[i].err
 		}
-		classify(w.c, f.path, f.name, out[i].data)
+		if out[i].known {
+			w.c.Sources = append(w.c.Sources, Source{Path: f.path, State: out[i].state, Known: true})
+			continue
+		}
+		classify(w.c, f.path, f.name, out[i].data, out[i].state)
 	}
 	w.toRead = nil
 	return nil
@@ -304,18 +342,26 @@ func add(fsys fs.FS, c *Content, p, name string) error {
 		c.Files = append(c.Files, p)
 		return nil
 	}
-	data, err := fs.ReadFile(fsys, p)
+	var data []byte
+	var st State
+	var err error
+	if sfs, ok := fsys.(stateFS); ok {
+		data, st, err = sfs.readState(p)
+	} else {
+		data, err = fs.ReadFile(fsys, p)
+	}
 	if err != nil {
 		return err
 	}
-	classify(c, p, name, data)
+	classify(c, p, name, data, st)
 	return nil
 }
 
 // classify adds the file p, named name, that mayBePage, with its bytes:
 // as a page, or as a file to copy (HTML without front matter), or not at
-// all (a Middleman .html.erb template without front matter).
-func classify(c *Content, p, name string, data []byte) {
+// all (a Middleman .html.erb template without front matter). st is its
+// State when it was read.
+func classify(c *Content, p, name string, data []byte, st State) {
 	lower := strings.ToLower(name)
 	if !IsMarkdown(name) && !isHTMLPage(name, data) {
 		if !strings.HasSuffix(lower, ".erb") {
@@ -323,7 +369,7 @@ func classify(c *Content, p, name string, data []byte) {
 		}
 		return
 	}
-	c.Sources = append(c.Sources, Source{Path: p, Data: data})
+	c.Sources = append(c.Sources, Source{Path: p, Data: data, State: st})
 }
 
 // realJoin is the link-free path of a plain folder name inside the last

@@ -88,6 +88,16 @@ func bodyKey(body []byte, bodyLine int, erb bool, opt Options) buildcache.Key {
 	return h.Sum()
 }
 
+// cachedBody returns the parsed body the cache keeps under key.
+func cachedBody(key buildcache.Key, opt Options) (*bodyPart, bool) {
+	data, ok := opt.Cache.Get(key)
+	if !ok {
+		return nil, false
+	}
+	bp, err := decodeBody(data)
+	return bp, err == nil
+}
+
 // readBody reads a body, the file's after its front matter: from the
 // cache when it has it (then without the body parsed, nor its tree: body
 // and doc are nil, and the caller keeps the file's bytes, see Body),
@@ -97,10 +107,8 @@ func bodyKey(body []byte, bodyLine int, erb bool, opt Options) buildcache.Key {
 func readBody(fileBody []byte, bodyLine int, erb bool, opt Options) (bp *bodyPart, body []byte, doc ast.Node, key buildcache.Key) {
 	if opt.Cache != nil {
 		key = bodyKey(fileBody, bodyLine, erb, opt)
-		if data, ok := opt.Cache.Get(key); ok {
-			if cached, err := decodeBody(data); err == nil {
-				return cached, nil, nil, key
-			}
+		if cached, ok := cachedBody(key, opt); ok {
+			return cached, nil, nil, key
 		}
 	}
 	bp = &bodyPart{}

@@ -121,10 +121,60 @@ func TestAPageFromTheCacheIsThePageParsed(t *testing.T) {
 			for j := range wc.Outline.Links {
 				wc.Outline.Links[j].Node = nil
 			}
-			gc.Body, gc.Raw, gc.BodyKey = parse.Body(g), nil, [32]byte{}
+			gc.Body, gc.Raw, gc.BodyKey, gc.Indexable = parse.Body(g), nil, [32]byte{}, false
 			if !reflect.DeepEqual(wc, gc) {
 				t.Errorf("%s (unsafe HTML %v): the page from the cache differs:\n%+v\nparsed:\n%+v", g.File, unsafe, gc, wc)
 			}
 		}
+	}
+}
+
+// A page made from what the content index keeps of its file
+// (parse.KnownOf, parse.FromKnown) is the page made from the file with
+// the same cache, but that its bytes are not kept (Unread). A page whose
+// file parse.Page cannot stand for without its bytes (front matter not
+// closed, bytes that are not UTF-8) is not Indexable; and a cache that
+// lost the parsed body gives no page, for the caller to read the file.
+func TestAPageFromTheIndexIsThePageFromItsFile(t *testing.T) {
+	srcs := sources(t)
+	srcs = append(srcs,
+		load.Source{Path: "bad/unclosed.md", Data: []byte("---\ntitle: Open\n\nbody\n")},
+		load.Source{Path: "bad/latin1.md", Data: []byte("---\ntitle: Caf\xe9\n---\nbody\n")},
+	)
+	cfg := config.Default()
+	md := markdown.New(markdown.Options{})
+	opt := parse.Options{Config: cfg, Markdown: md, FilePrefix: "content/", Cache: &memStore{m: map[buildcache.Key][]byte{}}}
+	first := parse.All(srcs, opt)
+	indexable := 0
+	for i, p := range first {
+		k, ok := parse.KnownOf(p)
+		if strings.HasPrefix(p.Path, "bad/") {
+			if ok {
+				t.Errorf("%s is Indexable", p.File)
+			}
+			continue
+		}
+		if !ok {
+			continue
+		}
+		indexable++
+		want := parse.Page(srcs[i], opt)
+		got := parse.Page(load.Source{Path: p.Path, State: srcs[i].State, Known: true}, parse.Options{
+			Config: cfg, Markdown: md, FilePrefix: "content/", Cache: opt.Cache,
+			Known: func(path string) (parse.Known, bool) { return k, path == p.Path },
+		})
+		if got == nil || !got.Unread || got.Raw != nil {
+			t.Fatalf("%s: the page from the index is %v, or not Unread, or keeps bytes", p.File, got)
+		}
+		got.Unread, got.Raw = false, want.Raw
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the page from the index differs:\n%+v\nfrom the file:\n%+v", p.File, got.Outline, want.Outline)
+		}
+		if lost := parse.FromKnown(p.Path, k, parse.Options{Config: cfg, Markdown: md, FilePrefix: "content/", Cache: &memStore{m: map[buildcache.Key][]byte{}}}); lost != nil {
+			t.Fatalf("%s: a page from the index with no parsed body in the cache", p.File)
+		}
+	}
+	if indexable < 50 {
+		t.Fatalf("only %d pages from the index compared", indexable)
 	}
 }

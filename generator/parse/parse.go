@@ -57,6 +57,42 @@ type Options struct {
 	// a one-shot build, which makes the tree again (Doc) only for the
 	// pages it renders.
 	Cache buildcache.Store
+	// Known returns what the content index keeps of the file path (see
+	// Known), for a source that Load left unread (load.Source.Known).
+	Known func(path string) (Known, bool)
+}
+
+// Known is what Page reads of a file's bytes when the build cache has
+// the rest (the parsed body under BodyKey; the decoded front matter is
+// made again from FrontMatter when the cache lost it): a page made
+// from it is the page Page makes from the file (FromKnown). The
+// content index of a build keeps it for each file it trusts unchanged
+// (see package engine); a page is Indexable when it can be made so.
+type Known struct {
+	Sum         uint64 // SumOf the file
+	FrontMatter []byte
+	Format      frontmatter.Format
+	BodyLine    int
+	BodyKey     buildcache.Key
+}
+
+// KnownOf returns what the content index keeps of p; ok is false when p
+// is not Indexable.
+func KnownOf(p *site.Parsed) (k Known, ok bool) {
+	if !p.Indexable {
+		return Known{}, false
+	}
+	return Known{Sum: p.Sum, FrontMatter: p.FrontMatter, Format: p.Format, BodyLine: p.BodyLine, BodyKey: p.BodyKey}, true
+}
+
+// SumOf returns site.Parsed.Sum for the file of findings name file (the
+// content path after Options.FilePrefix) and bytes data.
+func SumOf(file string, data []byte) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(file))
+	h.Write([]byte{0})
+	h.Write(data)
+	return h.Sum64()
 }
 
 // All parses every source, using every core. Pages come back in the order
@@ -125,13 +161,58 @@ func unknownKey(f diag.Finding) (string, bool) {
 	return key, true
 }
 
-// Page parses one source. Its findings are in Parsed.Findings.
+// Page parses one source. Its findings are in Parsed.Findings. A source
+// that Load left unread (load.Source.Known) is made from what
+// Options.Known keeps of it and the build cache (FromKnown): Page
+// returns nil when they no longer have it, and the caller reads the
+// file.
 func Page(src load.Source, opt Options) *site.Parsed {
-	file := opt.FilePrefix + src.Path
+	if src.Known && src.Data == nil {
+		if opt.Known == nil || opt.Cache == nil {
+			return nil
+		}
+		k, ok := opt.Known(src.Path)
+		if !ok {
+			return nil
+		}
+		return FromKnown(src.Path, k, opt)
+	}
+	return page(src.Path, src.Data, nil, opt)
+}
+
+// FromKnown returns the page that Page makes from the file path whose
+// bytes k tells, without them: nil when the build cache no longer has
+// the parsed body. The page is Unread.
+func FromKnown(path string, k Known, opt Options) *site.Parsed {
+	if opt.Cache == nil {
+		return nil
+	}
+	return page(path, nil, &k, opt)
+}
+
+// page is Page, from the file's bytes data or, when k is set, from what
+// k keeps of them.
+func page(srcPath string, data []byte, k *Known, opt Options) *site.Parsed {
+	file := opt.FilePrefix + srcPath
 	var out diag.List
-	fm, format, body, bodyLine, ok, badUTF8 := split(src.Data)
+	var bp *bodyPart
+	var fm, body []byte
+	var format frontmatter.Format
+	var bodyLine int
+	var doc ast.Node
+	var key buildcache.Key
+	ok, badUTF8 := true, false
+	if k != nil {
+		fm, format, bodyLine, key = k.FrontMatter, k.Format, k.BodyLine, k.BodyKey
+		var hit bool
+		if bp, hit = cachedBody(key, opt); !hit {
+			return nil
+		}
+	} else {
+		fm, format, body, bodyLine, ok, badUTF8 = split(data)
+	}
 	if badUTF8 {
-		reportUTF8(src.Data, file, &out)
+		reportUTF8(data, file, &out)
 	}
 	if !ok {
 		open, closing := fences(format)
@@ -144,7 +225,9 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	}
 	// Past a limit a body would cost more than a page may: the page is
 	// built without it (see readBody).
-	bp, body, doc, key := readBody(body, bodyLine, erbPage(src.Path), opt)
+	if k == nil {
+		bp, body, doc, key = readBody(body, bodyLine, erbPage(srcPath), opt)
+	}
 	if lim := bp.Limit; lim != nil {
 		out.Errorf(lim.Check, file, bodyLine+max(lim.Line, 1)-1, "%s; the page is built without its body", lim.Msg)
 	}
@@ -152,28 +235,31 @@ func Page(src load.Source, opt Options) *site.Parsed {
 		out.Warnf(n.Check, file, bodyLine+n.Line-1, "%s", n.Message)
 	}
 
-	ref := load.Ref(src.Path)
-	h := fnv.New64a()
-	h.Write([]byte(file))
-	h.Write([]byte{0})
-	h.Write(src.Data)
+	ref := load.Ref(srcPath)
 	p := &site.Parsed{
-		Path:        src.Path,
+		Path:        srcPath,
 		File:        file,
 		Ref:         ref,
 		Meta:        meta,
 		Body:        body,
 		BodyLine:    bodyLine,
 		FrontMatter: bytes.Clone(fm),
-		Sum:         h.Sum64(),
+		Format:      format,
+	}
+	if k != nil {
+		p.Sum = k.Sum
+	} else {
+		p.Sum = SumOf(file, data)
 	}
 	if opt.Cache != nil {
 		p.BodyKey = key
 		if doc == nil {
 			// From the cache: the body is made again from the file
 			// when it is needed (Body).
-			p.Raw = src.Data
+			p.Raw, p.Unread = data, k != nil
 		}
+		// The cache has the parsed body under key: readBody put it.
+		p.Indexable = ok && !badUTF8
 	}
 	p.Kind = kind(p, &out)
 	p.ID = id(ref)
@@ -184,7 +270,7 @@ func Page(src load.Source, opt Options) *site.Parsed {
 			meta.Weight = n // Docusaurus orders by the number prefix
 		}
 	}
-	if w, ok := opt.Config.NavOrder[src.Path]; ok && meta.Weight == 0 {
+	if w, ok := opt.Config.NavOrder[srcPath]; ok && meta.Weight == 0 {
 		meta.Weight = w // mkdocs.yml's nav order
 	}
 	if p.Kind == site.Alert && meta.Alert != "" {
@@ -198,8 +284,8 @@ func Page(src load.Source, opt Options) *site.Parsed {
 	case p.Title != "":
 	case bp.H1 && p.Outline.H1Text != "":
 		p.Title, p.TitleFromH1 = p.Outline.H1Text, true
-	case opt.NavTitles[src.Path] != "":
-		p.Title = opt.NavTitles[src.Path]
+	case opt.NavTitles[srcPath] != "":
+		p.Title = opt.NavTitles[srcPath]
 	case p.Kind == site.Alert && meta.Alert != "":
 		p.Title = meta.Alert
 	default:

@@ -103,6 +103,17 @@ type Parsed struct {
 	// parsed with), when there is a cache; zero otherwise.
 	Raw     []byte
 	BodyKey [32]byte
+	// Format is the front matter's format. Indexable is true when the
+	// page can be made again from the build cache and what Sum,
+	// FrontMatter, Format, BodyLine and BodyKey keep of its file,
+	// without the rest of its bytes: a build's content index may keep
+	// those, and parse.FromKnown make the page from them without
+	// reading the file. Unread is true for a page so made: it keeps no Raw, and its
+	// file is read again when its body is needed (its bytes must then
+	// still have the page's Sum, see parse.SumOf).
+	Format    frontmatter.Format
+	Indexable bool
+	Unread    bool
 	// Doc is the parsed body. Render reads it and never changes it: link
 	// destinations resolved by Resolve reach the renderer at render time.
 	Doc     ast.Node
