@@ -785,7 +785,7 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	}
 
 	if e.index != nil {
-		e.saveIndex(e.index.prev, e.index.states, e.index.start)
+		e.saveIndex(e.index)
 		e.index = nil
 	}
 
@@ -1184,17 +1184,13 @@ func (e *Engine) reload(p string) (reloaded, error) {
 			delete(e.skipped, k)
 		}
 	}
-	// A one-shot build reads the content index the last one left.
+	// A one-shot build reads the content index the last one left, as
+	// it lists the folder.
 	var lopt load.Options
-	var ix contentIndex
 	if p == "." {
-		e.index = nil
-		if _, ok := e.indexKey(); ok {
-			ix = e.readIndex()
-			e.index = &indexRun{prev: ix, start: time.Now()}
-			if ix != nil {
-				lopt.Known = ix.known
-			}
+		e.index = e.startIndex()
+		if e.index != nil {
+			lopt.Known = e.index.known
 		}
 	}
 	c, err := load.PathWith(e.opt.Content, p, lopt)
@@ -1214,8 +1210,8 @@ func (e *Engine) reload(p string) (reloaded, error) {
 		// A page whose body the cache has comes without its tree,
 		// made again only when the page is rendered (release.go).
 		opt.Cache = e.opt.Cache
-		if ix != nil {
-			opt.Known = ix.parsed
+		if e.index != nil {
+			opt.Known = e.index.parsed
 		}
 	}
 	// A one-shot build keeps the syntax trees of a budget of markdown

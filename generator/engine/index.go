@@ -50,12 +50,39 @@ const (
 )
 
 // indexRun is the content index of one build: the index it read (nil
-// for none), the states of the markdown files it loaded, by content
-// path, and when it started to read them.
+// for none, set when ready is closed), the states of the markdown files
+// it loaded, by content path, and when it started to read them.
 type indexRun struct {
+	ready  chan struct{}
 	prev   contentIndex
 	states map[string]load.State
 	start  time.Time
+}
+
+// startIndex starts to read the content index of a one-shot build with
+// a cache, which it returns; nil for other engines.
+func (e *Engine) startIndex() *indexRun {
+	if _, ok := e.indexKey(); !ok {
+		return nil
+	}
+	run := &indexRun{ready: make(chan struct{}), start: time.Now()}
+	go func() {
+		defer close(run.ready)
+		run.prev = e.readIndex()
+	}()
+	return run
+}
+
+// known answers load.Options.Known, once the index is read.
+func (run *indexRun) known(path string, st load.State) bool {
+	<-run.ready
+	return run.prev.known(path, st)
+}
+
+// parsed answers parse.Options.Known, once the index is read.
+func (run *indexRun) parsed(path string) (parse.Known, bool) {
+	<-run.ready
+	return run.prev.parsed(path)
 }
 
 // readMissed returns the pages parsed from srcs, in their order, with the
@@ -135,13 +162,15 @@ func (e *Engine) readIndex() contentIndex {
 	return ix
 }
 
-// saveIndex stores the index of the pages parsed by a build that started
-// to read the content folder at start, from their files' states.
-func (e *Engine) saveIndex(prev contentIndex, states map[string]load.State, start time.Time) {
+// saveIndex stores the index of the pages parsed by run's build, from
+// their files' states.
+func (e *Engine) saveIndex(run *indexRun) {
 	k, ok := e.indexKey()
 	if !ok {
 		return
 	}
+	<-run.ready
+	prev, states, start := run.prev, run.states, run.start
 	ix := make(contentIndex, len(e.parsed))
 	for path, p := range e.parsed {
 		st, ok := states[path]

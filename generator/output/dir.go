@@ -114,21 +114,21 @@ func NewDir(dest string) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.startScan()
+	d.startScan(nil)
 	return d, nil
 }
 
 // NewDirCache is NewDir followed by UseCache(store), but for the order:
 // the table of the work folder's folders is read before the scan starts,
-// so that the scan of every folder can use it (folders.go).
+// so that the scan of every folder can use it (folders.go), and the
+// table of its files after the scan, in the background with it, since
+// nothing needs it before the build's first file.
 func NewDirCache(dest string, store buildcache.Store) (*Dir, error) {
 	d, err := newDir(dest)
 	if err != nil {
 		return nil, err
 	}
-	prior := d.useCache(store)
-	d.startScan()
-	prior()
+	d.startScan(d.useCache(store))
 	return d, nil
 }
 
@@ -224,14 +224,18 @@ func (d *Dir) prepare() error {
 
 // startScan lists the work folder in the background (scan): at 10,000
 // pages that takes a tenth of a build after a one-page edit, which the
-// build spends reading and parsing its pages meanwhile. Whatever reads
-// what the scan records waits for it (scanned).
-func (d *Dir) startScan() {
+// build spends reading and parsing its pages meanwhile. Then it runs
+// then, when not nil. Whatever reads what the scan records, or what then
+// sets, waits for both (scanned).
+func (d *Dir) startScan(then func()) {
 	d.scanDone = make(chan struct{})
 	d.scanStart = time.Now()
 	go func() {
 		defer close(d.scanDone)
 		d.scanErr = d.scan()
+		if then != nil {
+			then()
+		}
 	}()
 }
 

@@ -148,6 +148,9 @@ func (d *Dir) WriteKeyed(name, group string, key uint64, data []byte) error {
 
 // Keep implements Keyed.
 func (d *Dir) Keep(name string, key uint64) bool {
+	if d.scanned() != nil {
+		return false
+	}
 	fk, ok := d.prior[name]
 	if !ok || key == 0 || fk.key != key || fk.group != "" || !d.unchanged(name, fk) {
 		return false
@@ -158,7 +161,7 @@ func (d *Dir) Keep(name string, key uint64) bool {
 
 // KeepGroup implements Keyed.
 func (d *Dir) KeepGroup(group string, key uint64) ([]string, bool) {
-	if group == "" || key == 0 || d.prior == nil {
+	if d.scanned() != nil || group == "" || key == 0 || d.prior == nil {
 		return nil, false
 	}
 	var names []string
