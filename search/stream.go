@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -110,19 +111,22 @@ func (s *Stream) Cached(p *site.Parsed) (*Analysed, bool) {
 
 // cached returns the analysis of d stored under k, or nil.
 func (s *Stream) cached(d Doc, k buildcache.Key) *Analysed {
-	data, hit := s.ex.Cache.Get(k)
-	if !hit {
-		return nil
-	}
-	stored, terms, exact, err := splitPage(data)
-	if err != nil {
-		return nil
-	}
-	a := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: stored}
-	s.mu.Lock()
-	a.terms = s.numberRaw(terms)
-	a.exact = s.numberRaw(exact)
-	s.mu.Unlock()
+	var a *Analysed
+	// The cache's bytes are lent: the entry in the document store is
+	// copied, and the terms are numbered (numberRaw copies a new one).
+	buildcache.View(s.ex.Cache, k, func(data []byte) {
+		a = nil
+		stored, terms, exact, err := splitPage(data)
+		if err != nil {
+			return
+		}
+		na := &Analysed{url: d.URL, kind: d.Kind, owner: d.Owner, roles: d.Roles, stored: bytes.Clone(stored)}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		na.terms = s.numberRaw(terms)
+		na.exact = s.numberRaw(exact)
+		a = na
+	})
 	return a
 }
 

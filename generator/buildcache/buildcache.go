@@ -186,6 +186,26 @@ type Store interface {
 	Put(k Key, value []byte)
 }
 
+// Viewer is a Store that lends a value without a copy (see Cache.View).
+type Viewer interface {
+	View(k Key, f func(value []byte)) bool
+}
+
+// View calls f with the value s stores under k, as Cache.View does (f
+// keeps none of the bytes, and makes its result anew each call) when s
+// is a Viewer, and with Get's copy otherwise. It returns false, and does
+// not call f, on a miss.
+func View(s Store, k Key, f func(value []byte)) bool {
+	if v, ok := s.(Viewer); ok {
+		return v.View(k, f)
+	}
+	value, ok := s.Get(k)
+	if ok {
+		f(value)
+	}
+	return ok
+}
+
 // Hasher makes a Key from parts. Each part is written with its length,
 // so ("ab", "c") and ("a", "bc") give different keys.
 type Hasher struct {
@@ -493,6 +513,20 @@ func storedPrefix(version string) []byte {
 // Get returns the value stored for k. A missing entry is a miss; so is a
 // damaged or foreign one, which is forgotten.
 func (c *Cache) Get(k Key) ([]byte, bool) {
+	var value []byte
+	ok := c.View(k, func(v []byte) { value = bytes.Clone(v) })
+	return value, ok
+}
+
+// View calls f with the value stored under k, as Get would return it,
+// but without copying a value that is in a pack the cache has mapped:
+// the bytes are valid only until f returns, and f must keep none of
+// them (what it keeps, it copies: a decoder's strings do). When reading
+// the mapped bytes faults (a pack cut short on disk after it was mapped,
+// see viewMapped), f is called again with the value read by a system
+// call, so f must make its result anew each time it is called. It
+// returns false, and does not call f, on a miss.
+func (c *Cache) View(k Key, fn func(value []byte)) bool {
 	s := c.stored(k)
 	c.mu.RLock()
 	l, ok := c.index[s]
@@ -503,7 +537,7 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 	c.mu.RUnlock()
 	if !ok {
 		c.misses.Add(1)
-		return nil, false
+		return false
 	}
 	if p.own && l.off+int64(l.n) > c.flushed.Load() {
 		c.w.mu.Lock()
@@ -511,35 +545,48 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		c.w.mu.Unlock()
 		if err != nil {
 			c.misses.Add(1)
-			return nil, false
+			return false
 		}
 	}
-	f := p.file(c.dir)
-	if f == nil {
+	file := p.file(c.dir)
+	if file == nil {
 		// The pack was removed (pruned by another build) before it
 		// was opened.
 		c.forget(s, l)
 		c.misses.Add(1)
-		return nil, false
+		return false
 	}
-	data, ok := copyMapped(p.mapped, l.off, l.n)
-	if !ok {
-		data = make([]byte, l.n)
-		if _, err := f.ReadAt(data, l.off); err != nil {
+	done, damaged := viewMapped(p.mapped, l.off, l.n, func(data []byte) bool {
+		value, err := Decode(data, s, c.version)
+		if err != nil {
+			return false
+		}
+		fn(value)
+		return true
+	})
+	if !done && !damaged {
+		data := make([]byte, l.n)
+		if _, err := file.ReadAt(data, l.off); err != nil {
 			c.drop(s, l)
-			return nil, false
+			return false
+		}
+		value, err := Decode(data, s, c.version)
+		if err != nil {
+			damaged = true
+		} else {
+			fn(value)
+			done = true
 		}
 	}
-	value, err := Decode(data, s, c.version)
-	if err != nil {
+	if damaged {
 		c.drop(s, l)
-		return nil, false
+		return false
 	}
 	if !p.own {
 		c.touch(p)
 	}
 	c.hits.Add(1)
-	return value, true
+	return true
 }
 
 // touch sets the modification time of p's index, at most once every

@@ -323,7 +323,39 @@ func TestAPackCutWhileMappedIsAMissForTheEntriesCut(t *testing.T) {
 		if ok && !bytes.Equal(got, bytes.Repeat([]byte{byte(i)}, size)) {
 			t.Errorf("entry %d read wrong", i)
 		}
+		// View lends the mapped bytes: the cut ones fault, and are a
+		// miss; f then sees only whole entries.
+		var viewed bool
+		ok = r.View(key(fmt.Sprint(i)), func(v []byte) {
+			viewed = bytes.Equal(v, bytes.Repeat([]byte{byte(i)}, size))
+		})
+		if want := i < 5; ok != want || ok != viewed {
+			t.Errorf("entry %d: View hit %v, saw the entry %v, want %v", i, ok, viewed, want)
+		}
 	}
+}
+
+// View lends a value without a copy, the value Get returns; a panic of
+// the caller's function is its own, not a miss.
+func TestViewLendsWhatGetReturns(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir, "dev")
+	c.Put(key("a"), []byte("value a"))
+	prune(t, c)
+	r := open(t, dir, "dev")
+	var got string
+	if !View(r, key("a"), func(v []byte) { got = string(v) }) || got != "value a" {
+		t.Fatalf("View = %q, want value a", got)
+	}
+	if View(r, key("b"), func([]byte) { t.Error("f called on a miss") }) {
+		t.Error("View of a key never put is a hit")
+	}
+	defer func() {
+		if recover() != "f's own" {
+			t.Error("f's panic did not reach the caller")
+		}
+	}()
+	r.View(key("a"), func([]byte) { panic("f's own") })
 }
 
 func TestDecodeNamesWhatIsWrong(t *testing.T) {

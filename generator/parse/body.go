@@ -90,12 +90,11 @@ func bodyKey(body []byte, bodyLine int, erb bool, opt Options) buildcache.Key {
 
 // cachedBody returns the parsed body the cache keeps under key.
 func cachedBody(key buildcache.Key, opt Options) (*bodyPart, bool) {
-	data, ok := opt.Cache.Get(key)
-	if !ok {
-		return nil, false
-	}
-	bp, err := decodeBody(data)
-	return bp, err == nil
+	var bp *bodyPart
+	var err error
+	// decodeBody copies what it keeps: the cache's bytes are lent.
+	ok := buildcache.View(opt.Cache, key, func(data []byte) { bp, err = decodeBody(data) })
+	return bp, ok && err == nil
 }
 
 // readBody reads a body, the file's after its front matter: from the

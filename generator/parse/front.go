@@ -28,12 +28,14 @@ func readFront(file string, fm []byte, format frontmatter.Format, firstLine int,
 	h.String(strconv.Itoa(firstLine))
 	h.Strings(fopt.Allowed)
 	key := h.Sum()
-	if data, ok := opt.Cache.Get(key); ok {
-		if m, finds, err := frontmatter.DecodeResult(data); err == nil {
-			return m, finds
-		}
+	var m *frontmatter.Meta
+	var finds []diag.Finding
+	var err error
+	// DecodeResult copies what it keeps: the cache's bytes are lent.
+	if buildcache.View(opt.Cache, key, func(data []byte) { m, finds, err = frontmatter.DecodeResult(data) }) && err == nil {
+		return m, finds
 	}
-	m, finds := frontmatter.DecodeAny(file, fm, format, firstLine, fopt)
+	m, finds = frontmatter.DecodeAny(file, fm, format, firstLine, fopt)
 	if data, err := frontmatter.EncodeResult(m, finds); err == nil {
 		opt.Cache.Put(key, data)
 	}

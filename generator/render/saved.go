@@ -82,12 +82,10 @@ func (r *Renderer) loadSaved() {
 		return
 	}
 	bc.savedRead = true
-	data, ok := store.Get(r.savedKey())
-	if !ok {
-		return
-	}
-	saved, err := decodeSaved(data)
-	if err != nil {
+	var saved map[string]savedEntry
+	var err error
+	// decodeSaved copies what it keeps: the cache's bytes are lent.
+	if !buildcache.View(store, r.savedKey(), func(data []byte) { saved, err = decodeSaved(data) }) || err != nil {
 		return
 	}
 	bc.cat, bc.catGlobal = make(map[*site.Parsed]catEntry, len(saved)), r.catGlobal()
