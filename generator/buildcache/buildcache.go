@@ -962,6 +962,9 @@ type packFile struct {
 	size    int64     // of the pack and its index, in bytes
 	used    time.Time // the later modification time of the two
 	own     bool
+	// unread is true when ix has no entries yet: Open read the index
+	// whole, and Prune did not read it again.
+	unread bool
 }
 
 // compactLock is the file that one compacting Prune holds.
@@ -985,6 +988,14 @@ func (c *Cache) Prune() (PruneResult, error) {
 		ownID = c.w.p.id
 	}
 	c.w.mu.Unlock()
+	// The packs whose indexes Open read whole and found good: an index
+	// is written once, so theirs are not read again but to compact.
+	opened := map[string]bool{}
+	c.mu.RLock()
+	for _, p := range c.list {
+		opened[p.id] = true
+	}
+	c.mu.RUnlock()
 	type pair struct{ pack, idx fs.FileInfo }
 	byID := map[string]*pair{}
 	for _, e := range names {
@@ -1036,7 +1047,9 @@ func (c *Cache) Prune() (PruneResult, error) {
 	for id, f := range byID {
 		var ix Index
 		ok := false
-		if f.idx != nil && f.pack != nil {
+		if f.idx != nil && f.pack != nil && opened[id] && id != ownID {
+			ix, ok = Index{Version: c.version}, true
+		} else if f.idx != nil && f.pack != nil {
 			data, err := os.ReadFile(filepath.Join(c.dir, id+IndexExt))
 			if err == nil {
 				ix, err = DecodeIndex(data)
@@ -1066,7 +1079,7 @@ func (c *Cache) Prune() (PruneResult, error) {
 			}
 			continue
 		}
-		pf := &packFile{id: id, version: ix.Version, ix: ix, own: id == ownID}
+		pf := &packFile{id: id, version: ix.Version, ix: ix, own: id == ownID, unread: opened[id] && id != ownID}
 		if f.pack != nil {
 			pf.size, pf.used = f.pack.Size(), f.pack.ModTime()
 		}
@@ -1092,6 +1105,20 @@ func (c *Cache) Prune() (PruneResult, error) {
 	var errs []error
 	if flushErr != nil {
 		errs = append(errs, flushErr)
+	}
+	if len(mine) > MaxPacks {
+		// Compaction reads the entries of the indexes left unread.
+		mine = slices.DeleteFunc(mine, func(p *packFile) bool {
+			if !p.unread {
+				return false
+			}
+			data, err := os.ReadFile(filepath.Join(c.dir, p.id+IndexExt))
+			if err == nil {
+				p.ix, err = DecodeIndex(data)
+			}
+			p.unread = false
+			return err != nil || p.ix.Version != c.version
+		})
 	}
 	if len(mine) > MaxPacks {
 		merged, n, err := c.compact(mine)
