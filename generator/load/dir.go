@@ -12,7 +12,9 @@ import (
 // rules for names, except that ReadFile reads a file with fewer system
 // calls on Linux (see readFile) and refuses what is not a regular file
 // (a named pipe, a device) instead of blocking on it. Load reads every
-// page of a build through ReadFile: 10,000 pages are 10,000 reads.
+// page of a build through ReadFile: 10,000 pages are 10,000 reads. On
+// Linux, Load also reads each file's State through it, and a file that
+// Options.Known knows in its state costs one stat(2) instead.
 func Dir(dir string) fs.FS {
 	return dirFS{fsys: os.DirFS(dir), dir: dir}
 }
