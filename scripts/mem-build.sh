@@ -109,7 +109,7 @@ echo "| binary | pages | wall (s) | user (s) | system (s) | peak RSS (MiB) | lar
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${tools[@]}"; do
 	for n in "${sizes[@]}"; do
-		printf '| %s | %d | %.2f | %.2f | %.2f | %.0f | %d | %d | %d |\n' "$t" "$n" "$(median "$t-$n" 1)" "$(median "$t-$n" 2)" \
+		printf '| %s | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n' "$t" "$n" "$(median "$t-$n" 1)" "$(median "$t-$n" 2)" \
 			"$(median "$t-$n" 3)" "$(awk -v k="$(median "$t-$n" 4)" 'BEGIN { print k / 1024 }')" "$(median "$t-$n" 5)" \
 			"$(median "$t-$n" 6)" "$(median "$t-$n" 7)"
 	done
