@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
@@ -37,6 +38,12 @@ import (
 // in whole seconds), so that any later change shows in the state. A file
 // just edited is so left out, and read again by the next build too.
 //
+// Like git's, the index cannot see a change that leaves a file's state as
+// it was: a write through a shared memory mapping to a page already dirty
+// changes no time. A build that renders such a page finds its bytes
+// changed and fails, and takes the file out of the index first
+// (forgetIndexed), so that building again reads it.
+//
 // The index is one entry of the build cache, under the content folder's
 // path and what the index's parts depend on (the content prefix, which
 // Sum hashes, and raw HTML, which the body's key does), so checksummed
@@ -57,6 +64,7 @@ type indexRun struct {
 	prev   contentIndex
 	states map[string]load.State
 	start  time.Time
+	mu     sync.Mutex // guards prev once the pages are made (forget)
 }
 
 // startIndex starts to read the content index of a one-shot build with
@@ -162,6 +170,29 @@ func (e *Engine) readIndex() contentIndex {
 	return ix
 }
 
+// forgetIndexed takes path out of the index the last build left, and
+// stores that at once: the page made from the index no longer has its
+// file's bytes, which changed without a change of the file's state (a
+// write through a shared memory mapping need not change its times), and
+// the build fails; the next build reads the file.
+func (e *Engine) forgetIndexed(path string) {
+	run := e.index
+	k, ok := e.indexKey()
+	if run == nil || !ok {
+		return
+	}
+	<-run.ready
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if _, ok := run.prev[path]; !ok {
+		return
+	}
+	ix := maps.Clone(run.prev)
+	delete(ix, path)
+	run.prev = ix
+	e.opt.Cache.Put(k, encodeIndex(ix))
+}
+
 // saveIndex stores the index of the pages parsed by run's build, from
 // their files' states.
 func (e *Engine) saveIndex(run *indexRun) {
@@ -170,7 +201,10 @@ func (e *Engine) saveIndex(run *indexRun) {
 		return
 	}
 	<-run.ready
-	prev, states, start := run.prev, run.states, run.start
+	run.mu.Lock()
+	prev := run.prev
+	run.mu.Unlock()
+	states, start := run.states, run.start
 	ix := make(contentIndex, len(e.parsed))
 	for path, p := range e.parsed {
 		st, ok := states[path]

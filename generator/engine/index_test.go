@@ -57,6 +57,16 @@ func newIndexSite(t *testing.T) *indexSite {
 // build builds the site and checks it against a build without the cache;
 // fresh builds into a new destination, which renders every page.
 func (s *indexSite) build(step string, fresh bool) *engine.Result {
+	s.t.Helper()
+	res, err := s.tryBuild(step, fresh)
+	if err != nil {
+		s.t.Fatalf("%s: %v", step, err)
+	}
+	return res
+}
+
+// tryBuild is build, but returns the error of a build that fails.
+func (s *indexSite) tryBuild(step string, fresh bool) (*engine.Result, error) {
 	t := s.t
 	t.Helper()
 	opt, err := siteOptions(s.dir, false)
@@ -77,14 +87,14 @@ func (s *indexSite) build(step string, fresh bool) *engine.Result {
 	_, res, err := engine.New(context.Background(), opt)
 	if err != nil {
 		w.Abort()
-		t.Fatalf("%s: %v", step, err)
+		return nil, err
 	}
 	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	opt.Out, opt.Cache = nil, nil
 	sameFolderAsBuild(t, dest, opt, step)
-	return res
+	return res, nil
 }
 
 // edit rewrites a page of the example with one word changed in its body,

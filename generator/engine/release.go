@@ -83,6 +83,7 @@ type held struct {
 	md      *markdown.Markdown
 	bodies  *render.BodyCache
 	content fs.FS                  // the content folder, for pages made from the index
+	stale   func(path string)      // told of a page whose file reread finds changed
 	pages   map[*site.Page]*holder // read-only once the renders start
 	stream  *search.Stream
 
@@ -110,7 +111,7 @@ func (e *Engine) newHeld(pre *early) *held {
 		return nil
 	}
 	h := &held{
-		md: e.md, bodies: &e.bodies, content: e.opt.Content, pages: map[*site.Page]*holder{},
+		md: e.md, bodies: &e.bodies, content: e.opt.Content, stale: e.forgetIndexed, pages: map[*site.Page]*holder{},
 		docs: map[*site.Page]*search.Analysed{},
 	}
 	if pre != nil {
@@ -310,6 +311,9 @@ func (h *held) reread(p *site.Parsed) error {
 		return err
 	}
 	if parse.SumOf(p.File, data) != p.Sum {
+		if h.stale != nil {
+			h.stale(p.Path)
+		}
 		return fmt.Errorf("%s changed while the site was built: build again", p.File)
 	}
 	p.Raw = data
