@@ -187,17 +187,17 @@ func (s *Stream) AnalysePage(p *site.Page) (a *Analysed, ok bool, err error) {
 }
 
 // numberRaw is number for terms read from the cache. s.mu must be held.
-func (s *Stream) numberRaw(terms []rawTerm) []termBits {
-	out := make([]termBits, len(terms))
-	for i, t := range terms {
-		id, ok := s.ids[string(t.term)]
+func (s *Stream) numberRaw(terms rawTerms) []termBits {
+	out := make([]termBits, 0, terms.n)
+	for t, bits := range terms.all() {
+		id, ok := s.ids[string(t)]
 		if !ok {
-			name := string(t.term)
+			name := string(t)
 			id = uint32(len(s.names))
 			s.ids[name] = id
 			s.names = append(s.names, name)
 		}
-		out[i] = termBits{id, t.bits}
+		out = append(out, termBits{id, bits})
 	}
 	return out
 }

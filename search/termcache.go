@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/binary"
 	"errors"
+	"iter"
 	"maps"
 	"math"
 	"slices"
@@ -64,18 +65,18 @@ func encodePage(stored []byte, terms, exact map[string]int) []byte {
 // splitPage reads what encodePage wrote; the entry and the terms share
 // b's bytes. The entry must look like a JSON object (the cache's
 // checksum vouches for the rest).
-func splitPage(b []byte) (stored []byte, terms, exact []rawTerm, err error) {
+func splitPage(b []byte) (stored []byte, terms, exact rawTerms, err error) {
 	n, w := binary.Uvarint(b)
 	if w <= 0 || n > uint64(len(b)-w) {
-		return nil, nil, nil, errTerms
+		return nil, rawTerms{}, rawTerms{}, errTerms
 	}
 	stored = b[w : w+int(n) : w+int(n)]
 	if len(stored) < 2 || stored[0] != '{' || stored[len(stored)-1] != '}' {
-		return nil, nil, nil, errTerms
+		return nil, rawTerms{}, rawTerms{}, errTerms
 	}
 	terms, exact, err = splitTerms(b[w+int(n):])
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, rawTerms{}, rawTerms{}, err
 	}
 	return stored, terms, exact, nil
 }
@@ -96,46 +97,68 @@ func (e *Exporter) analysis(d Doc) (map[string]int, map[string]int) {
 	return terms, exact
 }
 
-// rawTerm is a term of a cached analysis, still in its bytes.
-type rawTerm struct {
-	term []byte
-	bits uint32
+// rawTerms is one list of a cached analysis as encodeTerms wrote it, in
+// its bytes, checked by splitTerms: n terms, each its length, the term
+// and its bits, as unsigned varints.
+type rawTerms struct {
+	data []byte
+	n    int
 }
 
-// splitTerms reads what encodeTerms wrote, as decodeTerms does, but
-// into lists of terms that share data's bytes. A term listed twice is
-// an error, as it is in the maps encodeTerms writes.
-func splitTerms(b []byte) (terms, exact []rawTerm, err error) {
-	var out [2][]rawTerm
-	for i := range out {
-		n, w := binary.Uvarint(b)
-		if w <= 0 || n > uint64(len(b)) {
-			return nil, nil, errTerms
-		}
-		b = b[w:]
-		list := make([]rawTerm, 0, n)
-		for range n {
+// all yields the terms of r and their bits, in order; the terms share
+// r's bytes.
+func (r rawTerms) all() iter.Seq2[[]byte, uint32] {
+	return func(yield func([]byte, uint32) bool) {
+		b := r.data
+		for range r.n {
 			l, w := binary.Uvarint(b)
-			if w <= 0 || l > uint64(len(b)-w) {
-				return nil, nil, errTerms
-			}
 			t := b[w : w+int(l) : w+int(l)]
 			b = b[w+int(l):]
 			bits, w := binary.Uvarint(b)
+			b = b[w:]
+			if !yield(t, uint32(bits)) {
+				return
+			}
+		}
+	}
+}
+
+// splitTerms reads what encodeTerms wrote, as decodeTerms does, but
+// into lists of terms that share data's bytes, with no copy and no
+// allocation. A term listed twice is an error, as it is in the maps
+// encodeTerms writes.
+func splitTerms(b []byte) (terms, exact rawTerms, err error) {
+	var out [2]rawTerms
+	for i := range out {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || n > uint64(len(b)) {
+			return rawTerms{}, rawTerms{}, errTerms
+		}
+		b = b[w:]
+		start := b
+		var last []byte
+		for k := range n {
+			l, w := binary.Uvarint(b)
+			if w <= 0 || l > uint64(len(b)-w) {
+				return rawTerms{}, rawTerms{}, errTerms
+			}
+			t := b[w : w+int(l)]
+			b = b[w+int(l):]
+			bits, w := binary.Uvarint(b)
 			if w <= 0 || bits > maxBits {
-				return nil, nil, errTerms
+				return rawTerms{}, rawTerms{}, errTerms
 			}
 			b = b[w:]
 			// encodeTerms writes the terms sorted, each once.
-			if k := len(list); k > 0 && string(list[k-1].term) >= string(t) {
-				return nil, nil, errTerms
+			if k > 0 && string(last) >= string(t) {
+				return rawTerms{}, rawTerms{}, errTerms
 			}
-			list = append(list, rawTerm{t, uint32(bits)})
+			last = t
 		}
-		out[i] = list
+		out[i] = rawTerms{data: start[: len(start)-len(b) : len(start)-len(b)], n: int(n)}
 	}
 	if len(b) != 0 {
-		return nil, nil, errTerms
+		return rawTerms{}, rawTerms{}, errTerms
 	}
 	return out[0], out[1], nil
 }

@@ -33,16 +33,15 @@ func FuzzDecodeTerms(f *testing.F) {
 }
 
 // sameRaw reports whether the terms read by splitTerms are those of m.
-func sameRaw(raw []rawTerm, m map[string]int) bool {
-	if len(raw) != len(m) {
-		return false
-	}
-	for _, r := range raw {
-		if bits, ok := m[string(r.term)]; !ok || bits != int(r.bits) {
+func sameRaw(raw rawTerms, m map[string]int) bool {
+	n := 0
+	for term, bits := range raw.all() {
+		if b, ok := m[string(term)]; !ok || b != int(bits) {
 			return false
 		}
+		n++
 	}
-	return true
+	return n == raw.n && n == len(m)
 }
 
 // FuzzDecodePage checks that no cached analysis of a whole page
@@ -65,11 +64,11 @@ func FuzzDecodePage(f *testing.F) {
 			t.Fatalf("accepted %q with an entry %q that is no JSON object", data, stored)
 		}
 		terms, exact := map[string]int{}, map[string]int{}
-		for _, r := range rt {
-			terms[string(r.term)] = int(r.bits)
+		for term, bits := range rt.all() {
+			terms[string(term)] = int(bits)
 		}
-		for _, r := range rx {
-			exact[string(r.term)] = int(r.bits)
+		for term, bits := range rx.all() {
+			exact[string(term)] = int(bits)
 		}
 		s2, t2, x2, err := splitPage(encodePage(stored, terms, exact))
 		if err != nil || string(s2) != string(stored) || !sameRaw(t2, terms) || !sameRaw(x2, exact) {
