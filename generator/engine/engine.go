@@ -356,6 +356,7 @@ func (e *Engine) Update(ctx context.Context, ch Change) (*Result, error) {
 
 func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	res := &Result{}
+	var storeIndex func() // stores the content index (index.go)
 	reparse := e.parsed == nil
 	// reshape is true when the site graph must be resolved again, not
 	// patched (resolve.Graph.Patch).
@@ -419,6 +420,11 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		r, err := e.reload(".")
 		if err != nil {
 			return nil, fmt.Errorf("reading content: %w", err)
+		}
+		if e.index != nil {
+			// The index of these pages is made on another core while
+			// the build goes on, and stored once it has succeeded.
+			storeIndex = e.saveIndex(e.index)
 		}
 		res.Parsed = len(r.parsed)
 		for _, pp := range r.parsed {
@@ -784,8 +790,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.searchOwed = nil
 	}
 
-	if e.index != nil {
-		e.saveIndex(e.index)
+	if storeIndex != nil {
+		storeIndex()
 		e.index = nil
 	}
 

@@ -193,31 +193,46 @@ func (e *Engine) forgetIndexed(path string) {
 	e.opt.Cache.Put(k, encodeIndex(ix))
 }
 
-// saveIndex stores the index of the pages parsed by run's build, from
-// their files' states.
-func (e *Engine) saveIndex(run *indexRun) {
+// saveIndex starts to make the index of the pages parsed by run's
+// build, from their files' states, on another goroutine, and returns the
+// function that stores it, to be called once the build has succeeded:
+// a page found changed before then takes its file out of the index
+// instead, and fails the build (forgetIndexed). The pages' fields that
+// the index reads (parse.KnownOf) do not change after Parse.
+func (e *Engine) saveIndex(run *indexRun) (store func()) {
 	k, ok := e.indexKey()
 	if !ok {
-		return
+		return func() {}
 	}
-	<-run.ready
-	run.mu.Lock()
-	prev := run.prev
-	run.mu.Unlock()
-	states, start := run.states, run.start
-	ix := make(contentIndex, len(e.parsed))
-	for path, p := range e.parsed {
-		st, ok := states[path]
-		known, indexable := parse.KnownOf(p)
-		if !ok || !st.Valid() || !indexable || !settled(st, start) {
-			continue
+	var data []byte // nil when the index the last build left is the same
+	done := make(chan struct{})
+	parsed := e.parsed
+	go func() {
+		defer close(done)
+		<-run.ready
+		run.mu.Lock()
+		prev := run.prev
+		run.mu.Unlock()
+		states, start := run.states, run.start
+		ix := make(contentIndex, len(parsed))
+		for path, p := range parsed {
+			st, ok := states[path]
+			known, indexable := parse.KnownOf(p)
+			if !ok || !st.Valid() || !indexable || !settled(st, start) {
+				continue
+			}
+			ix[path] = indexEntry{state: st, known: known}
 		}
-		ix[path] = indexEntry{state: st, known: known}
+		if !maps.EqualFunc(prev, ix, sameEntry) {
+			data = encodeIndex(ix)
+		}
+	}()
+	return func() {
+		<-done
+		if data != nil {
+			e.opt.Cache.Put(k, data)
+		}
 	}
-	if maps.EqualFunc(prev, ix, sameEntry) {
-		return
-	}
-	e.opt.Cache.Put(k, encodeIndex(ix))
 }
 
 // settled reports whether a file in state st was last changed long
