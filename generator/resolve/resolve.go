@@ -254,6 +254,31 @@ func byURLPath(s *site.Site, p string) *site.Page {
 	return s.ByURL[strings.ToLower(p)]
 }
 
+// parseLocal is url.Parse for the common destination of a link within a
+// site, a path with at most a fragment, made only of characters that
+// neither url.Parse nor an escape changes: letters, digits and "-._~/".
+// Other destinations, and a path that starts with "//" (an authority),
+// are not ok, and go to url.Parse. It makes no
+// allocation but the URL.
+func parseLocal(dest string) (*url.URL, bool) {
+	p, frag, hasFrag := strings.Cut(dest, "#")
+	if strings.HasPrefix(p, "//") || !plainURLPart(p) || !plainURLPart(frag) || (hasFrag && frag == "") {
+		return nil, false
+	}
+	return &url.URL{Path: p, Fragment: frag}, true
+}
+
+// plainURLPart reports whether s has only letters, digits and "-._~/".
+func plainURLPart(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
 // link resolves a link of page p.
 func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *site.Page, l markdown.Link) site.Link {
 	out := site.Link{Link: l, URL: l.Dest}
@@ -264,9 +289,12 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 	if dest == "" || strings.HasPrefix(dest, "//") {
 		return out
 	}
-	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return out
+	u, ok := parseLocal(dest)
+	if !ok {
+		var err error
+		if u, err = url.Parse(dest); err != nil || u.Scheme != "" || u.Host != "" {
+			return out
+		}
 	}
 	out.Local = true
 	out.Fragment = u.Fragment
