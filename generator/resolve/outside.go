@@ -55,6 +55,11 @@ func OutsideFiles(cfg *config.Config, p *site.Parsed) []string {
 		if dest == "" || strings.HasPrefix(dest, "/") {
 			continue
 		}
+		// Only a ".." leads out of the content folder, written so or
+		// escaped ("%2e%2e"): most links are let go without a parse.
+		if !strings.Contains(dest, "..") && !strings.Contains(dest, "%") {
+			continue
+		}
 		u, err := url.Parse(dest)
 		if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/") {
 			continue
