@@ -2,6 +2,7 @@ package search
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"sync"
@@ -21,7 +22,15 @@ import (
 // shard would be too large (see split). A query term fetches the shards
 // whose key is a prefix of it or starts with it; a whole query fetches the
 // shard of its exact-hit key too. Every file but the manifest is named by
-// its content hash, so hosts may cache it for ever.
+// a hash of what it holds, so hosts may cache it for ever: a shard by the
+// hash of its terms and postings (shardName), which its bytes are made
+// from, so that a shard whose file an earlier build wrote is known
+// without being encoded; the other files by the hash of their bytes, or
+// of their chunk's.
+//
+// A Writer that also keeps files (Keeper) is asked to keep each file
+// whose name it may already have, and the file is made only when it is
+// not kept.
 
 // Dir is the folder of the export in the site.
 const Dir = "search"
@@ -76,6 +85,53 @@ type posting struct {
 // are Writers): name is a slash-separated path under the site root.
 type Writer interface {
 	WriteFile(name string, data []byte) error
+}
+
+// Keeper is a Writer that may already hold files of the export, from an
+// earlier build: KeepFile reports whether it holds the file name, which
+// is named by a hash of what it holds, as that build wrote it, and if so
+// keeps it in the new site as if it were written again.
+type Keeper interface {
+	Writer
+	KeepFile(name string) bool
+}
+
+// shardNameFormat names what shardName hashes and the encoding of a shard
+// (appendShard): it changes when either does, so that a shard file's name
+// always stands for its bytes.
+const shardNameFormat = "playbook search shard/1"
+
+// shardName returns the hash that names the shard of terms and exact with
+// their postings in post and xpost (as appendShard makes it): the first
+// 12 hex digits of the SHA-256 of shardNameFormat and, for each list, the
+// number of terms and each term with its postings, as unsigned varints.
+func shardName(terms []string, post map[string][]posting, exact []string, xpost map[string][]posting) string {
+	size := len(shardNameFormat) + 2*binary.MaxVarintLen64
+	for _, t := range terms {
+		size += len(t) + 2*binary.MaxVarintLen32 + 2*binary.MaxVarintLen32*len(post[t])
+	}
+	for _, t := range exact {
+		size += len(t) + 2*binary.MaxVarintLen32 + 2*binary.MaxVarintLen32*len(xpost[t])
+	}
+	b := make([]byte, 0, size)
+	b = append(b, shardNameFormat...)
+	for _, list := range []struct {
+		terms []string
+		post  map[string][]posting
+	}{{terms, post}, {exact, xpost}} {
+		b = binary.AppendUvarint(b, uint64(len(list.terms)))
+		for _, t := range list.terms {
+			b = binary.AppendUvarint(b, uint64(len(t)))
+			b = append(b, t...)
+			ps := list.post[t]
+			b = binary.AppendUvarint(b, uint64(len(ps)))
+			for _, p := range ps {
+				b = binary.AppendUvarint(b, uint64(uint32(p.doc)))
+				b = binary.AppendUvarint(b, uint64(uint32(p.bits)))
+			}
+		}
+	}
+	return hash(b)
 }
 
 // Export writes the static export of docs through w.

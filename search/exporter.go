@@ -482,11 +482,17 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 	// The shards are encoded a batch at a time, so that a Stream holds
 	// one batch of them, not the whole export.
 	data := make([][]byte, min(len(keys), shardBatch))
+	names := make([]string, len(data))
 	for len(keys) > 0 {
 		batch := keys[:min(len(keys), shardBatch)]
 		keys = keys[len(batch):]
 		parallel(len(batch), func(i int) error {
 			h := byKey[batch[i]]
+			names[i] = shardName(h.terms, e.post, h.exact, e.xpost)
+			// A shard the writer already has is not encoded.
+			if e.out != nil && e.out.keep(Dir+"/s/"+names[i]+".json") {
+				return nil
+			}
 			size := 16
 			for _, t := range h.terms {
 				size += len(t) + 6 + 5*len(e.post[t])
@@ -498,11 +504,12 @@ func (e *Exporter) shardGroups(groups map[string]bool, movedT, movedX map[string
 			return nil
 		})
 		for i, k := range batch {
-			h := hash(data[i])
-			name := Dir + "/s/" + h + ".json"
+			name := Dir + "/s/" + names[i] + ".json"
 			e.shardFile[k] = name
-			e.manifest.Shards[k] = h
-			e.put(name, data[i])
+			e.manifest.Shards[k] = names[i]
+			if data[i] != nil {
+				e.put(name, data[i])
+			}
 			data[i] = nil
 		}
 	}
@@ -640,10 +647,14 @@ func (e *Exporter) finish(facets bool) error {
 	}
 	if e.out != nil {
 		// A Stream's: the entries, a file each, are written on every
-		// core.
+		// core, but those the writer already has: a chunk's hash covers
+		// its entries, so a file's name stands for its bytes.
 		parallel(len(puts), func(k int) error {
 			i := puts[k]
-			e.out.send(storeFile(hashes[i/storeChunk], i), e.store[i])
+			name := storeFile(hashes[i/storeChunk], i)
+			if !e.out.keep(name) {
+				e.out.send(name, e.store[i])
+			}
 			return nil
 		})
 	} else {

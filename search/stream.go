@@ -304,6 +304,29 @@ func (s *sender) send(name string, data []byte) {
 	}
 }
 
+// keep asks the Writer, when it is a Keeper, to keep file name as an
+// earlier build wrote it, and reports whether it did; a kept file counts
+// as sent.
+func (s *sender) keep(name string) bool {
+	k, ok := s.w.(Keeper)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	if s.err != nil || s.sent[name] {
+		s.mu.Unlock()
+		return s.sent[name]
+	}
+	s.mu.Unlock()
+	if !k.KeepFile(name) {
+		return false
+	}
+	s.mu.Lock()
+	s.sent[name] = true
+	s.mu.Unlock()
+	return true
+}
+
 // failed returns the first error of a write.
 func (s *sender) failed() error {
 	s.mu.Lock()

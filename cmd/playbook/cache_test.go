@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opsplaybook/playbook/generator/buildcache"
+	"github.com/opsplaybook/playbook/generator/output"
 	"github.com/opsplaybook/playbook/internal/testenv"
 )
 
@@ -408,4 +410,64 @@ func TestAServeSessionIndexesWhatItCachesWhileItRuns(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// Builds into the same destination with a cache keep the search files the
+// destination already has by their names (search.Keeper); after edits,
+// and after search files of both folders were changed by hand, each
+// build is still the site a build without the cache makes.
+func TestRebuildsIntoTheDestinationAreTheSiteANoCacheBuildMakes(t *testing.T) {
+	root := repoRoot(t)
+	tmp := t.TempDir()
+	site := filepath.Join(tmp, "site")
+	for _, dir := range []string{"content", "rules"} {
+		if err := os.CopyFS(filepath.Join(site, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := os.ReadFile(filepath.Join(root, "playbook.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeSiteFile(t, site, "playbook.yaml", cfg)
+	dest, cache := filepath.Join(tmp, "public"), filepath.Join(tmp, "cache")
+	page := filepath.Join(site, "content", "runbooks", "platform", "pod-crashlooping.md")
+	check := func(step string) {
+		t.Helper()
+		plain := filepath.Join(tmp, "plain-"+step)
+		buildSite(t, "-s", site, "--no-cache", "-d", plain)
+		buildSite(t, "-s", site, "--cache-dir", cache, "-d", dest)
+		sameSite(t, plain, dest)
+	}
+	check("cold")
+	check("warm")
+	for i, words := range []string{"zanzibar quokka", "quokka", "xylophone"} {
+		f, err := os.OpenFile(page, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, "\nAfter the edit %d: %s.\n", i, words)
+		f.Close()
+		check(fmt.Sprint("edit", i))
+	}
+	// A shard and an entry of the document store changed by hand, in
+	// the same size, in the site and in the folder the next build
+	// updates.
+	for _, dir := range []string{dest, output.Previous(dest)} {
+		for _, pattern := range []string{"search/s/*.json", "search/d/*/*.json"} {
+			names, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+			if len(names) == 0 {
+				t.Fatalf("no %s in %s", pattern, dir)
+			}
+			data, err := os.ReadFile(names[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(names[0], bytes.Repeat([]byte("#"), len(data)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check("changed1")
+	check("changed2")
 }

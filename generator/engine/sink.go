@@ -87,6 +87,13 @@ func (s *sink) keep(name string, key uint64) bool {
 	return ok && k.Keep(name, key)
 }
 
+// KeepFile implements search.Keeper: it keeps a file named by a hash of
+// its bytes when the destination already has it (output.Dir.KeepFile).
+func (s *sink) KeepFile(name string) bool {
+	k, ok := s.out.(interface{ KeepFile(string) bool })
+	return ok && k.KeepFile(name)
+}
+
 // keepGroup does what keep does for the files of a site-wide part.
 func (s *sink) keepGroup(group string, key uint64) ([]string, bool) {
 	k, ok := s.out.(output.Keyed)

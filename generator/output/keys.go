@@ -182,6 +182,22 @@ func (d *Dir) KeepGroup(group string, key uint64) ([]string, bool) {
 	return names, true
 }
 
+// KeepFile keeps a file written with WriteFile whose name is made from a
+// hash of its bytes (as the search export's are), when the table has it
+// and it is unchanged since: the name stands for the bytes, which are
+// then neither made nor read. It reports whether it kept the file.
+func (d *Dir) KeepFile(name string) bool {
+	if d.scanned() != nil {
+		return false
+	}
+	fk, ok := d.prior[name]
+	if !ok || fk.group != bytesGroup || !d.unchanged(name, fk) {
+		return false
+	}
+	d.kept([]string{name})
+	return true
+}
+
 // unchanged reports whether file name of the work folder is as fk says
 // the last build left it.
 func (d *Dir) unchanged(name string, fk fileKey) bool {

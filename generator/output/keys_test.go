@@ -376,3 +376,66 @@ func TestAPartWrittenAcrossASecondIsKeptWholeOrNotAtAll(t *testing.T) {
 		t.Errorf("kept %v: index.html, written long before the table was saved, was not kept", kept)
 	}
 }
+
+// A file named by a hash of its bytes is kept by its name alone when the
+// table has it, written with WriteFile, and nobody changed it since; not
+// when it was changed by hand, is not in the table, or is a page's.
+func TestAFileNamedByItsHashIsKeptByName(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	cache := openCache(t, filepath.Join(root, "cache"))
+	files := map[string]string{"search/s/0a1b.json": "[1,2]", "search/s/2c3d.json": "[3,4]"}
+	build := func(keep bool) (kept []string) {
+		t.Helper()
+		d, err := NewDirCache(dest, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			if keep && d.KeepFile(name) {
+				kept = append(kept, name)
+				continue
+			}
+			if err := d.WriteFile(name, []byte(files[name])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if keep && d.KeepFile("index.html") {
+			t.Error("kept index.html, a page's file")
+		}
+		if err := d.WriteKeyed("index.html", "", 7, []byte("home")); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		files["index.html"] = "home"
+		sameTree(t, dest, files)
+		delete(files, "index.html")
+		return kept
+	}
+	build(true)
+	build(true)
+	if kept := build(true); len(kept) != 2 {
+		t.Errorf("the third build kept %v, want both files of the first", kept)
+	}
+	// Changed by hand in the folder the next build updates, in the same
+	// size, at a later time: written again.
+	changed := filepath.Join(Previous(dest), "search", "s", "0a1b.json")
+	if err := os.WriteFile(changed, []byte("[9,9]"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(changed, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if kept := build(true); !slices.Equal(kept, []string{"search/s/2c3d.json"}) {
+		t.Errorf("kept %v, want only the file nobody changed", kept)
+	}
+	// A name the table does not have.
+	files["search/s/4e5f.json"] = "[5,6]"
+	build(true)
+	if kept := build(true); slices.Contains(kept, "search/s/4e5f.json") {
+		t.Errorf("kept %v: a file the build before the last did not write", kept)
+	}
+}
