@@ -236,8 +236,14 @@ func (s *Stream) Write(pages []*Analysed, w Writer) error {
 		e.docs[i] = Doc{URL: a.url, Kind: a.kind, Owner: a.owner, Roles: a.roles}
 		e.store[i] = a.stored
 	}
+	// The postings of the terms and of the exact-hit terms, at once.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.xpost = s.postings(pages, func(a *Analysed) *[]termBits { return &a.exact })
+	}()
 	e.post = s.postings(pages, func(a *Analysed) *[]termBits { return &a.terms })
-	e.xpost = s.postings(pages, func(a *Analysed) *[]termBits { return &a.exact })
+	<-done
 	if err := e.assemble(); err != nil {
 		return err
 	}
@@ -257,10 +263,13 @@ func (s *Stream) postings(pages []*Analysed, list func(*Analysed) *[]termBits) m
 	}
 	all := make([]posting, total)
 	byID := make([][]posting, len(s.names))
-	next := int32(0)
+	next, terms := int32(0), 0
 	for id, n := range count {
 		byID[id] = all[next : next : next+n]
 		next += n
+		if n > 0 {
+			terms++
+		}
 	}
 	for i, a := range pages {
 		for _, tb := range *list(a) {
@@ -268,7 +277,7 @@ func (s *Stream) postings(pages []*Analysed, list func(*Analysed) *[]termBits) m
 		}
 		*list(a) = nil
 	}
-	post := map[string][]posting{}
+	post := make(map[string][]posting, terms)
 	for id, ps := range byID {
 		if len(ps) > 0 {
 			post[s.names[id]] = ps
