@@ -5,7 +5,6 @@
 package site
 
 import (
-	"hash/fnv"
 	"strings"
 
 	"github.com/opsplaybook/playbook/generator/config"
@@ -127,6 +126,9 @@ type Parsed struct {
 	// AnchorSum is a hash of the heading ids.
 	anchors   map[string]string
 	AnchorSum uint64
+	// plainAnchors is true when every heading id is in its squashed
+	// form, and anchors nil.
+	plainAnchors bool
 
 	// Sum is a hash of the file's name and bytes; Iface is a hash of
 	// what other pages show of it (front matter, title, URL, kind, id,
@@ -218,6 +220,15 @@ func (p *Parsed) Anchor(fragment string) (string, bool) {
 		return id, ok
 	}
 	want := squash(fragment)
+	if p.plainAnchors {
+		// Every id is its own squashed form.
+		for _, h := range p.Outline.Headings {
+			if h.ID == want {
+				return h.ID, true
+			}
+		}
+		return "", false
+	}
 	for _, h := range p.Outline.Headings {
 		if squash(h.ID) == want {
 			return h.ID, true
@@ -226,21 +237,50 @@ func (p *Parsed) Anchor(fragment string) (string, bool) {
 	return "", false
 }
 
-// IndexAnchors makes Anchor a map lookup and sets AnchorSum. Parse calls
-// it once, before the page is shared.
+// IndexAnchors makes Anchor a map lookup and sets AnchorSum (the FNV-1a
+// hash of the heading ids, each followed by a zero byte). Parse calls it
+// once, before the page is shared. A page whose heading ids are all in
+// the form Anchor compares in (squash), as the ids Parse makes are, needs
+// no map: Anchor compares the fragment's form with each id.
 func (p *Parsed) IndexAnchors() {
-	p.anchors = make(map[string]string, len(p.Outline.Headings))
-	h := fnv.New64a()
+	const offset64, prime64 = 14695981039346656037, 1099511628211
+	sum := uint64(offset64)
+	plain := true
 	for _, hd := range p.Outline.Headings {
-		h.Write([]byte(hd.ID))
-		h.Write([]byte{0})
+		for i := 0; i < len(hd.ID); i++ {
+			sum ^= uint64(hd.ID[i])
+			sum *= prime64
+		}
+		sum *= prime64 // the zero byte
+		plain = plain && squashed(hd.ID)
 	}
-	p.AnchorSum = h.Sum64()
+	p.AnchorSum = sum
+	p.anchors, p.plainAnchors = nil, plain
+	if plain {
+		return
+	}
+	p.anchors = make(map[string]string, len(p.Outline.Headings))
 	for _, h := range p.Outline.Headings {
 		if k := squash(h.ID); p.anchors[k] == "" {
 			p.anchors[k] = h.ID
 		}
 	}
+}
+
+// squashed reports whether squash(id) is id, for an id of ASCII
+// characters; an id with others is never squashed, as ToLower may change
+// them.
+func squashed(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 0x80 || 'A' <= c && c <= 'Z' || c == '_':
+			return false
+		case c == '-' && (i == 0 || i == len(id)-1 || id[i-1] == '-'):
+			return false
+		}
+	}
+	return true
 }
 
 func squash(id string) string {
