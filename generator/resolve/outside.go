@@ -49,15 +49,21 @@ func OutsideFiles(cfg *config.Config, p *site.Parsed) []string {
 	if cfg.ContentDir == "" || p.Path == "" {
 		return nil
 	}
+	// The page's folder's depth in the content folder.
+	depth := 0
+	if dir := path.Dir(p.Path); dir != "." {
+		depth = strings.Count(dir, "/") + 1
+	}
 	var out []string
 	for _, l := range p.Outline.Links {
 		dest := strings.TrimSpace(l.Dest)
 		if dest == "" || strings.HasPrefix(dest, "/") {
 			continue
 		}
-		// Only a ".." leads out of the content folder, written so or
-		// escaped ("%2e%2e"): most links are let go without a parse.
-		if !strings.Contains(dest, "..") && !strings.Contains(dest, "%") {
+		// Only more ".." than the page's folder is deep lead out of the
+		// content folder, written so or escaped ("%2e%2e"): most links
+		// are let go without a parse.
+		if strings.Count(dest, "..") <= depth && !strings.Contains(dest, "%") {
 			continue
 		}
 		u, err := url.Parse(dest)
