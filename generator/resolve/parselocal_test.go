@@ -2,6 +2,8 @@ package resolve
 
 import (
 	"net/url"
+	"path"
+	"strings"
 	"testing"
 )
 
@@ -15,19 +17,24 @@ func TestParseLocalIsURLParse(t *testing.T) {
 		"x.md?v=1", "x%20y.md", "mailto:a@b", "a:b", "http://example.com/x", "//host/x",
 		"x.md#a#b", "x y.md", "x.md#a%20b", "Ünïcode.md", "x\\y.md", "x.md#frag:1", "",
 	} {
-		want, werr := url.Parse(dest)
-		got, ok := parseLocal(dest)
-		if !ok {
-			continue
-		}
-		if werr != nil || want.Scheme != "" || want.Host != "" || want.Path != got.Path || want.Fragment != got.Fragment {
-			t.Errorf("parseLocal(%q) = path %q fragment %q; url.Parse: %+v, %v", dest, got.Path, got.Fragment, want, werr)
-		}
+		checkParseLocal(t, dest)
 	}
 	for _, dest := range []string{"runbooks/disk-full.md", "../guides/deploy.md#rollback", "#top"} {
-		if _, ok := parseLocal(dest); !ok {
+		if _, _, ok := parseLocal(dest); !ok {
 			t.Errorf("parseLocal(%q) refused a plain local destination", dest)
 		}
+	}
+}
+
+func checkParseLocal(t *testing.T, dest string) {
+	t.Helper()
+	p, frag, ok := parseLocal(dest)
+	if !ok {
+		return
+	}
+	want, err := url.Parse(dest)
+	if err != nil || want.Scheme != "" || want.Host != "" || want.Path != p || want.Fragment != frag {
+		t.Errorf("parseLocal(%q) = path %q fragment %q; url.Parse: %+v, %v", dest, p, frag, want, err)
 	}
 }
 
@@ -35,14 +42,41 @@ func FuzzParseLocal(f *testing.F) {
 	for _, s := range []string{"x.md#a", "../a/b.md", "#", "a:b", "x%41"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, dest string) {
-		got, ok := parseLocal(dest)
-		if !ok {
+	f.Fuzz(checkParseLocal)
+}
+
+// joinRel is path.Join for a page's folder and a relative link.
+func TestJoinRelIsPathJoin(t *testing.T) {
+	for _, dir := range []string{".", "a", "a/b", "runbooks/release-81"} {
+		for _, target := range []string{
+			"x.md", "../x.md", "../../x.md", "../../../x.md", "../", "..", ".", "", "./x.md", "x/../y.md",
+			"x/", "../a/./b.md", "../..//x", "a//b", "../incident-54/owner-risk-1311.md", "...", "../...",
+		} {
+			checkJoinRel(t, dir, target)
+		}
+	}
+}
+
+func checkJoinRel(t *testing.T, dir, target string) {
+	t.Helper()
+	if got, want := joinRel(dir, target), path.Join(dir, target); got != want {
+		t.Errorf("joinRel(%q, %q) = %q, path.Join: %q", dir, target, got, want)
+	}
+}
+
+func FuzzJoinRel(f *testing.F) {
+	f.Add("a/b", "../x.md")
+	f.Add(".", "../../x")
+	f.Fuzz(func(t *testing.T, dir, target string) {
+		// As link calls it: dir is a page's folder, target no absolute
+		// path.
+		dir = path.Dir(path.Clean("/" + dir))[1:]
+		if dir == "" {
+			dir = "."
+		}
+		if strings.HasPrefix(target, "/") {
 			return
 		}
-		want, err := url.Parse(dest)
-		if err != nil || want.Scheme != "" || want.Host != "" || want.Path != got.Path || want.Fragment != got.Fragment {
-			t.Fatalf("parseLocal(%q) = path %q fragment %q; url.Parse: %+v, %v", dest, got.Path, got.Fragment, want, err)
-		}
+		checkJoinRel(t, dir, target)
 	})
 }

@@ -135,6 +135,7 @@ func New(cfg *config.Config, parsed []*site.Parsed, files []string, now time.Tim
 				p.Links[i] = l
 			}
 		} else {
+			p.Links = make([]site.Link, 0, len(p.Outline.Links))
 			for _, l := range p.Outline.Links {
 				p.Links = append(p.Links, link(s, fileSet, docs, p, l))
 			}
@@ -257,15 +258,33 @@ func byURLPath(s *site.Site, p string) *site.Page {
 // parseLocal is url.Parse for the common destination of a link within a
 // site, a path with at most a fragment, made only of characters that
 // neither url.Parse nor an escape changes: letters, digits and "-._~/".
-// Other destinations, and a path that starts with "//" (an authority),
-// are not ok, and go to url.Parse. It makes no
-// allocation but the URL.
-func parseLocal(dest string) (*url.URL, bool) {
+// It returns the URL's Path and Fragment, parts of dest. Other
+// destinations, and a path that starts with "//" (an authority), are not
+// ok, and go to url.Parse.
+func parseLocal(dest string) (urlPath, fragment string, ok bool) {
 	p, frag, hasFrag := strings.Cut(dest, "#")
 	if strings.HasPrefix(p, "//") || !plainURLPart(p) || !plainURLPart(frag) || (hasFrag && frag == "") {
-		return nil, false
+		return "", "", false
 	}
-	return &url.URL{Path: p, Fragment: frag}, true
+	return p, frag, true
+}
+
+// joinRel is path.Join(dir, target) for dir a clean relative path (as
+// path.Dir returns) and target a relative one, with one allocation at
+// most: the leading "../" of target take the last folders off dir, and
+// what is left is joined as it is when it is clean.
+func joinRel(dir, target string) string {
+	for dir != "." && strings.HasPrefix(target, "../") {
+		dir, target = path.Dir(dir), target[len("../"):]
+	}
+	if target == "" || target == "." || target == ".." || strings.HasPrefix(target, "../") ||
+		strings.HasPrefix(target, "/") || path.Clean(target) != target {
+		return path.Join(dir, target)
+	}
+	if dir == "." {
+		return target
+	}
+	return dir + "/" + target
 }
 
 // plainURLPart reports whether s has only letters, digits and "-._~/".
@@ -289,20 +308,20 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 	if dest == "" || strings.HasPrefix(dest, "//") {
 		return out
 	}
-	u, ok := parseLocal(dest)
+	target, fragment, ok := parseLocal(dest)
 	if !ok {
-		var err error
-		if u, err = url.Parse(dest); err != nil || u.Scheme != "" || u.Host != "" {
+		u, err := url.Parse(dest)
+		if err != nil || u.Scheme != "" || u.Host != "" {
 			return out
 		}
+		target, fragment = u.Path, u.Fragment
 	}
 	out.Local = true
-	out.Fragment = u.Fragment
-	target := u.Path
+	out.Fragment = fragment
 	if target == "" {
 		out.Target = p
-		out.URL = "#" + u.Fragment
-		if id, ok := p.Anchor(u.Fragment); ok {
+		out.URL = "#" + fragment
+		if id, ok := p.Anchor(fragment); ok {
 			out.URL = "#" + id
 		}
 		return out
@@ -343,7 +362,7 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 		}
 		resolved = strings.TrimPrefix(path.Clean(target), "/")
 	default:
-		resolved = path.Join(path.Dir(p.Path), target)
+		resolved = joinRel(path.Dir(p.Path), target)
 		if strings.HasPrefix(resolved, "../") || resolved == ".." {
 			f, ok := outside(s.Config, resolved)
 			if !ok || !isFile(resolved) {
@@ -360,10 +379,10 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 	}
 	if out.Target != nil {
 		out.URL = out.Target.URL
-		if u.Fragment != "" {
-			id, ok := out.Target.Anchor(u.Fragment)
+		if fragment != "" {
+			id, ok := out.Target.Anchor(fragment)
 			if !ok {
-				id = u.Fragment
+				id = fragment
 			}
 			out.URL += "#" + id
 		}
@@ -373,8 +392,8 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 		out.File = true
 		out.Missing = !files[strings.ToLower(resolved)]
 		out.URL = (&url.URL{Path: "/" + resolved}).EscapedPath()
-		if u.Fragment != "" {
-			out.URL += "#" + u.Fragment
+		if fragment != "" {
+			out.URL += "#" + fragment
 		}
 	}
 	return out
