@@ -435,6 +435,19 @@ func readIndex(f *os.File, version string) (Index, time.Time, error) {
 	return ix, info.ModTime(), err
 }
 
+// indexFileVersion reads the version of the index file at path from its
+// first bytes, as Open does.
+func indexFileVersion(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, len(indexMagic)+3+maxVersion)
+	n, _ := io.ReadFull(f, head)
+	return indexVersion(head[:n])
+}
+
 // validID reports whether id is a pack id.
 func validID(id string) bool {
 	if len(id) != 16+1+8 || id[16] != '-' {
@@ -1049,6 +1062,10 @@ func (c *Cache) Prune() (PruneResult, error) {
 		ok := false
 		if f.idx != nil && f.pack != nil && opened[id] && id != ownID {
 			ix, ok = Index{Version: c.version}, true
+		} else if v, err := indexFileVersion(filepath.Join(c.dir, id+IndexExt)); f.idx != nil && f.pack != nil && err == nil && v != c.version && id != ownID {
+			// Another version's, as Open found: what prune needs of it
+			// is its version, in its first bytes.
+			ix, ok = Index{Version: v}, true
 		} else if f.idx != nil && f.pack != nil {
 			data, err := os.ReadFile(filepath.Join(c.dir, id+IndexExt))
 			if err == nil {
