@@ -356,7 +356,7 @@ func (e *Engine) Update(ctx context.Context, ch Change) (*Result, error) {
 
 func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 	res := &Result{}
-	var storeIndex func() // stores the content index (index.go)
+	var indexSaved func() // waits until the content index is stored (index.go)
 	reparse := e.parsed == nil
 	// reshape is true when the site graph must be resolved again, not
 	// patched (resolve.Graph.Patch).
@@ -422,9 +422,9 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 			return nil, fmt.Errorf("reading content: %w", err)
 		}
 		if e.index != nil {
-			// The index of these pages is made on another core while
-			// the build goes on, and stored once it has succeeded.
-			storeIndex = e.saveIndex(e.index)
+			// The index of these pages is made and stored on another
+			// core while the build goes on.
+			indexSaved = e.saveIndex(e.index)
 		}
 		res.Parsed = len(r.parsed)
 		for _, pp := range r.parsed {
@@ -790,8 +790,8 @@ func (e *Engine) update(ctx context.Context, ch Change) (*Result, error) {
 		e.searchOwed = nil
 	}
 
-	if storeIndex != nil {
-		storeIndex()
+	if indexSaved != nil {
+		indexSaved()
 		e.index = nil
 	}
 

@@ -65,6 +65,9 @@ type indexRun struct {
 	states map[string]load.State
 	start  time.Time
 	mu     sync.Mutex // guards prev once the pages are made (forget)
+	// saved is closed once the index of this build is stored (saveIndex);
+	// nil before that starts.
+	saved chan struct{}
 }
 
 // startIndex starts to read the content index of a one-shot build with
@@ -182,6 +185,11 @@ func (e *Engine) forgetIndexed(path string) {
 		return
 	}
 	<-run.ready
+	if run.saved != nil {
+		// The index of this build is stored first, so that this one,
+		// stored after it, is the one the next build reads.
+		<-run.saved
+	}
 	run.mu.Lock()
 	defer run.mu.Unlock()
 	if _, ok := run.prev[path]; !ok {
@@ -193,19 +201,20 @@ func (e *Engine) forgetIndexed(path string) {
 	e.opt.Cache.Put(k, encodeIndex(ix))
 }
 
-// saveIndex starts to make the index of the pages parsed by run's
+// saveIndex makes and stores the index of the pages parsed by run's
 // build, from their files' states, on another goroutine, and returns the
-// function that stores it, to be called once the build has succeeded:
-// a page found changed before then takes its file out of the index
-// instead, and fails the build (forgetIndexed). The pages' fields that
-// the index reads (parse.KnownOf) do not change after Parse.
-func (e *Engine) saveIndex(run *indexRun) (store func()) {
+// function that waits until it is stored. A page found changed after
+// that, whose file's state did not change (see the notes above), takes
+// its file out of the index again (forgetIndexed, which waits for this
+// one to be stored). The pages' fields that the index reads
+// (parse.KnownOf) do not change after Parse.
+func (e *Engine) saveIndex(run *indexRun) (wait func()) {
 	k, ok := e.indexKey()
 	if !ok {
 		return func() {}
 	}
-	var data []byte // nil when the index the last build left is the same
 	done := make(chan struct{})
+	run.saved = done
 	parsed := e.parsed
 	go func() {
 		defer close(done)
@@ -224,15 +233,10 @@ func (e *Engine) saveIndex(run *indexRun) (store func()) {
 			ix[path] = indexEntry{state: st, known: known}
 		}
 		if !maps.EqualFunc(prev, ix, sameEntry) {
-			data = encodeIndex(ix)
+			e.opt.Cache.Put(k, encodeIndex(ix))
 		}
 	}()
-	return func() {
-		<-done
-		if data != nil {
-			e.opt.Cache.Put(k, data)
-		}
-	}
+	return func() { <-done }
 }
 
 // settled reports whether a file in state st was last changed long
