@@ -453,34 +453,40 @@ func (d *Dir) Commit() error {
 	if err := d.scanned(); err != nil {
 		return err
 	}
+	saved := d.saveKeys()
 	if err := d.removeStale(); err != nil {
+		saved(false)
 		return fmt.Errorf("output: removing files the site no longer has: %w", err)
 	}
 	if !exists(d.dest) {
 		if err := os.Rename(d.work, d.dest); err != nil {
+			saved(false)
 			return fmt.Errorf("output: putting the new site in place: %w", err)
 		}
-		d.saveKeys()
+		saved(true)
 		return nil
 	}
 	err := d.exchange(d.work, d.dest)
 	if err == nil {
-		d.saveKeys()
+		saved(true)
 		return nil
 	}
 	if !errors.Is(err, errNoExchange) {
+		saved(false)
 		return fmt.Errorf("output: swapping the new site in: %w", err)
 	}
 	// No atomic exchange here: three renames, with a moment between the
 	// first two when there is no destination. An interruption is
 	// repaired by the next NewDir.
 	if err := os.Rename(d.dest, d.aside); err != nil {
+		saved(false)
 		return fmt.Errorf("output: moving the previous site aside: %w", err)
 	}
 	if err := os.Rename(d.work, d.dest); err != nil {
+		saved(false)
 		return errors.Join(fmt.Errorf("output: putting the new site in place: %w", err), os.Rename(d.aside, d.dest))
 	}
-	d.saveKeys()
+	saved(true)
 	if err := os.Rename(d.aside, d.work); err != nil {
 		return fmt.Errorf("output: keeping the previous site for the next build: %w", err)
 	}

@@ -236,8 +236,13 @@ func (d *Dir) record(name, group string, key uint64, st fileState) {
 	d.mu.Unlock()
 }
 
-// saveKeys stores the table of the folder just committed as the
-// destination.
+// saveKeys stores the table of the files of the folder being committed,
+// on another goroutine, and returns a function that waits for it and,
+// when committed, stores the table of its folders too (which needs
+// removeStale's names, folders.go). Commit starts it before it removes stale files and swaps the
+// folders: the table describes the work folder's files, which those
+// steps do not change, and is keyed by the folder's identity, which the
+// swap keeps.
 //
 // A file changed in the same tick of the file system's clock as the build
 // wrote it would keep its size and time (git's "racy clean" files). So
@@ -246,18 +251,25 @@ func (d *Dir) record(name, group string, key uint64, st fileState) {
 // shows in the file's time. On a file system that keeps whole seconds the
 // wait would be seconds: the files written in the last coarseWindow are
 // left out of the table instead, and made again by the next build.
-func (d *Dir) saveKeys() {
+func (d *Dir) saveKeys() (finish func(committed bool)) {
 	if d.store == nil || d.workID == "" {
-		return
+		return func(bool) {}
 	}
-	// The table of folders is encoded on another core meanwhile: it
-	// does not depend on the wait below.
-	var folders []byte
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		folders = encodeFolders(d.folderTable(d.used))
+		d.store.Put(d.keysKey(d.workID), encodeKeys(d.keyTable()))
 	}()
+	return func(committed bool) {
+		if committed {
+			d.store.Put(d.foldersKey(d.workID), encodeFolders(d.folderTable(d.used)))
+		}
+		<-done
+	}
+}
+
+// keyTable returns the table of the files written or kept (see saveKeys).
+func (d *Dir) keyTable() map[string]fileKey {
 	coarse := true
 	var last int64
 	for _, fk := range d.next {
@@ -289,9 +301,7 @@ func (d *Dir) saveKeys() {
 			delete(table, name)
 		}
 	}
-	d.store.Put(d.keysKey(d.workID), encodeKeys(table))
-	<-done
-	d.store.Put(d.foldersKey(d.workID), folders)
+	return table
 }
 
 // racyWindow is longer than the tick of a file system clock that keeps
