@@ -105,13 +105,14 @@ func (d *Dir) touch(dir string) {
 	d.mu.Unlock()
 }
 
-// folderTable is the table of the folders of the site just committed
-// (see the notes above): those the scan read, that are still in the site
-// (used, from removeStale), that the build left as they were, and whose
-// state is not racy.
-func (d *Dir) folderTable(used map[string]bool) map[string]folderListing {
+// folderTable returns the names, sorted, of the folders that go in the
+// table of the site just committed (see the notes above): those the scan
+// read (seenFolders), that are still in the site (used, from
+// removeStale), that the build left as they were, and whose state is not
+// racy.
+func (d *Dir) folderTable(used map[string]bool) []string {
 	start := d.scanStart.UnixNano()
-	t := make(map[string]folderListing, len(d.seenFolders))
+	names := make([]string, 0, len(d.seenFolders))
 	for rel, l := range d.seenFolders {
 		if rel == "" || !used[rel] || d.touched[rel] {
 			continue
@@ -123,9 +124,10 @@ func (d *Dir) folderTable(used map[string]bool) map[string]folderListing {
 		if l.ctime >= start-window {
 			continue
 		}
-		t[rel] = l
+		names = append(names, rel)
 	}
-	return t
+	slices.Sort(names)
+	return names
 }
 
 // The encoded folder table: the bytes "PBOF", then the number of folders
@@ -136,8 +138,22 @@ func (d *Dir) folderTable(used map[string]bool) map[string]folderListing {
 const foldersMagic = "PBOF"
 
 func encodeFolders(m map[string]folderListing) []byte {
-	b := binary.AppendUvarint([]byte(foldersMagic), uint64(len(m)))
-	for _, rel := range slices.Sorted(maps.Keys(m)) {
+	return encodeFoldersOf(slices.Sorted(maps.Keys(m)), m)
+}
+
+// encodeFoldersOf encodes the table of the folders names, sorted, of m.
+func encodeFoldersOf(names []string, m map[string]folderListing) []byte {
+	size := len(foldersMagic) + binary.MaxVarintLen64
+	for _, rel := range names {
+		size += len(rel) + 4*binary.MaxVarintLen64
+		for _, e := range m[rel].entries {
+			size += binary.MaxVarintLen16 + len(e.name) + 1
+		}
+	}
+	b := make([]byte, 0, size)
+	b = append(b, foldersMagic...)
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, rel := range names {
 		l := m[rel]
 		b = binary.AppendUvarint(b, uint64(len(rel)))
 		b = append(b, rel...)

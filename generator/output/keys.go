@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,11 +245,14 @@ func (d *Dir) record(name, group string, key uint64, st fileState) {
 //
 // A file changed in the same tick of the file system's clock as the build
 // wrote it would keep its size and time (git's "racy clean" files). So
-// the table is saved only once racyWindow has passed since the last file
-// was written, at most that long after the build: a later change then
-// shows in the file's time. On a file system that keeps whole seconds the
-// wait would be seconds: the files written in the last coarseWindow are
-// left out of the table instead, and made again by the next build.
+// the files written in the last racyWindow are left out of the table,
+// and made again by the next build, when they are few (maxLeftOut, at
+// most one in a hundred) and none is part of a site-wide part, as after
+// a one-page edit; otherwise the table is saved once racyWindow has
+// passed since the last file was written, at most that long after the
+// build: a later change then shows in the file's time. On a file system
+// that keeps whole seconds the wait would be seconds: the files written
+// in the last coarseWindow are always left out instead.
 func (d *Dir) saveKeys() (finish func(committed bool)) {
 	if d.store == nil || d.workID == "" {
 		return func(bool) {}
@@ -258,18 +260,22 @@ func (d *Dir) saveKeys() (finish func(committed bool)) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		d.store.Put(d.keysKey(d.workID), encodeKeys(d.keyTable()))
+		in := d.inTable()
+		b := encodeKeysOf(d.next, in)
+		d.store.Put(d.keysKey(d.workID), b)
 	}()
 	return func(committed bool) {
 		if committed {
-			d.store.Put(d.foldersKey(d.workID), encodeFolders(d.folderTable(d.used)))
+			d.store.Put(d.foldersKey(d.workID), encodeFoldersOf(d.folderTable(d.used), d.seenFolders))
 		}
 		<-done
 	}
 }
 
-// keyTable returns the table of the files written or kept (see saveKeys).
-func (d *Dir) keyTable() map[string]fileKey {
+// inTable returns whether a file written or kept goes in the table (see
+// saveKeys), once the file system's clock has moved on from the last
+// write.
+func (d *Dir) inTable() func(name string, fk fileKey) bool {
 	coarse := true
 	var last int64
 	for _, fk := range d.next {
@@ -280,29 +286,41 @@ func (d *Dir) keyTable() map[string]fileKey {
 	}
 	since := time.Now().Add(-coarseWindow).UnixNano()
 	if !coarse {
-		time.Sleep(time.Until(time.Unix(0, last).Add(racyWindow)))
+		// The files written in the last racyWindow are left out, when
+		// they are few and no site-wide part's (a build after an edit
+		// writes a few, last); otherwise the table waits for the clock.
 		since = time.Now().Add(-racyWindow).UnixNano()
-	}
-	table := make(map[string]fileKey, len(d.next))
-	// partial are the site-wide parts a file of which is left out.
-	partial := map[string]bool{}
-	for name, fk := range d.next {
-		if fk.key != 0 && fk.mtime < since {
-			table[name] = fk
-		} else if fk.group != "" && fk.group != bytesGroup {
-			partial[fk.group] = true
+		racy, inPart := 0, false
+		for _, fk := range d.next {
+			if fk.key != 0 && fk.mtime >= since {
+				racy++
+				inPart = inPart || fk.group != "" && fk.group != bytesGroup
+			}
+		}
+		if inPart || racy > maxLeftOut || racy*100 > len(d.next) {
+			time.Sleep(time.Until(time.Unix(0, last).Add(racyWindow)))
+			since = time.Now().Add(-racyWindow).UnixNano()
 		}
 	}
+	// partial are the site-wide parts a file of which is left out.
 	// KeepGroup keeps a part whole from the table: a part with a file
 	// left out is left out whole, else the next build would keep the
 	// part's other files and neither write nor keep that one.
-	for name, fk := range table {
-		if partial[fk.group] {
-			delete(table, name)
+	partial := map[string]bool{}
+	for _, fk := range d.next {
+		if (fk.key == 0 || fk.mtime >= since) && fk.group != "" && fk.group != bytesGroup {
+			partial[fk.group] = true
 		}
 	}
-	return table
+	return func(name string, fk fileKey) bool {
+		return fk.key != 0 && fk.mtime < since && !partial[fk.group]
+	}
 }
+
+// maxLeftOut is the most files written in the last racyWindow that the
+// table leaves out rather than wait for the clock, if they are at most
+// one in a hundred of the site's.
+const maxLeftOut = 64
 
 // racyWindow is longer than the tick of a file system clock that keeps
 // nanoseconds (ext4, XFS, Btrfs, tmpfs, APFS: a few milliseconds at most);
@@ -320,12 +338,21 @@ const (
 const keysMagic = "PBOK"
 
 func encodeKeys(m map[string]fileKey) []byte {
-	names := slices.Sorted(maps.Keys(m))
+	return encodeKeysOf(m, func(string, fileKey) bool { return true })
+}
+
+// encodeKeysOf encodes the table of the files of m that in takes.
+func encodeKeysOf(m map[string]fileKey, in func(string, fileKey) bool) []byte {
+	names := make([]string, 0, len(m))
 	// Sized once: the names and groups, and room for their numbers.
 	size := len(keysMagic) + binary.MaxVarintLen64
 	for name, fk := range m {
-		size += len(name) + len(fk.group) + 2*binary.MaxVarintLen16 + 4*binary.MaxVarintLen64
+		if in(name, fk) {
+			names = append(names, name)
+			size += len(name) + len(fk.group) + 2*binary.MaxVarintLen16 + 4*binary.MaxVarintLen64
+		}
 	}
+	slices.Sort(names)
 	b := make([]byte, 0, size)
 	b = append(b, keysMagic...)
 	b = binary.AppendUvarint(b, uint64(len(names)))

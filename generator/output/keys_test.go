@@ -2,10 +2,12 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -437,5 +439,40 @@ func TestAFileNamedByItsHashIsKeptByName(t *testing.T) {
 	build(true)
 	if kept := build(true); slices.Contains(kept, "search/s/4e5f.json") {
 		t.Errorf("kept %v: a file the build before the last did not write", kept)
+	}
+}
+
+// The table leaves out a few files written in the last racyWindow rather
+// than wait for the clock, but waits when they are many or a site-wide
+// part's: then every file goes in.
+func TestTheTableLeavesOutAFewFilesWrittenLast(t *testing.T) {
+	now := time.Now().UnixNano()
+	for _, tc := range []struct {
+		name        string
+		late, early int
+		group       string
+		leftOut     bool
+	}{
+		{"two pages of 300", 2, 298, "", true},
+		{"the search manifest of 300", 1, 299, bytesGroup, true},
+		{"a part's file", 1, 299, "sitemap", false},
+		{"every file of a small site", 3, 0, "", false},
+		{"more than maxLeftOut", maxLeftOut + 1, 20000, "", false},
+	} {
+		d := &Dir{next: map[string]fileKey{}}
+		for i := range tc.early {
+			d.next[fmt.Sprintf("early/%d", i)] = fileKey{key: 1, fileState: fileState{size: 1, mtime: now - int64(time.Minute), ino: uint64(i)}}
+		}
+		for i := range tc.late {
+			d.next[fmt.Sprintf("late/%d", i)] = fileKey{group: tc.group, key: 1, fileState: fileState{size: 1, mtime: now - int64(time.Millisecond), ino: uint64(i)}}
+		}
+		in := d.inTable()
+		for name, fk := range d.next {
+			want := !tc.leftOut || strings.HasPrefix(name, "early/")
+			if in(name, fk) != want {
+				t.Errorf("%s: %s in the table: %v, want %v", tc.name, name, !want, want)
+				break
+			}
+		}
 	}
 }
