@@ -238,10 +238,10 @@ func (d *Dir) record(name, group string, key uint64, st fileState) {
 // saveKeys stores the table of the files of the folder being committed,
 // on another goroutine, and returns a function that waits for it and,
 // when committed, stores the table of its folders too (which needs
-// removeStale's names, folders.go). Commit starts it before it removes stale files and swaps the
-// folders: the table describes the work folder's files, which those
-// steps do not change, and is keyed by the folder's identity, which the
-// swap keeps.
+// removeStale's names, folders.go). Commit starts it before it removes
+// stale files and swaps the folders: the table describes the work
+// folder's files, which those steps do not change, and is keyed by the
+// folder's identity, which the swap keeps.
 //
 // A file changed in the same tick of the file system's clock as the build
 // wrote it would keep its size and time (git's "racy clean" files). So
@@ -260,9 +260,7 @@ func (d *Dir) saveKeys() (finish func(committed bool)) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		in := d.inTable()
-		b := encodeKeysOf(d.next, in)
-		d.store.Put(d.keysKey(d.workID), b)
+		d.store.Put(d.keysKey(d.workID), encodeKeysOf(d.next, d.inTable()))
 	}()
 	return func(committed bool) {
 		if committed {
