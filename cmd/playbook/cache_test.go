@@ -450,24 +450,33 @@ func TestRebuildsIntoTheDestinationAreTheSiteANoCacheBuildMakes(t *testing.T) {
 		f.Close()
 		check(fmt.Sprint("edit", i))
 	}
-	// A shard and an entry of the document store changed by hand, in
-	// the same size, in the site and in the folder the next build
-	// updates.
-	for _, dir := range []string{dest, output.Previous(dest)} {
-		for _, pattern := range []string{"search/s/*.json", "search/d/*/*.json"} {
-			names, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
-			if len(names) == 0 {
-				t.Fatalf("no %s in %s", pattern, dir)
-			}
-			data, err := os.ReadFile(names[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(names[0], bytes.Repeat([]byte("#"), len(data)), 0o644); err != nil {
-				t.Fatal(err)
+	// A shard, an entry of the document store and a page changed by
+	// hand, in place and in the same size, in the site and in the
+	// folder the next build updates; then with their modification time
+	// set back to the nanosecond, as "touch -d" or "rsync --inplace
+	// --times" can.
+	for i, setBack := range []bool{false, true} {
+		for _, dir := range []string{dest, output.Previous(dest)} {
+			for _, pattern := range []string{"search/s/*.json", "search/d/*/*.json", "teams/*/index.html"} {
+				names, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+				if len(names) == 0 {
+					t.Fatalf("no %s in %s", pattern, dir)
+				}
+				info, err := os.Stat(names[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(names[0], bytes.Repeat([]byte{'#' + byte(i)}, int(info.Size())), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if setBack {
+					if err := os.Chtimes(names[0], info.ModTime(), info.ModTime()); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 		}
+		check(fmt.Sprintf("changed%d-1", i))
+		check(fmt.Sprintf("changed%d-2", i))
 	}
-	check("changed1")
-	check("changed2")
 }

@@ -76,7 +76,7 @@ func rewrite(full string, data []byte) (bool, fileState, error) {
 }
 
 func stateOfStat(st *unix.Stat_t) fileState {
-	return fileState{size: st.Size, mtime: st.Mtim.Nano(), ino: st.Ino}
+	return fileState{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino}
 }
 
 var readBuffers = sync.Pool{New: func() any { return new([]byte) }}

@@ -18,9 +18,9 @@ import (
 // site it writes, the dependency key the file was made under (WriteKeyed:
 // the engine's key of a page's output, or of a site-wide part such as
 // sitemap.xml, which then names the part as the file's group; WriteFile:
-// a sum of the file's bytes) and the file's size, modification time and
-// inode as the build left it. It keeps
-// that table in the cache, under the destination's path and the identity
+// a sum of the file's bytes) and the file's size, modification time,
+// status change time and inode as the build left it. It keeps that table
+// in the cache, under the destination's path and the identity
 // (device and inode) of the folder it describes: the exchange of Commit
 // moves a folder, not its files, so the table stays true of the folder
 // wherever it is.
@@ -29,14 +29,18 @@ import (
 // folder (which holds the build before the last one). Keep and KeepGroup
 // then tell the engine which files already hold what their key makes: a
 // file is kept only when the table gives it the same key and its size,
-// modification time and inode are still those the table has, so a file
-// changed since (by hand, or by a build killed while it wrote) is made
-// again. A file written with WriteFile whose bytes have the sum the table
+// modification time, status change time and inode are still those the
+// table has, so a file changed since (by hand, or by a build killed while
+// it wrote) is made again. The status change time is what git's index
+// and the build cache's content index keep too: no user can set it, so a
+// file rewritten in place with bytes of the same size and its
+// modification time set back (touch -d, rsync --inplace --times) is still
+// seen as changed. Where the system has none (Windows), it is 0. A file written with WriteFile whose bytes have the sum the table
 // gives it, and that has not changed since, is left as it is, unread. A table that is missing, damaged or of another version
 // (buildcache checks each entry) is no table: the build makes every file.
 
 // keysFormat is the format of the encoded table, named in its cache key.
-const keysFormat = "output keys/2"
+const keysFormat = "output keys/3"
 
 // bytesGroup is the group of the files written with WriteFile, made under
 // no dependency key: their key is the sum of their bytes (bytesKey), so
@@ -61,13 +65,18 @@ type fileKey struct {
 // fileState is what tells that a file has not changed since it was
 // written.
 type fileState struct {
-	size, mtime int64 // bytes; nanoseconds since 1970
-	ino         uint64
+	size         int64 // bytes
+	mtime, ctime int64 // nanoseconds since 1970; ctime 0 where not known
+	ino          uint64
 }
 
 func stateOf(info os.FileInfo) fileState {
-	return fileState{size: info.Size(), mtime: info.ModTime().UnixNano(), ino: inode(info)}
+	return fileState{size: info.Size(), mtime: info.ModTime().UnixNano(), ctime: ctime(info), ino: inode(info)}
 }
+
+// changed is the file's last change: its status change time, which is
+// never before its modification time, or that where it is not known.
+func (s fileState) changed() int64 { return max(s.mtime, s.ctime) }
 
 // Keyed is a Writer that remembers the dependency key each of its files
 // was made under (Dir with a cache). The engine asks it before it makes a
@@ -277,10 +286,10 @@ func (d *Dir) inTable() func(name string, fk fileKey) bool {
 	coarse := true
 	var last int64
 	for _, fk := range d.next {
-		if fk.mtime%int64(time.Second) != 0 {
+		if fk.changed()%int64(time.Second) != 0 {
 			coarse = false
 		}
-		last = max(last, fk.mtime)
+		last = max(last, fk.changed())
 	}
 	since := time.Now().Add(-coarseWindow).UnixNano()
 	if !coarse {
@@ -290,7 +299,7 @@ func (d *Dir) inTable() func(name string, fk fileKey) bool {
 		since = time.Now().Add(-racyWindow).UnixNano()
 		racy, inPart := 0, false
 		for _, fk := range d.next {
-			if fk.key != 0 && fk.mtime >= since {
+			if fk.key != 0 && fk.changed() >= since {
 				racy++
 				inPart = inPart || fk.group != "" && fk.group != bytesGroup
 			}
@@ -306,12 +315,12 @@ func (d *Dir) inTable() func(name string, fk fileKey) bool {
 	// part's other files and neither write nor keep that one.
 	partial := map[string]bool{}
 	for _, fk := range d.next {
-		if (fk.key == 0 || fk.mtime >= since) && fk.group != "" && fk.group != bytesGroup {
+		if (fk.key == 0 || fk.changed() >= since) && fk.group != "" && fk.group != bytesGroup {
 			partial[fk.group] = true
 		}
 	}
 	return func(name string, fk fileKey) bool {
-		return fk.key != 0 && fk.mtime < since && !partial[fk.group]
+		return fk.key != 0 && fk.changed() < since && !partial[fk.group]
 	}
 }
 
@@ -330,9 +339,9 @@ const (
 )
 
 // The encoded table: the bytes "PBOK", then the number of files and, for
-// each in name order, its name, group, key, size, modification time and
-// inode; strings as a uvarint length and the bytes, numbers as uvarints
-// (the time as a varint).
+// each in name order, its name, group, key, size, modification time,
+// status change time and inode; strings as a uvarint length and the
+// bytes, numbers as uvarints (the times as varints).
 const keysMagic = "PBOK"
 
 func encodeKeys(m map[string]fileKey) []byte {
@@ -347,7 +356,7 @@ func encodeKeysOf(m map[string]fileKey, in func(string, fileKey) bool) []byte {
 	for name, fk := range m {
 		if in(name, fk) {
 			names = append(names, name)
-			size += len(name) + len(fk.group) + 2*binary.MaxVarintLen16 + 4*binary.MaxVarintLen64
+			size += len(name) + len(fk.group) + 2*binary.MaxVarintLen16 + 5*binary.MaxVarintLen64
 		}
 	}
 	slices.Sort(names)
@@ -363,6 +372,7 @@ func encodeKeysOf(m map[string]fileKey, in func(string, fileKey) bool) []byte {
 		b = binary.AppendUvarint(b, fk.key)
 		b = binary.AppendUvarint(b, uint64(fk.size))
 		b = binary.AppendVarint(b, fk.mtime)
+		b = binary.AppendVarint(b, fk.ctime)
 		b = binary.AppendUvarint(b, fk.ino)
 	}
 	return b
@@ -395,8 +405,8 @@ func decodeKeys(b []byte) (map[string]fileKey, error) {
 		return s, true
 	}
 	count, ok := uv()
-	// Each file takes at least 6 bytes.
-	if !ok || count > uint64(len(b))/6 {
+	// Each file takes at least 7 bytes.
+	if !ok || count > uint64(len(b))/7 {
 		return nil, errKeys
 	}
 	m := make(map[string]fileKey, count)
@@ -411,11 +421,16 @@ func decodeKeys(b []byte) (map[string]fileKey, error) {
 			return nil, errKeys
 		}
 		b = b[n:]
+		ctime, n := binary.Varint(b)
+		if n <= 0 {
+			return nil, errKeys
+		}
+		b = b[n:]
 		ino, ok5 := uv()
 		if !ok5 {
 			return nil, errKeys
 		}
-		fk.group, fk.key, fk.size, fk.mtime, fk.ino = group, key, int64(size), mtime, ino
+		fk.group, fk.key, fk.size, fk.mtime, fk.ctime, fk.ino = group, key, int64(size), mtime, ctime, ino
 		m[name] = fk
 	}
 	if len(b) != 0 {

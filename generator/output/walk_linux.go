@@ -161,7 +161,7 @@ func (w *walker) dir(base int, sub, rel string) error {
 				// a link is removed, never written through.
 				switch st.Mode & unix.S_IFMT {
 				case unix.S_IFREG:
-					fst = &fileState{size: st.Size, mtime: st.Mtim.Nano(), ino: st.Ino}
+					fst = &fileState{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino}
 				case unix.S_IFDIR:
 					e.kind = folderEntry
 				default:
