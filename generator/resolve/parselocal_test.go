@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// parseLocal reads what it accepts as url.Parse does; what it refuses
+// ParseLocal reads what it accepts as url.Parse does; what it refuses
 // goes to url.Parse, so a destination that it would read otherwise must
 // be refused.
 func TestParseLocalIsURLParse(t *testing.T) {
@@ -20,21 +20,21 @@ func TestParseLocalIsURLParse(t *testing.T) {
 		checkParseLocal(t, dest)
 	}
 	for _, dest := range []string{"runbooks/disk-full.md", "../guides/deploy.md#rollback", "#top"} {
-		if _, _, ok := parseLocal(dest); !ok {
-			t.Errorf("parseLocal(%q) refused a plain local destination", dest)
+		if _, _, ok := ParseLocal(dest); !ok {
+			t.Errorf("ParseLocal(%q) refused a plain local destination", dest)
 		}
 	}
 }
 
 func checkParseLocal(t *testing.T, dest string) {
 	t.Helper()
-	p, frag, ok := parseLocal(dest)
+	p, frag, ok := ParseLocal(dest)
 	if !ok {
 		return
 	}
 	want, err := url.Parse(dest)
 	if err != nil || want.Scheme != "" || want.Host != "" || want.Path != p || want.Fragment != frag {
-		t.Errorf("parseLocal(%q) = path %q fragment %q; url.Parse: %+v, %v", dest, p, frag, want, err)
+		t.Errorf("ParseLocal(%q) = path %q fragment %q; url.Parse: %+v, %v", dest, p, frag, want, err)
 	}
 }
 
@@ -45,7 +45,7 @@ func FuzzParseLocal(f *testing.F) {
 	f.Fuzz(checkParseLocal)
 }
 
-// joinRel is path.Join for a page's folder and a relative link.
+// JoinRel is path.Join for a page's folder and a relative link.
 func TestJoinRelIsPathJoin(t *testing.T) {
 	for _, dir := range []string{".", "a", "a/b", "runbooks/release-81"} {
 		for _, target := range []string{
@@ -59,8 +59,8 @@ func TestJoinRelIsPathJoin(t *testing.T) {
 
 func checkJoinRel(t *testing.T, dir, target string) {
 	t.Helper()
-	if got, want := joinRel(dir, target), path.Join(dir, target); got != want {
-		t.Errorf("joinRel(%q, %q) = %q, path.Join: %q", dir, target, got, want)
+	if got, want := JoinRel(dir, target), path.Join(dir, target); got != want {
+		t.Errorf("JoinRel(%q, %q) = %q, path.Join: %q", dir, target, got, want)
 	}
 }
 

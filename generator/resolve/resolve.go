@@ -255,13 +255,13 @@ func byURLPath(s *site.Site, p string) *site.Page {
 	return s.ByURL[strings.ToLower(p)]
 }
 
-// parseLocal is url.Parse for the common destination of a link within a
+// ParseLocal is url.Parse for the common destination of a link within a
 // site, a path with at most a fragment, made only of characters that
 // neither url.Parse nor an escape changes: letters, digits and "-._~/".
 // It returns the URL's Path and Fragment, parts of dest. Other
 // destinations, and a path that starts with "//" (an authority), are not
 // ok, and go to url.Parse.
-func parseLocal(dest string) (urlPath, fragment string, ok bool) {
+func ParseLocal(dest string) (urlPath, fragment string, ok bool) {
 	p, frag, hasFrag := strings.Cut(dest, "#")
 	if strings.HasPrefix(p, "//") || !plainURLPart(p) || !plainURLPart(frag) || (hasFrag && frag == "") {
 		return "", "", false
@@ -269,11 +269,11 @@ func parseLocal(dest string) (urlPath, fragment string, ok bool) {
 	return p, frag, true
 }
 
-// joinRel is path.Join(dir, target) for dir a clean relative path (as
+// JoinRel is path.Join(dir, target) for dir a clean relative path (as
 // path.Dir returns) and target a relative one, with one allocation at
 // most: the leading "../" of target take the last folders off dir, and
 // what is left is joined as it is when it is clean.
-func joinRel(dir, target string) string {
+func JoinRel(dir, target string) string {
 	for dir != "." && strings.HasPrefix(target, "../") {
 		dir, target = path.Dir(dir), target[len("../"):]
 	}
@@ -308,7 +308,7 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 	if dest == "" || strings.HasPrefix(dest, "//") {
 		return out
 	}
-	target, fragment, ok := parseLocal(dest)
+	target, fragment, ok := ParseLocal(dest)
 	if !ok {
 		u, err := url.Parse(dest)
 		if err != nil || u.Scheme != "" || u.Host != "" {
@@ -362,7 +362,7 @@ func link(s *site.Site, files map[string]bool, docs map[string]*site.Page, p *si
 		}
 		resolved = strings.TrimPrefix(path.Clean(target), "/")
 	default:
-		resolved = joinRel(path.Dir(p.Path), target)
+		resolved = JoinRel(path.Dir(p.Path), target)
 		if strings.HasPrefix(resolved, "../") || resolved == ".." {
 			f, ok := outside(s.Config, resolved)
 			if !ok || !isFile(resolved) {

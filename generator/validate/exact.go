@@ -41,21 +41,29 @@ func (v *checker) inexactLink(p *site.Page, l site.Link) string {
 	if b := v.site.Config.BaseURL; b != "" && strings.HasPrefix(dest, b) {
 		dest = "/" + strings.TrimPrefix(dest, b)
 	}
-	u, err := url.Parse(dest)
-	if err != nil || u.Path == "" {
+	// Read as Resolve reads it: the common plain path without url.Parse.
+	upath, _, ok := resolve.ParseLocal(dest)
+	if !ok {
+		u, err := url.Parse(dest)
+		if err != nil {
+			return ""
+		}
+		upath = u.Path
+	}
+	if upath == "" {
 		return ""
 	}
 	if l.File {
-		resolved := strings.TrimPrefix(path.Clean(u.Path), "/")
-		if !strings.HasPrefix(u.Path, "/") {
-			resolved = path.Join(path.Dir(p.Path), u.Path)
+		resolved := strings.TrimPrefix(path.Clean(upath), "/")
+		if !strings.HasPrefix(upath, "/") {
+			resolved = resolve.JoinRel(path.Dir(p.Path), upath)
 		}
 		if v.fileSet()[resolved] {
 			return ""
 		}
 		for _, f := range v.site.Files {
 			if strings.EqualFold(f, resolved) {
-				return suggestRel(p, f, u.Path, false)
+				return suggestRel(p, f, upath, false)
 			}
 		}
 		return ""
@@ -64,8 +72,8 @@ func (v *checker) inexactLink(p *site.Page, l site.Link) string {
 	if t == nil {
 		return ""
 	}
-	if strings.HasPrefix(u.Path, "/") {
-		sp := strings.TrimSuffix(u.Path, "index.html")
+	if strings.HasPrefix(upath, "/") {
+		sp := strings.TrimSuffix(upath, "index.html")
 		if !strings.HasSuffix(sp, "/") {
 			sp += "/"
 		}
@@ -73,19 +81,19 @@ func (v *checker) inexactLink(p *site.Page, l site.Link) string {
 			return ""
 		}
 		// A content path written as a site path ("/runbooks/db.md").
-		if t.Path != "" && exactRef(strings.TrimPrefix(path.Clean(u.Path), "/"), t) {
+		if t.Path != "" && exactRef(strings.TrimPrefix(path.Clean(upath), "/"), t) {
 			return ""
 		}
 		return t.URL
 	}
-	resolved := path.Join(path.Dir(p.Path), u.Path)
+	resolved := resolve.JoinRel(path.Dir(p.Path), upath)
 	if exactRef(resolved, t) {
 		return ""
 	}
 	if t.Path == "" {
 		return ""
 	}
-	return suggestRel(p, t.Path, u.Path, true)
+	return suggestRel(p, t.Path, upath, true)
 }
 
 // exactRef reports whether a content path names the page t with every
