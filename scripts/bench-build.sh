@@ -19,9 +19,10 @@
 # Environment: RUNS (timed runs of each tool, default 3, after one untimed
 # warm-up run each), interleaved: run i of every tool comes before run i+1
 # of any. BENCH_DIR (where the pages, sites and caches go; default
-# /var/tmp, on the machine's disk) or TMPFS=1 (use /dev/shm). BASELINE=FILE
-# times another playbook binary as a third tool (e.g. one built from an
-# older commit) for before/after figures. PAGEFIND (default
+# /var/tmp, on the machine's disk; room for every run's site, about 1 GB
+# a run at 10,000 pages, removed at the end) or TMPFS=1 (use /dev/shm).
+# BASELINE=FILE times another playbook binary as a third tool (e.g. one
+# built from an older commit) for before/after figures. PAGEFIND (default
 # /tmp/pagefind/node_modules/.bin/pagefind, else pagefind on PATH).
 # HYPERFINE=0 skips the hyperfine runs done when hyperfine is installed.
 #
@@ -142,7 +143,22 @@ corpus() {
 	fi
 }
 
-clean() { rm -rf "$tmp/out-$1" "$tmp/.out-$1.previous" "$tmp/cache-$1"; mkdir -p "$tmp/cache-$1"; }
+# clean TOOL gives TOOL an empty destination and cache, as on a fresh CI
+# machine. The old ones are moved aside into $tmp/trash, which goes at the
+# end, not removed here: ext4 without a journal (as this machine's disk)
+# passes over every inode freed in the last minute before it reuses one
+# (recently_deleted in fs/ext4/ialloc.c), so a build made just after a
+# tree of 30,000 files was removed spends seconds more of system time
+# making its own, whichever tool it is, and that is no CI run's cost.
+clean() {
+	mkdir -p "$tmp/trash"
+	local aside p
+	aside=$(mktemp -d "$tmp/trash/XXXXXX")
+	for p in "$tmp/out-$1" "$tmp/.out-$1.previous" "$tmp/cache-$1"; do
+		if [[ -e $p ]]; then mv "$p" "$aside/"; fi
+	done
+	mkdir -p "$tmp/cache-$1"
+}
 
 echo "$(nproc) CPUs; playbook $("$tmp/playbook" version | sed 's/^playbook //') ($(go env GOVERSION)); $(hugo version | cut -d' ' -f1-2); pagefind $("$pagefind" --version 2>/dev/null | awk '{ print $NF }')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -169,7 +185,7 @@ for s in "${scenarios[@]}"; do
 			echo
 			args=()
 			for t in "${tools[@]}"; do
-				args+=(--prepare "rm -rf '$tmp/out-$t' '$tmp/.out-$t.previous' '$tmp/cache-$t' && mkdir '$tmp/cache-$t' && sync"
+				args+=(--prepare "a=\$(mktemp -d '$tmp/trash/XXXXXX') && for p in '$tmp/out-$t' '$tmp/.out-$t.previous' '$tmp/cache-$t'; do if [ -e \"\$p\" ]; then mv \"\$p\" \"\$a/\"; fi; done && mkdir '$tmp/cache-$t' && sync"
 					-n "$t" "$tmp/run $t $site $tmp/out-$t $tmp/cache-$t")
 			done
 			hyperfine --runs "$runs" --export-markdown "$tmp/hyperfine.md" "${args[@]}" >&2

@@ -18,7 +18,8 @@
 #
 # Environment: RUNS (builds of each binary at each size, default 1; the
 # table gives medians), BENCH_DIR (default /var/tmp, the machine's disk;
-# the pages and sites go there and are removed at the end). Needs go,
+# the pages and sites go there and are removed at the end: about 1 GB a
+# build at 10,000 pages, 4 GB at 100,000). Needs go,
 # /usr/bin/time and shared/ beside the repository. The figures are only
 # as good as the load average it prints before and after.
 #
@@ -48,11 +49,28 @@ echo "working in $tmp ($(df -T "$tmp" | awk 'NR == 2 { print $2 }'))" >&2
 tools=(playbook)
 [[ -n ${BASELINE:-} ]] && { cp "$BASELINE" "$tmp/baseline"; tools+=(baseline); }
 
+# aside PATH... moves what of PATH exists into $tmp/trash, which goes
+# at the end, rather than remove it between builds: ext4 without a
+# journal (as this machine's disk) passes over every inode freed in the
+# last minute before it reuses one (recently_deleted in
+# fs/ext4/ialloc.c), so a build made just after a site was removed
+# spends seconds more of system time, and a 10,000-page build, which
+# lasts less than that minute, more in proportion than a 100,000-page
+# one. The trash needs room for every build's site.
+aside() {
+	mkdir -p "$tmp/trash"
+	local to p
+	to=$(mktemp -d "$tmp/trash/XXXXXX")
+	for p in "$@"; do
+		if [[ -e $p ]]; then mv "$p" "$to/"; fi
+	done
+}
+
 # measure TOOL N: one build of N pages; appends
 # "wall user sys rss_kib heap_mb live_mb gcs" to $tmp/TOOL-N.runs.
 measure() {
 	local t=$1 n=$2 out=$tmp/out-$1-$2
-	rm -rf "$out" "$(dirname "$out")/.$(basename "$out")".*
+	aside "$out" "$(dirname "$out")/.$(basename "$out")".*
 	sync
 	if ! GODEBUG=gctrace=1 XDG_CACHE_HOME=$tmp/cache-$t /usr/bin/time -v -o "$tmp/time.txt" \
 		"$tmp/$t" build -s "$tmp/site-$n" -d "$out" >"$tmp/log.txt" 2>&1; then
@@ -100,8 +118,8 @@ for n in "${sizes[@]}"; do
 		diff -r "$tmp/out-baseline-$n" "$tmp/out-playbook-$n" >/dev/null || { echo "$n pages: the sites differ" >&2; exit 1; }
 		echo "$n pages: the two sites are the same, byte for byte"
 	fi
-	for t in "${tools[@]}"; do rm -rf "$tmp/out-$t-$n" "$tmp/.out-$t-$n".*; done
-	rm -rf "$tmp/site-$n"
+	for t in "${tools[@]}"; do aside "$tmp/out-$t-$n" "$tmp/.out-$t-$n".*; done
+	aside "$tmp/site-$n"
 done
 
 echo
