@@ -35,9 +35,11 @@ import (
 // and the build cache's content index keep too: no user can set it, so a
 // file rewritten in place with bytes of the same size and its
 // modification time set back (touch -d, rsync --inplace --times) is still
-// seen as changed. Where the system has none (Windows), it is 0. A file written with WriteFile whose bytes have the sum the table
-// gives it, and that has not changed since, is left as it is, unread. A table that is missing, damaged or of another version
-// (buildcache checks each entry) is no table: the build makes every file.
+// seen as changed. Where the system has none (Windows, AIX), it is 0.
+// A file written with WriteFile whose bytes have the sum the table gives
+// it, and that has not changed since, is left as it is, unread. A table
+// that is missing, damaged or of another version (buildcache checks each
+// entry) is no table: the build makes every file.
 
 // keysFormat is the format of the encoded table, named in its cache key.
 const keysFormat = "output keys/3"
