@@ -158,6 +158,10 @@ const headerFixed = len(magic) + 2 + 1 + sha256.Size + 4 + sha256.Size
 // maxVersion is the longest version string an entry can carry.
 const maxVersion = 255
 
+// storedMax bounds what stored hashes: storedPrefix's three parts with
+// their lengths, and a key with its own.
+const storedMax = 3*binary.MaxVarintLen64 + len("playbook build cache") + 20 + maxVersion + 1 + len(Key{})
+
 // maxEntry is the size of the largest entry.
 const maxEntry = headerFixed + maxVersion + MaxValue
 
@@ -505,7 +509,10 @@ func (c *Cache) Dir() string { return c.dir }
 // would make it (storedPrefix); it is made for every Get and Put, so the
 // bytes are hashed at once, without a Hasher.
 func (c *Cache) stored(k Key) Key {
-	buf := make([]byte, 0, len(c.prefix)+1+len(k))
+	// On the stack for any version Open accepts (maxVersion): a Get or
+	// Put allocates nothing here.
+	var arr [storedMax]byte
+	buf := arr[:0]
 	buf = append(buf, c.prefix...)
 	buf = binary.AppendUvarint(buf, uint64(len(k)))
 	buf = append(buf, k[:]...)
